@@ -1,0 +1,143 @@
+// Command plan shows, without an AWS account, what `pulumi up` would create:
+// it runs the real program under the Pulumi SDK's mock monitor with the
+// config of Pulumi.<stack>.yaml and prints the resource tree by component,
+// or with -json one object with every resource and the stack outputs.
+//
+//	go run ./cmd/plan -stack dev [-config key=value ...] [-secret key=value ...] [-json]
+//
+// Bad config exits with status 1 and the validation message.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/push-turnkey/push-turnkey/internal/plan"
+)
+
+type pairs []string
+
+func (p *pairs) String() string     { return strings.Join(*p, ",") }
+func (p *pairs) Set(v string) error { *p = append(*p, v); return nil }
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "plan:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	flags := flag.NewFlagSet("plan", flag.ContinueOnError)
+	stack := flags.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
+	dir := flags.String("dir", ".", "project directory holding Pulumi.yaml")
+	asJSON := flags.Bool("json", false, "print one JSON object instead of the tree")
+	var config, secrets pairs
+	flags.Var(&config, "config", "key=value, as `pulumi config set` (repeatable)")
+	flags.Var(&secrets, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	s, err := plan.LoadStack(*dir, *stack, config, secrets)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Run(s)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(plan.Document(p))
+	}
+	return printTree(out, p)
+}
+
+// printTree prints each resource under its parent: type, name and the
+// options that matter on destroy.
+func printTree(out io.Writer, p *plan.Plan) error {
+	children := map[string][]plan.Resource{}
+	for _, r := range p.Resources {
+		children[r.Parent] = append(children[r.Parent], r)
+	}
+	for _, rs := range children {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].URN < rs[j].URN })
+	}
+	var w errWriter
+	w.out = out
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		for _, r := range children[parent] {
+			var marks []string
+			if r.Options.RetainOnDelete {
+				marks = append(marks, "retained on delete")
+			}
+			if r.Options.Protect {
+				marks = append(marks, "protected")
+			}
+			if r.Options.ImportID != "" {
+				marks = append(marks, "import "+r.Options.ImportID)
+			}
+			suffix := ""
+			if len(marks) > 0 {
+				suffix = "  [" + strings.Join(marks, ", ") + "]"
+			}
+			w.printf("%s%s  %s%s\n", strings.Repeat("  ", depth), r.Type, r.Name, suffix)
+			walk(r.URN, depth+1)
+		}
+	}
+	roots := map[string]bool{}
+	for _, r := range p.Resources {
+		if !registered(p, r.Parent) {
+			roots[r.Parent] = true
+		}
+	}
+	for _, root := range sortedKeys(roots) {
+		walk(root, 0)
+	}
+	w.printf("\n%d resources\n\nOutputs:\n", len(p.Resources))
+	doc := plan.Document(p)
+	for _, k := range sortedKeys(doc.Outputs) {
+		w.printf("  %s: %v\n", k, doc.Outputs[k])
+	}
+	return w.err
+}
+
+func registered(p *plan.Plan, urn string) bool {
+	for _, r := range p.Resources {
+		if r.URN == urn {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+type errWriter struct {
+	out io.Writer
+	err error
+}
+
+func (w *errWriter) printf(format string, args ...interface{}) {
+	if w.err == nil {
+		_, w.err = fmt.Fprintf(w.out, format, args...)
+	}
+}
+

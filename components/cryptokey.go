@@ -1,0 +1,81 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// FernetKeyBytes is the length of the random part of a Fernet key; its
+// URL-safe base64 form with padding is 44 characters (Fernet spec).
+const FernetKeyBytes = 32
+
+// CryptoKey is the autopush crypto key: the Fernet key that encrypts push
+// endpoint URLs. It lives in an SSM SecureString parameter that nodes read
+// at boot. Losing it makes every stored subscription undecodable.
+type CryptoKey struct {
+	pulumi.ResourceState
+
+	// Key is the Fernet key, a secret.
+	Key pulumi.StringOutput `pulumi:"key"`
+	// ParameterName and ParameterArn name the SSM parameter holding Key.
+	ParameterName pulumi.StringOutput `pulumi:"parameterName"`
+	ParameterArn  pulumi.StringOutput `pulumi:"parameterArn"`
+}
+
+// CryptoKeyArgs chooses the key.
+type CryptoKeyArgs struct {
+	// Key is an existing Fernet key (the cryptoKey config) to reuse; nil
+	// generates FernetKeyBytes random bytes with pulumi-random.
+	Key pulumi.StringInput
+	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push_dev/crypto-key".
+	ParameterName pulumi.StringInput
+}
+
+// NewCryptoKey registers the key (generated unless given) and its SSM
+// SecureString parameter, encrypted with the account's aws/ssm KMS key.
+func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ...pulumi.ResourceOption) (*CryptoKey, error) {
+	k := &CryptoKey{}
+	if err := ctx.RegisterComponentResource(Project+":security:CryptoKey", name, k, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(k)
+
+	key := args.Key
+	if key == nil {
+		bytes, err := random.NewRandomBytes(ctx, name, &random.RandomBytesArgs{
+			Length: pulumi.Int(FernetKeyBytes),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("random bytes: %w", err)
+		}
+		key = bytes.Base64.ApplyT(FernetKeyFromBase64).(pulumi.StringOutput)
+	}
+	k.Key = pulumi.ToSecret(key).(pulumi.StringOutput)
+
+	param, err := ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
+		Name:        args.ParameterName,
+		Type:        pulumi.String("SecureString"),
+		Value:       k.Key,
+		Description: pulumi.String("autopush crypto key (Fernet); nodes refuse to start without it"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("ssm parameter: %w", err)
+	}
+	k.ParameterName = param.Name
+	k.ParameterArn = param.Arn
+	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{
+		"key":           k.Key,
+		"parameterName": k.ParameterName,
+		"parameterArn":  k.ParameterArn,
+	})
+}
+
+// FernetKeyFromBase64 turns standard base64 (pulumi-random's base64 output)
+// into the URL-safe alphabet Fernet keys use; the padding stays.
+func FernetKeyFromBase64(std string) string {
+	return strings.NewReplacer("+", "-", "/", "_").Replace(std)
+}

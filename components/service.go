@@ -1,0 +1,413 @@
+package components
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AMI parameters: the public SSM parameters of the latest Amazon Linux 2023
+// image. The launch template resolves them at launch ("resolve:ssm:"), so a
+// new AMI never shows up as a diff; an instance refresh picks it up.
+const (
+	AmiParameterX86   = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+	AmiParameterArm64 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+	// RootVolumeGiB is the encrypted gp3 root volume of each node.
+	RootVolumeGiB = 20
+	// WebsocketIdleTimeoutSeconds keeps idle client websockets open through
+	// the Network Load Balancer (its default is 350 s).
+	WebsocketIdleTimeoutSeconds = 1200
+)
+
+// Capacity sizes one Auto Scaling group: Min <= Desired <= Max.
+type Capacity struct {
+	Min, Desired, Max int
+}
+
+// PushService runs the autopush connection nodes and endpoint nodes, each an
+// Auto Scaling group behind one internet-facing Network Load Balancer.
+type PushService struct {
+	pulumi.ResourceState
+
+	// PushServerURL is the websocket URL clients connect to, "ws://<nlb>:8080/".
+	PushServerURL pulumi.StringOutput `pulumi:"pushServerUrl"`
+	// EndpointURL is the WebPush endpoint base URL, "http://<nlb>:8082/".
+	EndpointURL     pulumi.StringOutput `pulumi:"endpointUrl"`
+	LoadBalancerDNS pulumi.StringOutput `pulumi:"loadBalancerDns"`
+	// Security groups, for tiers that must reach or be reached by the nodes.
+	InternalRouterSecurityGroupID pulumi.StringOutput `pulumi:"internalRouterSecurityGroupId"`
+	ConnectionNodeSecurityGroupID pulumi.StringOutput `pulumi:"connectionNodeSecurityGroupId"`
+	EndpointNodeSecurityGroupID   pulumi.StringOutput `pulumi:"endpointNodeSecurityGroupId"`
+}
+
+// PushServiceArgs wires the service to the network, tables, key and logs.
+type PushServiceArgs struct {
+	VpcID     pulumi.StringInput
+	SubnetIDs pulumi.StringArrayInput // public subnets, one per zone
+
+	Image        string // "<repository>:<tag>", validated config
+	InstanceType string
+	Arm64        bool // picks the arm64 AMI for Graviton instance types
+	Connection   Capacity
+	Endpoint     Capacity
+	// SSHKeyName and SSHAllowedCIDR are both set or both "".
+	SSHKeyName, SSHAllowedCIDR string
+
+	RouterTableName, RouterTableArn   pulumi.StringInput
+	MessageTableName, MessageTableArn pulumi.StringInput
+	CryptoKeyParameterName            pulumi.StringInput
+	CryptoKeyParameterArn             pulumi.StringInput
+	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
+	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
+
+	// Partition, Region and AccountID scope the instance role's policy.
+	Partition, Region, AccountID string
+}
+
+// NewPushService registers the security groups, instance role, load
+// balancer, launch templates and Auto Scaling groups of both node types.
+func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opts ...pulumi.ResourceOption) (*PushService, error) {
+	s := &PushService{}
+	if err := ctx.RegisterComponentResource(Project+":service:PushService", name, s, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(s)
+
+	groups, err := newNodeSecurityGroups(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+	profile, err := newNodeRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	nlb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		LoadBalancerType:             pulumi.String("network"),
+		Internal:                     pulumi.Bool(false),
+		Subnets:                      args.SubnetIDs,
+		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("load balancer: %w", err)
+	}
+
+	streamName := args.DeliveryStreamName
+	if streamName == nil {
+		streamName = pulumi.String("")
+	}
+	nodes := []struct {
+		role, command string
+		port          int
+		health        *lb.TargetGroupHealthCheckArgs
+		groups        pulumi.StringArray
+		capacity      Capacity
+		idleTimeout   int
+	}{
+		{
+			role: "connection", command: "autopush", port: WebsocketPort,
+			// The websocket port speaks HTTP only for the upgrade: a TCP check.
+			health:   &lb.TargetGroupHealthCheckArgs{Protocol: pulumi.String("TCP")},
+			groups:   pulumi.StringArray{groups.connection.ID()},
+			capacity: args.Connection, idleTimeout: WebsocketIdleTimeoutSeconds,
+		},
+		{
+			role: "endpoint", command: "autoendpoint", port: EndpointPort,
+			health: &lb.TargetGroupHealthCheckArgs{
+				Protocol: pulumi.String("HTTP"), Path: pulumi.String("/status"), Matcher: pulumi.String("200"),
+			},
+			// Endpoint nodes carry the internal router group: it admits them
+			// to the connection nodes' router port.
+			groups:   pulumi.StringArray{groups.endpoint.ID(), groups.internalRouter.ID()},
+			capacity: args.Endpoint,
+		},
+	}
+	for _, n := range nodes {
+		nodeName := name + "-" + n.role
+		tg, err := lb.NewTargetGroup(ctx, nodeName, &lb.TargetGroupArgs{
+			VpcId:               args.VpcID,
+			Port:                pulumi.Int(n.port),
+			Protocol:            pulumi.String("TCP"),
+			TargetType:          pulumi.String("instance"),
+			DeregistrationDelay: pulumi.Int(30),
+			HealthCheck:         n.health,
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("target group %s: %w", nodeName, err)
+		}
+		listener := &lb.ListenerArgs{
+			LoadBalancerArn: nlb.Arn,
+			Port:            pulumi.Int(n.port),
+			Protocol:        pulumi.String("TCP"),
+			DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+				Type:           pulumi.String("forward"),
+				TargetGroupArn: tg.Arn,
+			}},
+		}
+		if n.idleTimeout > 0 {
+			listener.TcpIdleTimeoutSeconds = pulumi.Int(n.idleTimeout)
+		}
+		if _, err := lb.NewListener(ctx, nodeName, listener, parent); err != nil {
+			return nil, fmt.Errorf("listener %s: %w", nodeName, err)
+		}
+
+		command := n.command
+		userData := pulumi.All(nlb.DnsName, args.CryptoKeyParameterName, args.RouterTableName,
+			args.MessageTableName, streamName).ApplyT(func(v []interface{}) (string, error) {
+			script, err := UserData(NodeBoot{
+				Command:            command,
+				Image:              args.Image,
+				EndpointHost:       v[0].(string),
+				EndpointPort:       EndpointPort,
+				EndpointScheme:     "http",
+				CryptoKeyParameter: v[1].(string),
+				RouterTable:        v[2].(string),
+				MessageTable:       v[3].(string),
+				DeliveryStream:     v[4].(string),
+			})
+			return base64.StdEncoding.EncodeToString([]byte(script)), err
+		}).(pulumi.StringOutput)
+		template, err := newLaunchTemplate(ctx, nodeName, args, profile, n.groups, userData, parent)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := autoscaling.NewGroup(ctx, nodeName, &autoscaling.GroupArgs{
+			MinSize:                pulumi.Int(n.capacity.Min),
+			DesiredCapacity:        pulumi.Int(n.capacity.Desired),
+			MaxSize:                pulumi.Int(n.capacity.Max),
+			VpcZoneIdentifiers:     args.SubnetIDs,
+			TargetGroupArns:        pulumi.StringArray{tg.Arn},
+			HealthCheckType:        pulumi.String("ELB"),
+			HealthCheckGracePeriod: pulumi.Int(300),
+			DefaultInstanceWarmup:  pulumi.Int(300),
+			LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+				Id:      template.ID(),
+				Version: template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+			},
+			// A new launch template version rolls through the group: new
+			// nodes come up healthy before old ones go.
+			InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+				Strategy: pulumi.String("Rolling"),
+				Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+					MinHealthyPercentage: pulumi.Int(100),
+					MaxHealthyPercentage: pulumi.Int(200),
+				},
+			},
+			Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
+				Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
+			}},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
+		}
+	}
+
+	s.LoadBalancerDNS = nlb.DnsName
+	s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", nlb.DnsName, WebsocketPort)
+	s.EndpointURL = pulumi.Sprintf("http://%s:%d/", nlb.DnsName, EndpointPort)
+	s.InternalRouterSecurityGroupID = groups.internalRouter.ID().ToStringOutput()
+	s.ConnectionNodeSecurityGroupID = groups.connection.ID().ToStringOutput()
+	s.EndpointNodeSecurityGroupID = groups.endpoint.ID().ToStringOutput()
+	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"pushServerUrl":                 s.PushServerURL,
+		"endpointUrl":                   s.EndpointURL,
+		"loadBalancerDns":               s.LoadBalancerDNS,
+		"internalRouterSecurityGroupId": s.InternalRouterSecurityGroupID,
+		"connectionNodeSecurityGroupId": s.ConnectionNodeSecurityGroupID,
+		"endpointNodeSecurityGroupId":   s.EndpointNodeSecurityGroupID,
+	})
+}
+
+type nodeSecurityGroups struct {
+	internalRouter, connection, endpoint *ec2.SecurityGroup
+}
+
+// newNodeSecurityGroups registers the seed's groups: internal router (a
+// marker for endpoint nodes), connection node (8080 public, 8081 from the
+// internal router group) and endpoint node (8082 public); SSH only when
+// configured.
+func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) (*nodeSecurityGroups, error) {
+	group := func(suffix, description string) (*ec2.SecurityGroup, error) {
+		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+suffix, &ec2.SecurityGroupArgs{
+			VpcId:       args.VpcID,
+			Description: pulumi.String(description),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("security group %s: %w", suffix, err)
+		}
+		return sg, nil
+	}
+	var g nodeSecurityGroups
+	var err error
+	if g.internalRouter, err = group("internal-router", "Members may reach connection nodes on the internal router port"); err != nil {
+		return nil, err
+	}
+	if g.connection, err = group("connection", "Push connection nodes"); err != nil {
+		return nil, err
+	}
+	if g.endpoint, err = group("endpoint", "Push endpoint nodes"); err != nil {
+		return nil, err
+	}
+
+	type rule struct {
+		name   string
+		group  *ec2.SecurityGroup
+		port   int
+		cidr   string
+		source *ec2.SecurityGroup
+	}
+	rules := []rule{
+		{"connection-websocket", g.connection, WebsocketPort, "0.0.0.0/0", nil},
+		{"connection-router", g.connection, RouterPort, "", g.internalRouter},
+		{"endpoint-http", g.endpoint, EndpointPort, "0.0.0.0/0", nil},
+	}
+	if args.SSHKeyName != "" && args.SSHAllowedCIDR != "" {
+		rules = append(rules,
+			rule{"connection-ssh", g.connection, 22, args.SSHAllowedCIDR, nil},
+			rule{"endpoint-ssh", g.endpoint, 22, args.SSHAllowedCIDR, nil})
+	}
+	for _, r := range rules {
+		ingress := &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: r.group.ID(),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(r.port),
+			ToPort:          pulumi.Int(r.port),
+		}
+		if r.source != nil {
+			ingress.ReferencedSecurityGroupId = r.source.ID()
+		} else {
+			ingress.CidrIpv4 = pulumi.String(r.cidr)
+		}
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, ingress, parent); err != nil {
+			return nil, fmt.Errorf("ingress rule %s: %w", r.name, err)
+		}
+	}
+	// Nodes pull images and call AWS APIs over the internet; endpoint nodes
+	// reach connection nodes' router port inside the VPC.
+	for _, e := range []struct {
+		suffix string
+		group  *ec2.SecurityGroup
+	}{{"connection", g.connection}, {"endpoint", g.endpoint}} {
+		suffix := e.suffix
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+suffix+"-egress", &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: e.group.ID(),
+			IpProtocol:      pulumi.String("-1"),
+			CidrIpv4:        pulumi.String("0.0.0.0/0"),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("egress rule %s: %w", suffix, err)
+		}
+	}
+	return &g, nil
+}
+
+// newNodeRole registers the nodes' role and instance profile. The role may
+// read and write exactly the two push tables, read the crypto key parameter,
+// put records on the delivery stream (with Firehose) and hold Session
+// Manager sessions.
+func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+	inputs := []interface{}{args.RouterTableArn, args.MessageTableArn, args.CryptoKeyParameterArn}
+	if args.DeliveryStreamArn != nil {
+		inputs = append(inputs, args.DeliveryStreamArn)
+	}
+	policy := pulumi.All(inputs...).ApplyT(func(v []interface{}) string {
+		statements := []Statement{
+			{
+				Sid:    "PushTables",
+				Effect: "Allow",
+				Action: []string{
+					"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+					"dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+					"dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
+				},
+				Resource: []string{v[0].(string), v[1].(string)},
+			},
+			{Sid: "CryptoKey", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
+			{
+				Sid:      "SessionManagerRegistration",
+				Effect:   "Allow",
+				Action:   []string{"ssm:UpdateInstanceInformation"},
+				Resource: []string{fmt.Sprintf("arn:%s:ec2:%s:%s:instance/*", args.Partition, args.Region, args.AccountID)},
+			},
+			{
+				// These actions have no resource types (AWS Service
+				// Authorization Reference): "*" is the only valid resource.
+				Sid:    "SessionManagerChannels",
+				Effect: "Allow",
+				Action: []string{
+					"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+					"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+				},
+				Resource: []string{"*"},
+			},
+		}
+		if len(v) > 3 {
+			statements = append(statements, Statement{
+				Sid:      "LogDelivery",
+				Effect:   "Allow",
+				Action:   []string{"firehose:PutRecord", "firehose:PutRecordBatch"},
+				Resource: []string{v[3].(string)},
+			})
+		}
+		return PolicyDocument(statements...)
+	}).(pulumi.StringOutput)
+	role, _, err := newServiceRole(ctx, name+"-node", "ec2.amazonaws.com", "", policy, parent)
+	if err != nil {
+		return nil, err
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-node", &iam.InstanceProfileArgs{Role: role.Name}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("instance profile: %w", err)
+	}
+	return profile, nil
+}
+
+// newLaunchTemplate registers one node type's launch template: AL2023 AMI
+// resolved at launch, IMDSv2 required, encrypted root volume.
+func newLaunchTemplate(ctx *pulumi.Context, name string, args *PushServiceArgs, profile *iam.InstanceProfile,
+	groups pulumi.StringArray, userData pulumi.StringOutput, parent pulumi.ResourceOption) (*ec2.LaunchTemplate, error) {
+	ami := AmiParameterX86
+	if args.Arm64 {
+		ami = AmiParameterArm64
+	}
+	lt := &ec2.LaunchTemplateArgs{
+		ImageId:              pulumi.String("resolve:ssm:" + ami),
+		InstanceType:         pulumi.String(args.InstanceType),
+		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		VpcSecurityGroupIds:  groups,
+		UserData:             userData,
+		UpdateDefaultVersion: pulumi.Bool(true),
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"),
+			HttpTokens:   pulumi.String("required"),
+			// Containers run with host networking, so one hop is enough and
+			// nothing behind a bridge can reach the instance credentials.
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/xvda"),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(RootVolumeGiB),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: pulumi.StringMap{"Name": pulumi.String(name)}},
+		},
+	}
+	if args.SSHKeyName != "" {
+		lt.KeyName = pulumi.String(args.SSHKeyName)
+	}
+	template, err := ec2.NewLaunchTemplate(ctx, name, lt, parent)
+	if err != nil {
+		return nil, fmt.Errorf("launch template %s: %w", name, err)
+	}
+	return template, nil
+}

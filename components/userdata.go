@@ -1,0 +1,127 @@
+package components
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+)
+
+// Ports of the autopush servers (reference: autopush.md).
+const (
+	WebsocketPort = 8080 // connection node, public: client websockets
+	RouterPort    = 8081 // connection node, internal: endpoint nodes deliver here
+	EndpointPort  = 8082 // endpoint node, public: WebPush requests from app servers
+)
+
+// NodeBoot describes what one node type runs; UserData renders it into the
+// instance's boot script. Every field is validated config or an AWS name,
+// and none is a secret: the crypto key is read from SSM on the node.
+type NodeBoot struct {
+	// Command is "autopush" (connection node) or "autoendpoint" (endpoint node).
+	Command string
+	// Image is the container image reference, "<repository>:<tag>".
+	Image string
+	// CryptoKeyParameter is the SSM SecureString parameter with the Fernet key.
+	CryptoKeyParameter string
+	RouterTable        string
+	MessageTable       string
+	// EndpointHost, EndpointPort and EndpointScheme form the public address
+	// put into the push endpoint URLs the servers hand out.
+	EndpointHost   string
+	EndpointPort   int
+	EndpointScheme string
+	// DeliveryStream is the Firehose delivery stream for every log line, or "".
+	DeliveryStream string
+}
+
+// Connection reports whether the node is a connection node.
+func (b NodeBoot) Connection() bool { return b.Command == "autopush" }
+
+// LogLevel is the server log level: delivery events are logged at debug and
+// never reach Firehose at info (reference: autopush.md).
+func (b NodeBoot) LogLevel() string {
+	if b.DeliveryStream != "" {
+		return "debug"
+	}
+	return "info"
+}
+
+// UserData renders the boot script (bash) of a node. It installs Docker and
+// a systemd unit that, at every start, reads the crypto key from SSM into a
+// root-only file on tmpfs and refuses to start the server when the key is
+// missing or malformed (the server would otherwise invent its own key).
+func UserData(b NodeBoot) (string, error) {
+	if b.Command != "autopush" && b.Command != "autoendpoint" {
+		return "", fmt.Errorf("user data: unknown command %q (want autopush or autoendpoint)", b.Command)
+	}
+	var out bytes.Buffer
+	if err := userDataTemplate.Execute(&out, b); err != nil {
+		return "", fmt.Errorf("user data for %s: %w", b.Command, err)
+	}
+	return out.String(), nil
+}
+
+var userDataTemplate = template.Must(template.New("user-data").Parse(`#!/bin/bash
+# push-turnkey {{if .Connection}}connection{{else}}endpoint{{end}} node: runs '{{.Command}}' from {{.Image}} under systemd.
+set -euo pipefail
+
+dnf install -y docker
+systemctl enable --now docker
+
+install -d -m 0755 /usr/local/lib/push-turnkey
+cat > /usr/local/lib/push-turnkey/start <<'START'
+#!/bin/bash
+# Starts {{.Command}} with the stack's crypto key, or fails so systemd retries.
+set -euo pipefail
+imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
+meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
+region=$(meta placement/region)
+{{- if .Connection}}
+private_ip=$(meta local-ipv4)
+{{- end}}
+key=$(aws ssm get-parameter --region "$region" --name '{{.CryptoKeyParameter}}' \
+  --with-decryption --query Parameter.Value --output text) || key=
+if ! [[ $key =~ ^[A-Za-z0-9_-]{43}=$ ]]; then
+  echo "push-turnkey: crypto key '{{.CryptoKeyParameter}}' is unreadable or not a Fernet key; not starting {{.Command}}" >&2
+  exit 1
+fi
+umask 077
+install -d -m 0700 /run/push-turnkey
+printf 'CRYPTO_KEY=%s\nAWS_DEFAULT_REGION=%s\n' "$key" "$region" > /run/push-turnkey/secrets.env
+unset key
+docker rm -f {{.Command}} >/dev/null 2>&1 || true
+exec docker run --rm --name {{.Command}} --network host \
+  --ulimit nofile=1000000:1000000 --log-driver journald \
+  --env-file /run/push-turnkey/secrets.env \
+  '{{.Image}}' {{.Command}} \
+  --router_tablename '{{.RouterTable}}' --message_tablename '{{.MessageTable}}' --no_table_rotation \
+  --endpoint_hostname '{{.EndpointHost}}' --endpoint_port {{.EndpointPort}} --endpoint_scheme {{.EndpointScheme}} \
+  {{if .Connection}}--hostname "$private_ip" --router_hostname "$private_ip"{{else}}--hostname '{{.EndpointHost}}'{{end}} \
+  {{- if .DeliveryStream}}
+  --firehose_stream_name '{{.DeliveryStream}}' \
+  {{- end}}
+  --log_level {{.LogLevel}}
+START
+chmod 0755 /usr/local/lib/push-turnkey/start
+
+cat > /etc/systemd/system/{{.Command}}.service <<'UNIT'
+[Unit]
+Description=push-turnkey {{.Command}}
+Requires=docker.service
+After=docker.service network-online.target
+Wants=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+ExecStart=/usr/local/lib/push-turnkey/start
+ExecStop=/usr/bin/docker stop {{.Command}}
+Restart=always
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now {{.Command}}.service
+`))

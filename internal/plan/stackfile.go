@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
+)
+
+// Project is the part of Pulumi.yaml the plan reads: the declared config
+// keys with their types and defaults.
+type Project struct {
+	Name   string                   `yaml:"name"`
+	Config map[string]ProjectConfig `yaml:"config"`
+}
+
+// ProjectConfig is one declared config key of Pulumi.yaml.
+type ProjectConfig struct {
+	Type        string      `yaml:"type"`
+	Description string      `yaml:"description"`
+	Default     interface{} `yaml:"default"`
+	Secret      bool        `yaml:"secret"`
+}
+
+// ReadProject parses dir/Pulumi.yaml.
+func ReadProject(dir string) (Project, error) {
+	var p Project
+	data, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return p, fmt.Errorf("read project: %w", err)
+	}
+	if err := yaml.Unmarshal(data, &p); err != nil {
+		return p, fmt.Errorf("parse Pulumi.yaml: %w", err)
+	}
+	return p, nil
+}
+
+// LoadStack builds the Stack the Pulumi CLI would hand the program: the
+// defaults declared in dir/Pulumi.yaml, then dir/Pulumi.<name>.yaml, then
+// overrides and secrets ("key=value", key as for `pulumi config set`: bare
+// keys are in the project's namespace). Encrypted values in the stack file
+// cannot be decrypted offline: such a key must be given in secrets.
+func LoadStack(dir, name string, overrides, secrets []string) (Stack, error) {
+	stack := Stack{Name: name, Config: map[string]string{}}
+	project, err := ReadProject(dir)
+	if err != nil {
+		return stack, err
+	}
+	for key, decl := range project.Config {
+		if decl.Default != nil {
+			value, err := configString(decl.Default)
+			if err != nil {
+				return stack, fmt.Errorf("Pulumi.yaml default of %s: %w", key, err)
+			}
+			stack.Config[qualify(key)] = value
+		}
+	}
+
+	file := filepath.Join(dir, "Pulumi."+name+".yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return stack, fmt.Errorf("read stack %s: %w", name, err)
+	}
+	var doc struct {
+		Config map[string]interface{} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return stack, fmt.Errorf("parse %s: %w", file, err)
+	}
+	encrypted := map[string]bool{}
+	for key, raw := range doc.Config {
+		if m, ok := raw.(map[string]interface{}); ok && len(m) == 1 && m["secure"] != nil {
+			encrypted[key] = true
+			continue
+		}
+		value, err := configString(raw)
+		if err != nil {
+			return stack, fmt.Errorf("%s: config %s: %w", file, key, err)
+		}
+		stack.Config[key] = value
+	}
+
+	set := func(pairs []string, secret bool) error {
+		for _, pair := range pairs {
+			key, value, ok := strings.Cut(pair, "=")
+			if !ok || key == "" {
+				return fmt.Errorf("config %q: want key=value", pair)
+			}
+			key = qualify(key)
+			stack.Config[key] = value
+			delete(encrypted, key)
+			if secret {
+				stack.SecretKeys = append(stack.SecretKeys, key)
+			}
+		}
+		return nil
+	}
+	if err := set(overrides, false); err != nil {
+		return stack, err
+	}
+	if err := set(secrets, true); err != nil {
+		return stack, err
+	}
+	for key := range encrypted {
+		return stack, fmt.Errorf("config %s in %s is encrypted and the offline plan cannot decrypt it; give it with -secret %s=<value>", key, file, key)
+	}
+	return stack, nil
+}
+
+func qualify(key string) string {
+	if strings.Contains(key, ":") {
+		return key
+	}
+	return stackconfig.Namespace + ":" + key
+}
+
+// configString turns a YAML config value into the string Pulumi hands the
+// program: scalars as text, objects and lists as JSON.
+func configString(v interface{}) (string, error) {
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case bool, int, int64, float64:
+		return fmt.Sprint(v), nil
+	default:
+		data, err := json.Marshal(v)
+		if err != nil {
+			return "", fmt.Errorf("not a config value: %w", err)
+		}
+		return string(data), nil
+	}
+}

@@ -1,0 +1,196 @@
+// Package pushstack is the body of the push-turnkey Pulumi program: it reads
+// the validated config and wires the tiers together. main.go runs Program;
+// the offline plan and the tests run it under the Pulumi SDK's mocks.
+package pushstack
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/push-turnkey/push-turnkey/components"
+	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
+)
+
+// Program is the Pulumi program: Deploy without its result.
+func Program(ctx *pulumi.Context) error {
+	_, err := Deploy(ctx)
+	return err
+}
+
+// Deploy loads and validates the stack config, registers every tier and
+// exports the stack outputs, which it also returns (see Build).
+func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
+	cfg, err := stackconfig.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := Build(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(outputs))
+	for k := range outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ctx.Export(k, outputs[k])
+	}
+	return outputs, nil
+}
+
+// Build registers the stack for a validated config and returns its outputs:
+// pushServerUrl, endpointUrl, routerTableName, messageTableName,
+// tablePrefix, cryptoKey (secret) and, with Firehose, firehoseLoggingBucket
+// and deliveryStreamName.
+func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
+	provider, err := newProvider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	withProvider := pulumi.Provider(provider)
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(provider))
+	if err != nil {
+		return nil, fmt.Errorf("list availability zones: %w", err)
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return nil, fmt.Errorf("read caller identity: %w", err)
+	}
+	partition, err := aws.GetPartition(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return nil, fmt.Errorf("read partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return nil, fmt.Errorf("read region: %w", err)
+	}
+
+	network, err := components.NewNetwork(ctx, "push", &components.NetworkArgs{
+		AvailabilityZones: zones.Names,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	keyArgs := &components.CryptoKeyArgs{
+		ParameterName: pulumi.String(fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)),
+	}
+	if cfg.CryptoKey != "" {
+		keyArgs.Key = pulumi.ToSecret(pulumi.String(cfg.CryptoKey)).(pulumi.StringOutput)
+	}
+	key, err := components.NewCryptoKey(ctx, "crypto-key", keyArgs, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	tables, err := components.NewPushTables(ctx, "push-tables", &components.PushTablesArgs{
+		RouterTableName:    pulumi.String(cfg.RouterTableName()),
+		MessageTableName:   pulumi.String(cfg.MessageTableName()),
+		DeletionProtection: pulumi.Bool(cfg.TableDeletionProtection),
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	var logging *components.FirehoseLogging
+	if cfg.Firehose {
+		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
+			BucketName: pulumi.String(LogBucketName(cfg.TablePrefix, caller.AccountId)),
+			StreamName: cfg.TablePrefix + "-push-logs",
+			AccountID:  caller.AccountId,
+			Partition:  partition.Partition,
+		}, withProvider)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	serviceArgs := &components.PushServiceArgs{
+		VpcID:                  network.VpcID,
+		SubnetIDs:              network.PublicSubnetIDs,
+		Image:                  cfg.Image(),
+		InstanceType:           cfg.InstanceType,
+		Arm64:                  cfg.Arm64(),
+		Connection:             components.Capacity(cfg.ConnectionNodes),
+		Endpoint:               components.Capacity(cfg.EndpointNodes),
+		SSHKeyName:             cfg.SSHKeyName,
+		SSHAllowedCIDR:         cfg.SSHAllowedCIDR,
+		RouterTableName:        tables.RouterTableName,
+		RouterTableArn:         tables.RouterTableArn,
+		MessageTableName:       tables.MessageTableName,
+		MessageTableArn:        tables.MessageTableArn,
+		CryptoKeyParameterName: key.ParameterName,
+		CryptoKeyParameterArn:  key.ParameterArn,
+		Partition:              partition.Partition,
+		Region:                 region.Name,
+		AccountID:              caller.AccountId,
+	}
+	if logging != nil {
+		serviceArgs.DeliveryStreamName = logging.StreamName
+		serviceArgs.DeliveryStreamArn = logging.StreamArn
+	}
+	service, err := components.NewPushService(ctx, "push", serviceArgs, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	outputs := pulumi.Map{
+		"pushServerUrl":    service.PushServerURL,
+		"endpointUrl":      service.EndpointURL,
+		"routerTableName":  tables.RouterTableName,
+		"messageTableName": tables.MessageTableName,
+		"tablePrefix":      pulumi.String(cfg.TablePrefix),
+		"cryptoKey":        key.Key,
+	}
+	if logging != nil {
+		outputs["firehoseLoggingBucket"] = logging.BucketName
+		outputs["deliveryStreamName"] = logging.StreamName
+	}
+	return outputs, nil
+}
+
+// LogBucketName derives the log bucket's name from the table prefix, so a
+// later stack with the same prefix finds the retained bucket again:
+// "<prefix>-logs-<account id>", lower case, '_' and '.' turned into '-' (S3
+// bucket names allow neither upper case nor '_'). At most 58 characters for
+// a prefix within stackconfig.MaxTablePrefixLength.
+func LogBucketName(prefix, accountID string) string {
+	name := []byte(prefix)
+	for i, c := range name {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			name[i] = c + 'a' - 'A'
+		case c == '_' || c == '.':
+			name[i] = '-'
+		}
+	}
+	return string(name) + "-logs-" + accountID
+}
+
+// newProvider registers the AWS provider every resource uses. It stamps the
+// stack's tags on every taggable resource and takes region and profile from
+// the aws:region and aws:profile stack config (else the AWS environment).
+func newProvider(ctx *pulumi.Context) (*aws.Provider, error) {
+	args := &aws.ProviderArgs{
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+			"project":    pulumi.String(components.Project),
+			"stack":      pulumi.String(ctx.Stack()),
+			"managed-by": pulumi.String("pulumi"),
+		}},
+	}
+	if region, ok := ctx.GetConfig("aws:region"); ok {
+		args.Region = pulumi.String(region)
+	}
+	if profile, ok := ctx.GetConfig("aws:profile"); ok {
+		args.Profile = pulumi.String(profile)
+	}
+	p, err := aws.NewProvider(ctx, "aws", args)
+	if err != nil {
+		return nil, fmt.Errorf("aws provider: %w", err)
+	}
+	return p, nil
+}
