@@ -81,17 +81,12 @@ func Run(stack Stack) (*Plan, error) {
 		return nil, err
 	}
 
-	region := stack.Config["aws:region"]
-	if region == "" {
-		region = "us-east-1"
-	}
-	mocks := &monitor{project: stackconfig.Namespace, stack: stack.Name, region: region}
 	var (
 		mu      sync.Mutex
 		outputs = map[string]Output{}
 		pending sync.WaitGroup
 	)
-	program := func(ctx *pulumi.Context) error {
+	p, err := RunProgram(stack, func(ctx *pulumi.Context) error {
 		exported, err := pushstack.Deploy(ctx)
 		if err != nil {
 			return err
@@ -109,13 +104,9 @@ func Run(stack Stack) (*Plan, error) {
 			})
 		}
 		return nil
-	}
-	err := pulumi.RunErr(program, pulumi.WithMocks(stackconfig.Namespace, stack.Name, mocks), func(info *pulumi.RunInfo) {
-		info.Config = stack.Config
-		info.ConfigSecretKeys = stack.SecretKeys
 	})
 	if err != nil {
-		return nil, fmt.Errorf("run program: %w", err)
+		return nil, err
 	}
 	done := make(chan struct{})
 	go func() { pending.Wait(); close(done) }()
@@ -124,9 +115,30 @@ func Run(stack Stack) (*Plan, error) {
 	case <-time.After(time.Minute):
 		return nil, errors.New("run program: stack outputs did not resolve")
 	}
+	p.Outputs = outputs
+	return p, nil
+}
+
+// RunProgram runs body under the mock monitor for stack and returns what it
+// registered, also when it fails (then with the error). Outputs stay empty:
+// Run collects them.
+func RunProgram(stack Stack, body pulumi.RunFunc) (*Plan, error) {
+	region := stack.Config["aws:region"]
+	if region == "" {
+		region = "us-east-1"
+	}
+	mocks := &monitor{project: stackconfig.Namespace, stack: stack.Name, region: region}
+	err := pulumi.RunErr(body, pulumi.WithMocks(stackconfig.Namespace, stack.Name, mocks), func(info *pulumi.RunInfo) {
+		info.Config = stack.Config
+		info.ConfigSecretKeys = stack.SecretKeys
+	})
 	// Registration order depends on goroutine timing; URN order does not.
 	sort.Slice(mocks.resources, func(i, j int) bool { return mocks.resources[i].URN < mocks.resources[j].URN })
-	return &Plan{Resources: mocks.resources, Outputs: outputs}, nil
+	p := &Plan{Resources: mocks.resources, Outputs: map[string]Output{}}
+	if err != nil {
+		return p, fmt.Errorf("run program: %w", err)
+	}
+	return p, nil
 }
 
 // Find returns the resources of one type, sorted by URN.
