@@ -140,4 +140,3 @@ func (w *errWriter) printf(format string, args ...interface{}) {
 		_, w.err = fmt.Fprintf(w.out, format, args...)
 	}
 }
-

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestJSONPlanOfTheExampleStack(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-stack", "dev", "-dir", "../..", "-json"}, &out))
+
+	var doc struct {
+		Resources []struct {
+			URN, Type, Name, Parent string
+			Custom                  bool
+			Inputs                  map[string]interface{}
+			Options                 map[string]interface{}
+		}
+		Outputs map[string]interface{}
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	require.NotEmpty(t, doc.Resources)
+	assert.Equal(t, "[secret]", doc.Outputs["cryptoKey"])
+	assert.Equal(t, "push_dev", doc.Outputs["tablePrefix"])
+	assert.NotContains(t, out.String(), "CRYPTO_KEY=", "no key material in the plan")
+
+	byName := map[string]int{}
+	for i, r := range doc.Resources {
+		byName[r.Type+" "+r.Name] = i
+		assert.True(t, strings.HasPrefix(r.URN, "urn:pulumi:dev::push-turnkey::"), r.URN)
+		for _, opt := range []string{"retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges", "dependsOn"} {
+			assert.Contains(t, r.Options, opt, "%s options", r.URN)
+		}
+	}
+	param := doc.Resources[byName["aws:ssm/parameter:Parameter crypto-key"]]
+	assert.Equal(t, "[secret]", param.Inputs["value"], "secret inputs are masked")
+	assert.True(t, param.Custom)
+	assert.Contains(t, param.Parent, "push-turnkey:security:CryptoKey::crypto-key")
+	random := doc.Resources[byName["random:index/randomBytes:RandomBytes crypto-key"]]
+	assert.Contains(t, param.Options["dependsOn"], random.URN, "dependsOn includes dependencies through inputs")
+
+	table := doc.Resources[byName["aws:dynamodb/table:Table push-tables-router"]]
+	assert.Equal(t, true, table.Options["retainOnDelete"])
+	stream := doc.Resources[byName["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream push-logs"]]
+	policy := doc.Resources[byName["aws:iam/rolePolicy:RolePolicy push-logs-delivery"]]
+	assert.Contains(t, stream.Options["dependsOn"], policy.URN, "explicit dependsOn is listed")
+}
+
+func TestTreeOutput(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", "../..", "-config", "firehose=false"}, &out))
+	text := out.String()
+	assert.Contains(t, text, "push-turnkey:storage:PushTables  push-tables\n  aws:dynamodb/table:Table  push-tables-message  [retained on delete]\n")
+	assert.NotContains(t, text, "FirehoseLogging", "-config overrides the stack file")
+	assert.Contains(t, text, "cryptoKey: [secret]")
+}
+
+func TestBadConfigFails(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-dir", "../..", "-config", "instanceType=large", "-config", "processor=true"}, &out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "push-turnkey:instanceType")
+	assert.Contains(t, err.Error(), "push-turnkey:processor")
+	assert.Empty(t, out.String(), "nothing is printed for a bad config")
+}

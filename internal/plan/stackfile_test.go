@@ -1,0 +1,120 @@
+package plan
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
+)
+
+// TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault keeps Pulumi.yaml and
+// the Go defaults in step: same keys, same types, same defaults.
+func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
+	project, err := ReadProject("../..")
+	require.NoError(t, err)
+	assert.Equal(t, "push-turnkey", project.Name)
+
+	declared := make([]string, 0, len(project.Config))
+	for k := range project.Config {
+		declared = append(declared, k)
+	}
+	keys := append([]string(nil), stackconfig.Keys...)
+	sort.Strings(declared)
+	sort.Strings(keys)
+	require.Equal(t, keys, declared)
+
+	defaults, err := stackconfig.Parse("dev", nil)
+	require.NoError(t, err)
+	want := map[string]interface{}{
+		"firehose":                defaults.Firehose,
+		"processor":               defaults.Processor,
+		"tableDeletionProtection": defaults.TableDeletionProtection,
+		"autopushImage":           defaults.AutopushImage,
+		"autopushVersion":         defaults.AutopushVersion,
+		"instanceType":            defaults.InstanceType,
+		"connectionNodesMin":      defaults.ConnectionNodes.Min,
+		"connectionNodesDesired":  defaults.ConnectionNodes.Desired,
+		"connectionNodesMax":      defaults.ConnectionNodes.Max,
+		"endpointNodesMin":        defaults.EndpointNodes.Min,
+		"endpointNodesDesired":    defaults.EndpointNodes.Desired,
+		"endpointNodesMax":        defaults.EndpointNodes.Max,
+	}
+	for key, decl := range project.Config {
+		assert.NotEmpty(t, decl.Description, "%s has a description", key)
+		if w, ok := want[key]; ok {
+			assert.Equal(t, w, decl.Default, "default of %s", key)
+			switch w.(type) {
+			case bool:
+				assert.Equal(t, "boolean", decl.Type, key)
+			case int:
+				assert.Equal(t, "integer", decl.Type, key)
+			default:
+				assert.Equal(t, "string", decl.Type, key)
+			}
+		} else {
+			// tablePrefix (derived from the stack name) and the optional keys.
+			assert.Nil(t, decl.Default, "%s has no static default", key)
+			assert.Equal(t, "string", decl.Type, key)
+		}
+	}
+	assert.True(t, project.Config["cryptoKey"].Secret, "cryptoKey is declared secret")
+}
+
+func TestLoadStack(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+	}
+	write("Pulumi.yaml", `name: push-turnkey
+runtime: go
+config:
+  firehose:
+    type: boolean
+    default: false
+  instanceType:
+    type: string
+    default: t3.small
+  connectionNodesMax:
+    type: integer
+    default: 1
+`)
+	write("Pulumi.prod.yaml", `config:
+  aws:region: eu-west-1
+  aws:defaultTags:
+    tags:
+      team: push
+  push-turnkey:firehose: true
+  push-turnkey:connectionNodesMax: 4
+  push-turnkey:cryptoKey:
+    secure: v1:AAAABBBB
+`)
+	_, err := LoadStack(dir, "prod", nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "push-turnkey:cryptoKey")
+	assert.Contains(t, err.Error(), "-secret")
+
+	s, err := LoadStack(dir, "prod", []string{"instanceType=t3.medium", "aws:region=eu-central-1"},
+		[]string{"cryptoKey=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="})
+	require.NoError(t, err)
+	assert.Equal(t, "prod", s.Name)
+	assert.Equal(t, map[string]string{
+		"aws:region":                      "eu-central-1",
+		"aws:defaultTags":                 `{"tags":{"team":"push"}}`,
+		"push-turnkey:firehose":           "true",
+		"push-turnkey:instanceType":       "t3.medium",
+		"push-turnkey:connectionNodesMax": strconv.Itoa(4),
+		"push-turnkey:cryptoKey":          "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=",
+	}, s.Config)
+	assert.Equal(t, []string{"push-turnkey:cryptoKey"}, s.SecretKeys)
+
+	_, err = LoadStack(dir, "prod", []string{"firehose"}, nil)
+	assert.ErrorContains(t, err, `"firehose": want key=value`)
+	_, err = LoadStack(dir, "staging", nil, nil)
+	assert.ErrorContains(t, err, "read stack staging")
+}

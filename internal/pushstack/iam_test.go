@@ -1,0 +1,149 @@
+package pushstack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/plan"
+)
+
+// wildcardResources are the only statements allowed a "*" resource, each
+// with the reason.
+var wildcardResources = map[string]string{
+	// ssmmessages:* channel actions have no resource types in the AWS
+	// Service Authorization Reference: "*" is the only valid resource.
+	"SessionManagerChannels": "Session Manager channels have no resource-level permissions",
+}
+
+func TestIAMPoliciesAreScopedToTheStack(t *testing.T) {
+	for name, config := range configs {
+		t.Run(name, func(t *testing.T) {
+			p := runPlan(t, config, nil)
+			policies := p.Find("aws:iam/rolePolicy:RolePolicy")
+			require.NotEmpty(t, policies)
+			for _, rp := range policies {
+				doc := policy(t, rp, "policy")
+				assert.Equal(t, "2012-10-17", doc.Version)
+				for _, st := range doc.Statement {
+					assert.Equal(t, "Allow", st.Effect, "%s/%s", rp.Name, st.Sid)
+					require.NotEmpty(t, st.Action, "%s/%s", rp.Name, st.Sid)
+					for _, action := range st.Action {
+						assert.NotContains(t, action, "*", "wildcard action in %s/%s", rp.Name, st.Sid)
+					}
+					require.NotEmpty(t, st.Resource, "%s/%s", rp.Name, st.Sid)
+					for _, res := range st.Resource {
+						if res == "*" {
+							assert.Contains(t, wildcardResources, st.Sid, "unlisted \"*\" resource in %s/%s", rp.Name, st.Sid)
+							continue
+						}
+						assert.True(t, scopedToStack(p, res), "%s/%s resource %s is not one of this stack's ARNs", rp.Name, st.Sid, res)
+					}
+				}
+			}
+		})
+	}
+}
+
+// scopedToStack reports whether arn names a resource this stack registered
+// (an ARN the mocks computed, or a path under one), or this account's
+// instances (Session Manager registration).
+func scopedToStack(p *plan.Plan, arn string) bool {
+	if arn == "arn:aws:ec2:us-east-1:"+plan.MockAccountID+":instance/*" {
+		return true
+	}
+	for _, a := range stackARNs(p) {
+		if arn == a || strings.HasPrefix(arn, a+"/") || strings.HasPrefix(arn, a+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// stackARNs are the ARNs of the stack's resources as the mocks compute them,
+// rebuilt from their names.
+func stackARNs(p *plan.Plan) []string {
+	var arns []string
+	acct := plan.MockAccountID
+	for _, r := range p.Resources {
+		switch r.Type {
+		case "aws:dynamodb/table:Table":
+			arns = append(arns, "arn:aws:dynamodb:us-east-1:"+acct+":table/"+r.Inputs["name"].StringValue())
+		case "aws:ssm/parameter:Parameter":
+			arns = append(arns, "arn:aws:ssm:us-east-1:"+acct+":parameter"+r.Inputs["name"].StringValue())
+		case "aws:s3/bucketV2:BucketV2":
+			arns = append(arns, "arn:aws:s3:::"+r.Inputs["bucket"].StringValue())
+		case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+			arns = append(arns, "arn:aws:firehose:us-east-1:"+acct+":deliverystream/"+r.Inputs["name"].StringValue())
+		case "aws:cloudwatch/logGroup:LogGroup":
+			arns = append(arns, "arn:aws:logs:us-east-1:"+acct+":log-group:"+r.Inputs["name"].StringValue())
+		}
+	}
+	return arns
+}
+
+func TestNodeRoleGrantsExactlyWhatNodesNeed(t *testing.T) {
+	for name, config := range configs {
+		t.Run(name, func(t *testing.T) {
+			p := runPlan(t, config, nil)
+			role := one(t, p, "aws:iam/role:Role", "push-node")
+			trust := policy(t, role, "assumeRolePolicy")
+			require.Len(t, trust.Statement, 1)
+			assert.Equal(t, map[string]interface{}{"Service": "ec2.amazonaws.com"}, trust.Statement[0].Principal)
+
+			grants := map[string][]string{}
+			for _, st := range policy(t, one(t, p, "aws:iam/rolePolicy:RolePolicy", "push-node"), "policy").Statement {
+				for _, action := range st.Action {
+					grants[action] = append(grants[action], st.Resource...)
+				}
+			}
+			tables := []string{
+				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push_test_router",
+				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push_test_message",
+			}
+			for action, resources := range grants {
+				if strings.HasPrefix(action, "dynamodb:") {
+					assert.ElementsMatch(t, tables, resources, "%s must cover exactly the two push tables", action)
+					assert.NotEqual(t, "dynamodb:CreateTable", action, "servers run without table rotation")
+				}
+			}
+			assert.Contains(t, grants, "dynamodb:GetItem")
+			assert.Equal(t, []string{"arn:aws:ssm:us-east-1:" + plan.MockAccountID + ":parameter/push-turnkey/push_test/crypto-key"},
+				grants["ssm:GetParameter"])
+			assert.Contains(t, grants, "ssmmessages:OpenDataChannel", "Session Manager access")
+			if name == "firehose" {
+				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push_test-push-logs"}
+				assert.Equal(t, stream, grants["firehose:PutRecord"])
+				assert.Equal(t, stream, grants["firehose:PutRecordBatch"])
+			} else {
+				assert.NotContains(t, grants, "firehose:PutRecord")
+				assert.NotContains(t, grants, "firehose:PutRecordBatch")
+			}
+		})
+	}
+}
+
+func TestFirehoseRoleWritesOnlyItsBucket(t *testing.T) {
+	p := runPlan(t, configs["firehose"], nil)
+	trust := policy(t, one(t, p, "aws:iam/role:Role", "push-logs-delivery"), "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	assert.Equal(t, map[string]interface{}{"Service": "firehose.amazonaws.com"}, trust.Statement[0].Principal)
+	assert.Equal(t, map[string]map[string]string{"StringEquals": {"sts:ExternalId": plan.MockAccountID}},
+		trust.Statement[0].Condition, "only deliveries for this account")
+
+	bucket := "arn:aws:s3:::push-test-logs-" + plan.MockAccountID
+	doc := policy(t, one(t, p, "aws:iam/rolePolicy:RolePolicy", "push-logs-delivery"), "policy")
+	s3Resources := map[string]bool{}
+	for _, st := range doc.Statement {
+		for _, action := range st.Action {
+			if strings.HasPrefix(action, "s3:") {
+				for _, r := range st.Resource {
+					s3Resources[r] = true
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[string]bool{bucket: true, bucket + "/*": true}, s3Resources)
+}

@@ -1,0 +1,178 @@
+package pushstack_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUserDataPassesShellcheck(t *testing.T) {
+	shellcheck, err := exec.LookPath("shellcheck")
+	require.NoError(t, err, "shellcheck is installed by scripts/test.sh")
+	for name, config := range configs {
+		p := runPlan(t, config, nil)
+		for _, node := range []string{"push-connection", "push-endpoint"} {
+			t.Run(name+"/"+node, func(t *testing.T) {
+				script := userData(t, p, node)
+				require.True(t, strings.HasPrefix(script, "#!/bin/bash\n"), "cloud-init runs user data as a script only with a shebang")
+				dir := t.TempDir()
+				checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
+				// The start script is a heredoc inside the user data:
+				// shellcheck does not look into it, so check it on its own.
+				checkFile(t, shellcheck, filepath.Join(dir, "start.sh"), heredoc(t, script, "START"))
+			})
+		}
+	}
+}
+
+func checkFile(t *testing.T, shellcheck, path, script string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte(script), 0o600))
+	out, err := exec.Command(shellcheck, "--shell=bash", "--severity=style", path).CombinedOutput()
+	assert.NoError(t, err, "shellcheck %s:\n%s\n--- script ---\n%s", filepath.Base(path), out, script)
+}
+
+// heredoc returns the body of the quoted heredoc "<<'name'" in script.
+func heredoc(t *testing.T, script, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<<'` + name + `'\n(.*?)\n` + name + `\n`).FindStringSubmatch(script)
+	require.NotNil(t, m, "heredoc %s in user data", name)
+	return m[1] + "\n"
+}
+
+func TestNodesRunTheConfiguredServer(t *testing.T) {
+	for name, config := range configs {
+		t.Run(name, func(t *testing.T) {
+			p := runPlan(t, config, map[string]string{})
+			host := strings.TrimSuffix(strings.TrimPrefix(p.Outputs["endpointUrl"].Value.(string), "http://"), ":8082/")
+			for node, command := range map[string]string{"push-connection": "autopush", "push-endpoint": "autoendpoint"} {
+				start := heredoc(t, userData(t, p, node), "START")
+				run := start[strings.Index(start, "exec docker run"):]
+				assert.Contains(t, run, "'mozilla/autopush:1.58.4' "+command+" ")
+				assert.Contains(t, run, "--router_tablename 'push_test_router' --message_tablename 'push_test_message' --no_table_rotation")
+				assert.Contains(t, run, "--endpoint_hostname '"+host+"' --endpoint_port 8082 --endpoint_scheme http")
+				assert.Contains(t, run, "--network host")
+				assert.Contains(t, start, "--name '/push-turnkey/push_test/crypto-key'")
+				// The key only ever goes to a root-only file on tmpfs.
+				assert.Contains(t, start, "umask 077")
+				assert.Contains(t, start, "> /run/push-turnkey/secrets.env")
+				assert.Contains(t, run, "--env-file /run/push-turnkey/secrets.env")
+				if node == "push-connection" {
+					assert.Contains(t, run, `--router_hostname "$private_ip"`)
+				} else {
+					assert.NotContains(t, run, "--router_hostname")
+				}
+				if name == "firehose" {
+					assert.Contains(t, run, "--firehose_stream_name 'push_test-push-logs'")
+					assert.Contains(t, run, "--log_level debug", "delivery events are logged at debug")
+				} else {
+					assert.NotContains(t, run, "firehose")
+					assert.Contains(t, run, "--log_level info")
+				}
+			}
+		})
+	}
+	p := runPlan(t, map[string]string{"autopushImage": "registry.example.com:5000/push/autopush", "autopushVersion": "1.58.4-fix"}, nil)
+	assert.Contains(t, userData(t, p, "push-endpoint"), "'registry.example.com:5000/push/autopush:1.58.4-fix' autoendpoint")
+}
+
+func TestNodeRefusesToStartWithoutTheCryptoKey(t *testing.T) {
+	p := runPlan(t, nil, nil)
+	start := heredoc(t, userData(t, p, "push-connection"), "START")
+	check := strings.Index(start, "if ! [[ $key =~ ^[A-Za-z0-9_-]{43}=$ ]]; then")
+	require.NotEqual(t, -1, check, "the key is checked for the Fernet form")
+	run := strings.Index(start, "exec docker run")
+	require.Greater(t, run, check, "the check comes before the server starts")
+	assert.Contains(t, start[check:run], "exit 1")
+	assert.Contains(t, start, "set -euo pipefail")
+
+	// Run the check itself with bash: a missing or malformed key fails.
+	re := regexp.MustCompile(`\^\[A-Za-z0-9_-\]\{43\}=\$`)
+	pattern := re.FindString(start)
+	require.NotEmpty(t, pattern)
+	for key, ok := range map[string]bool{
+		mockGeneratedKey():            true,
+		"":                            false,
+		"None":                        false,
+		mockGeneratedKey()[:43] + "x": false,
+	} {
+		err := exec.Command("bash", "-c", `[[ $1 =~ `+pattern+` ]]`, "check", key).Run()
+		assert.Equal(t, ok, err == nil, "key %q", key)
+	}
+}
+
+func TestLaunchTemplates(t *testing.T) {
+	p := runPlan(t, nil, nil)
+	for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
+		assert.Equal(t, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", str(t, lt, "imageId"))
+		assert.Equal(t, "t3.small", str(t, lt, "instanceType"))
+		meta := masked(lt, "metadataOptions").(map[string]interface{})
+		assert.Equal(t, "required", meta["httpTokens"], "IMDSv2 required")
+		assert.Equal(t, float64(1), meta["httpPutResponseHopLimit"])
+		volumes := masked(lt, "blockDeviceMappings").([]interface{})
+		require.Len(t, volumes, 1)
+		ebs := volumes[0].(map[string]interface{})["ebs"].(map[string]interface{})
+		assert.Equal(t, "true", ebs["encrypted"])
+		assert.Equal(t, "gp3", ebs["volumeType"])
+	}
+	p = runPlan(t, map[string]string{"instanceType": "t4g.medium"}, nil)
+	for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
+		assert.Equal(t, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", str(t, lt, "imageId"),
+			"Graviton types get the arm64 image")
+	}
+}
+
+func TestAutoScalingGroups(t *testing.T) {
+	p := runPlan(t, map[string]string{
+		"connectionNodesMin": "2", "connectionNodesDesired": "3", "connectionNodesMax": "6",
+		"endpointNodesMin": "1", "endpointNodesDesired": "2", "endpointNodesMax": "4",
+	}, nil)
+	subnets := []interface{}{}
+	for _, s := range p.Find("aws:ec2/subnet:Subnet") {
+		subnets = append(subnets, s.Name+"-"+shortID(s))
+	}
+	for name, want := range map[string][3]float64{"push-connection": {2, 3, 6}, "push-endpoint": {1, 2, 4}} {
+		g := one(t, p, "aws:autoscaling/group:Group", name)
+		assert.Equal(t, want, [3]float64{masked(g, "minSize").(float64), masked(g, "desiredCapacity").(float64), masked(g, "maxSize").(float64)}, name)
+		assert.ElementsMatch(t, subnets, masked(g, "vpcZoneIdentifiers"), "%s spans both public subnets", name)
+		assert.Equal(t, "ELB", str(t, g, "healthCheckType"))
+		refresh := masked(g, "instanceRefresh").(map[string]interface{})
+		assert.Equal(t, "Rolling", refresh["strategy"])
+		assert.Equal(t, float64(100), refresh["preferences"].(map[string]interface{})["minHealthyPercentage"],
+			"a refresh never drops below the desired capacity")
+		tg := one(t, p, "aws:lb/targetGroup:TargetGroup", name)
+		arns := masked(g, "targetGroupArns").([]interface{})
+		require.Len(t, arns, 1)
+		assert.Contains(t, arns[0], ":targetgroup/"+tg.Name+"-"+shortID(tg)+"/", "%s registers with its own target group", name)
+	}
+}
+
+func TestLoadBalancerRoutesPublicPorts(t *testing.T) {
+	p := runPlan(t, nil, nil)
+	nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
+	assert.Equal(t, "network", str(t, nlb, "loadBalancerType"))
+	assert.Equal(t, false, masked(nlb, "internal"))
+	assert.Len(t, masked(nlb, "subnets"), 2)
+	for name, port := range map[string]float64{"push-connection": 8080, "push-endpoint": 8082} {
+		tg := one(t, p, "aws:lb/targetGroup:TargetGroup", name)
+		assert.Equal(t, port, masked(tg, "port"))
+		assert.Equal(t, "TCP", str(t, tg, "protocol"))
+		listener := one(t, p, "aws:lb/listener:Listener", name)
+		assert.Equal(t, port, masked(listener, "port"))
+		action := masked(listener, "defaultActions").([]interface{})[0].(map[string]interface{})
+		assert.Equal(t, "forward", action["type"])
+		assert.Contains(t, action["targetGroupArn"], "targetgroup/"+name+"-"+shortID(tg)+"/")
+		assert.Contains(t, listener.Options.DependsOn, tg.URN)
+	}
+	health := func(name string) map[string]interface{} {
+		return masked(one(t, p, "aws:lb/targetGroup:TargetGroup", name), "healthCheck").(map[string]interface{})
+	}
+	assert.Equal(t, "TCP", health("push-connection")["protocol"])
+	assert.Equal(t, map[string]interface{}{"protocol": "HTTP", "path": "/status", "matcher": "200"}, health("push-endpoint"))
+}

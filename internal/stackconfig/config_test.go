@@ -1,0 +1,141 @@
+package stackconfig
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaults(t *testing.T) {
+	c, err := Parse("dev", nil)
+	require.NoError(t, err)
+	assert.Equal(t, Config{
+		TablePrefix:             "push_dev",
+		TableDeletionProtection: true,
+		AutopushImage:           "mozilla/autopush",
+		AutopushVersion:         "1.58.4",
+		InstanceType:            "t3.small",
+		ConnectionNodes:         NodeCounts{1, 1, 1},
+		EndpointNodes:           NodeCounts{1, 1, 1},
+	}, c)
+	assert.Equal(t, "mozilla/autopush:1.58.4", c.Image())
+	assert.Equal(t, "push_dev_router", c.RouterTableName())
+	assert.Equal(t, "push_dev_message", c.MessageTableName())
+	assert.False(t, c.Arm64())
+	assert.False(t, c.SSHEnabled())
+}
+
+func TestGoodValues(t *testing.T) {
+	key := "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="
+	c, err := Parse("prod", map[string]string{
+		"firehose": "true", "tablePrefix": "Push.prod-1_a", "tableDeletionProtection": "false",
+		"cryptoKey": key, "autopushImage": "ghcr.io/example/autopush", "autopushVersion": "1.58.4",
+		"instanceType": "c7g.large", "connectionNodesMin": "0", "connectionNodesDesired": "2",
+		"connectionNodesMax": "5", "sshKeyName": "ops", "sshAllowedCidr": "203.0.113.0/24",
+	})
+	require.NoError(t, err)
+	assert.True(t, c.Firehose)
+	assert.Equal(t, "Push.prod-1_a", c.TablePrefix)
+	assert.False(t, c.TableDeletionProtection)
+	assert.Equal(t, key, c.CryptoKey)
+	assert.Equal(t, NodeCounts{0, 2, 5}, c.ConnectionNodes)
+	assert.True(t, c.Arm64())
+	assert.True(t, c.SSHEnabled())
+}
+
+func TestArm64(t *testing.T) {
+	for typ, arm := range map[string]bool{
+		"t3.small": false, "t3a.small": false, "m7i-flex.large": false, "g5.xlarge": false,
+		"t4g.small": true, "c7gn.large": true, "m7gd.xlarge": true, "g5g.xlarge": true, "x2gd.medium": true,
+	} {
+		assert.Equal(t, arm, Config{InstanceType: typ}.Arm64(), typ)
+	}
+}
+
+func TestDefaultTablePrefixFitsTheRules(t *testing.T) {
+	for stack, want := range map[string]string{
+		"dev":                    "push_dev",
+		"org.team-prod":          "push_org.team-prod",
+		strings.Repeat("s", 100): "push_" + strings.Repeat("s", MaxTablePrefixLength-5),
+	} {
+		got := DefaultTablePrefix(stack)
+		assert.Equal(t, want, got)
+		assert.Empty(t, validTablePrefix(got), "default prefix %q must pass validation", got)
+	}
+}
+
+// TestBadValues: every bad value is refused with an error that names the
+// key, says what is wrong and gives an example.
+func TestBadValues(t *testing.T) {
+	cases := []struct {
+		key, value string
+		problem    string // part of the message
+		extra      map[string]string
+	}{
+		{"firehose", "yes", `"yes" is not a boolean`, nil},
+		{"processor", "true", "not available", nil},
+		{"processor", "maybe", "not a boolean", nil},
+		{"tableDeletionProtection", "on", "not a boolean", nil},
+		{"tablePrefix", "", "is empty", nil},
+		{"tablePrefix", "_push", "must start with a letter or digit", nil},
+		{"tablePrefix", "push prod", "DynamoDB table-name characters", nil},
+		{"tablePrefix", "push/prod", "DynamoDB table-name characters", nil},
+		{"tablePrefix", strings.Repeat("p", 41), "at most 40", nil},
+		{"tablePrefix", "xn--push", "S3 reserves", nil},
+		{"cryptoKey", "not-a-key", "not a Fernet key", nil},
+		{"cryptoKey", "i_CYcNKa2YXrF+7V1Y/2MFfoEl7b6KX55y_9uvOKfJQ=", "not a Fernet key", nil}, // standard alphabet
+		{"cryptoKey", "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ", "not a Fernet key", nil},  // no padding
+		{"autopushImage", "mozilla/autopush:1.58.4", "no tag", nil},
+		{"autopushImage", "Mozilla/Autopush", "not a container image repository", nil},
+		{"autopushImage", "mozilla/autopush'; rm -rf /", "not a container image repository", nil},
+		{"autopushVersion", "", "not an image tag", nil},
+		{"autopushVersion", "1.58 4", "not an image tag", nil},
+		{"instanceType", "small", "not an EC2 instance type", nil},
+		{"instanceType", "T3.SMALL", "not an EC2 instance type", nil},
+		{"connectionNodesMin", "one", "not a whole number", nil},
+		{"connectionNodesMin", "-1", "negative", nil},
+		{"connectionNodesDesired", "0", "at least 1", nil},
+		{"connectionNodesDesired", "1", "below connectionNodesMin", map[string]string{"connectionNodesMin": "2", "connectionNodesMax": "3"}},
+		{"connectionNodesMax", "1", "below connectionNodesDesired", map[string]string{"connectionNodesDesired": "2"}},
+		{"endpointNodesDesired", "2.5", "not a whole number", nil},
+		{"endpointNodesMax", "0", "below endpointNodesDesired", nil},
+		{"sshAllowedCidr", "0.0.0.0/0", "whole internet", map[string]string{"sshKeyName": "ops"}},
+		{"sshAllowedCidr", "203.0.113.7/24", "host bits", map[string]string{"sshKeyName": "ops"}},
+		{"sshAllowedCidr", "office", "not an IPv4 CIDR", map[string]string{"sshKeyName": "ops"}},
+		{"sshAllowedCidr", "", "must be set when sshKeyName is set", map[string]string{"sshKeyName": "ops"}},
+		{"sshKeyName", "", "must be set when sshAllowedCidr is set", map[string]string{"sshAllowedCidr": "203.0.113.0/24"}},
+		{"sshKeyName", "ops\nkey", "not an EC2 key pair name", map[string]string{"sshAllowedCidr": "203.0.113.0/24"}},
+		{"firehoze", "true", "not a config key", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
+			raw := map[string]string{}
+			for k, v := range tc.extra {
+				raw[k] = v
+			}
+			if tc.value != "" || tc.key == "tablePrefix" || tc.key == "autopushVersion" {
+				raw[tc.key] = tc.value
+			}
+			_, err := Parse("dev", raw)
+			require.Error(t, err)
+			var cfgErr *Error
+			require.True(t, errors.As(err, &cfgErr), "error is a *stackconfig.Error: %v", err)
+			assert.Contains(t, err.Error(), "config push-turnkey:"+tc.key+": ")
+			assert.Contains(t, err.Error(), tc.problem)
+			assert.Contains(t, err.Error(), "example: pulumi config set ")
+			if tc.key == "cryptoKey" {
+				assert.NotContains(t, err.Error(), tc.value, "a secret is never repeated")
+			}
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	_, err := Parse("dev", map[string]string{"firehose": "x", "instanceType": "y"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "push-turnkey:firehose")
+	assert.Contains(t, err.Error(), "push-turnkey:instanceType")
+}
