@@ -36,7 +36,8 @@ type CryptoKeyArgs struct {
 }
 
 // NewCryptoKey registers the key (generated unless given) and its SSM
-// SecureString parameter, encrypted with the account's aws/ssm KMS key.
+// SecureString parameter, encrypted with the account's aws/ssm KMS key and
+// retained on delete like the tables whose endpoints it decrypts.
 func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ...pulumi.ResourceOption) (*CryptoKey, error) {
 	k := &CryptoKey{}
 	if err := ctx.RegisterComponentResource(Project+":security:CryptoKey", name, k, opts...); err != nil {
@@ -61,7 +62,7 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 		Type:        pulumi.String("SecureString"),
 		Value:       k.Key,
 		Description: pulumi.String("autopush crypto key (Fernet); nodes refuse to start without it"),
-	}, parent)
+	}, parent, pulumi.RetainOnDelete(true)) // without the key every subscription is lost
 	if err != nil {
 		return nil, fmt.Errorf("ssm parameter: %w", err)
 	}

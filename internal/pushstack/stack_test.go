@@ -108,6 +108,7 @@ func TestUserDataStoresAreRetained(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{
 		"aws:dynamodb/table:Table push-tables-router":  true,
+		"aws:ssm/parameter:Parameter crypto-key":       true,
 		"aws:dynamodb/table:Table push-tables-message": true,
 		"aws:s3/bucketV2:BucketV2 push-logs":           true,
 		// A retained bucket keeps its protections.
