@@ -147,3 +147,56 @@ func TestFirehoseRoleWritesOnlyItsBucket(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{bucket: true, bucket + "/*": true}, s3Resources)
 }
+
+// TestEveryPolicyDocumentParses reads every policy-shaped input of every
+// resource as JSON. The log bucket's policy only denies: its "s3:*" is the
+// documented way to refuse every request made without TLS.
+func TestEveryPolicyDocumentParses(t *testing.T) {
+	p := runPlan(t, configs["firehose"], nil)
+	seen := 0
+	for _, r := range p.Resources {
+		for key := range r.Inputs {
+			if k := string(key); k != "policy" && k != "assumeRolePolicy" {
+				continue
+			}
+			doc := policy(t, r, string(key))
+			require.NotEmpty(t, doc.Statement, "%s %s %s", r.Type, r.Name, key)
+			seen++
+		}
+	}
+	assert.Equal(t, 5, seen, "two roles with trust and inline policies, one bucket policy")
+
+	bucketPolicy := policy(t, one(t, p, "aws:s3/bucketPolicy:BucketPolicy", "push-logs"), "policy")
+	require.Len(t, bucketPolicy.Statement, 1)
+	st := bucketPolicy.Statement[0]
+	assert.Equal(t, "Deny", st.Effect)
+	assert.Equal(t, []string{"s3:*"}, st.Action)
+	assert.Equal(t, map[string]map[string]string{"Bool": {"aws:SecureTransport": "false"}}, st.Condition)
+	bucket := "arn:aws:s3:::push-test-logs-" + plan.MockAccountID
+	assert.Equal(t, []string{bucket, bucket + "/*"}, st.Resource)
+}
+
+func TestLogBucketIsPrivateEncryptedAndVersioned(t *testing.T) {
+	p := runPlan(t, configs["firehose"], nil)
+	block := one(t, p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "push-logs")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.Equal(t, true, masked(block, k), k)
+	}
+	versioning := one(t, p, "aws:s3/bucketVersioningV2:BucketVersioningV2", "push-logs")
+	assert.Equal(t, map[string]interface{}{"status": "Enabled"}, masked(versioning, "versioningConfiguration"))
+	sse := one(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "push-logs")
+	rule := masked(sse, "rules").([]interface{})[0].(map[string]interface{})
+	assert.Equal(t, "AES256", rule["applyServerSideEncryptionByDefault"].(map[string]interface{})["sseAlgorithm"])
+
+	stream := one(t, p, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "push-logs")
+	assert.Equal(t, "push_test-push-logs", str(t, stream, "name"))
+	s3 := masked(stream, "extendedS3Configuration").(map[string]interface{})
+	assert.Equal(t, "arn:aws:s3:::push-test-logs-"+plan.MockAccountID, s3["bucketArn"])
+	assert.Equal(t, float64(5), s3["bufferingSize"], "MiB, as the seed")
+	assert.Equal(t, float64(60), s3["bufferingInterval"], "seconds, as the seed")
+	assert.Equal(t, "GZIP", s3["compressionFormat"])
+	assert.Equal(t, "logs/", s3["prefix"])
+	assert.Equal(t, map[string]interface{}{"enabled": true, "keyType": "AWS_OWNED_CMK"}, masked(stream, "serverSideEncryption"))
+	group := one(t, p, "aws:cloudwatch/logGroup:LogGroup", "push-logs")
+	assert.Equal(t, float64(30), masked(group, "retentionInDays"))
+}
