@@ -1,0 +1,186 @@
+// Package pushlog reads the log records the autopush servers send through
+// Kinesis Data Firehose into S3, and picks out message deliveries.
+//
+// Each record is the byte 0x1E, one JSON object and a newline (reference:
+// autopush.md; the framing of RFC 7464 JSON text sequences). Firehose
+// concatenates records into S3 objects, optionally GZIP-compressed.
+package pushlog
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// RecordSeparator starts every record.
+const RecordSeparator = 0x1E
+
+// MaxRecordBytes bounds one record (separator to separator). A longer one is
+// skipped as malformed, so memory stays bounded whatever the object holds.
+const MaxRecordBytes = 1 << 20
+
+// Record is one server log record.
+type Record struct {
+	Hostname string `json:"Hostname"`
+	// Timestamp is nanoseconds since the Unix epoch.
+	Timestamp  json.Number `json:"Timestamp"`
+	Type       string      `json:"Type"`
+	Severity   int         `json:"Severity"`
+	EnvVersion string      `json:"EnvVersion"`
+	Logger     string      `json:"Logger"`
+	// Fields holds "message" (the formatted text) and context keys.
+	Fields map[string]json.RawMessage `json:"Fields"`
+}
+
+// Message is Fields.message, or "" when it is absent or not a string.
+func (r Record) Message() string {
+	var s string
+	if err := json.Unmarshal(r.Fields["message"], &s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// MalformedError is a record that could not be read; the reader skips it
+// and goes on with the next one.
+type MalformedError struct {
+	Offset int64 // byte offset of the record in the (decompressed) stream
+	Reason string
+}
+
+func (e *MalformedError) Error() string {
+	return fmt.Sprintf("malformed log record at byte %d: %s", e.Offset, e.Reason)
+}
+
+// Reader streams records from a log object, record by record.
+type Reader struct {
+	in     *bufio.Reader
+	offset int64
+	closer io.Closer
+}
+
+// gzipMagic starts every GZIP stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// NewReader reads a plain or GZIP-compressed log object; the compression is
+// detected from the first bytes, not configured. It fails when the object
+// looks like GZIP but its header is broken.
+func NewReader(object io.Reader) (*Reader, error) {
+	in := bufio.NewReader(object)
+	head, err := in.Peek(len(gzipMagic))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read log object: %w", err)
+	}
+	r := &Reader{}
+	if bytes.Equal(head, gzipMagic) {
+		z, err := gzip.NewReader(in)
+		if err != nil {
+			return nil, fmt.Errorf("open gzip log object: %w", err)
+		}
+		r.closer = z
+		r.in = bufio.NewReaderSize(z, MaxRecordBytes)
+	} else {
+		r.in = bufio.NewReaderSize(in, MaxRecordBytes)
+	}
+	return r, nil
+}
+
+// Next returns the next record. At the end it returns io.EOF. A record that
+// cannot be read comes back as a *MalformedError, after which Next goes on
+// with the following record. Any other error (a broken GZIP stream, a
+// failed read) is final.
+func (r *Reader) Next() (Record, error) {
+	for {
+		start := r.offset
+		b, err := r.in.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return Record{}, io.EOF
+		}
+		if err != nil {
+			return Record{}, fmt.Errorf("read log object: %w", err)
+		}
+		r.offset++
+		if b != RecordSeparator {
+			if isSpace(b) {
+				continue
+			}
+			if _, err := r.skipToSeparator(); err != nil {
+				return Record{}, err
+			}
+			return Record{}, &MalformedError{Offset: start, Reason: "data outside a record (no 0x1E separator)"}
+		}
+
+		body, err := r.in.ReadSlice(RecordSeparator)
+		switch {
+		case err == nil:
+			body = body[:len(body)-1]
+			if err := r.in.UnreadByte(); err != nil {
+				return Record{}, fmt.Errorf("read log object: %w", err)
+			}
+		case errors.Is(err, bufio.ErrBufferFull):
+			r.offset += int64(len(body))
+			if _, err := r.skipToSeparator(); err != nil {
+				return Record{}, err
+			}
+			return Record{}, &MalformedError{Offset: start, Reason: fmt.Sprintf("longer than %d bytes", MaxRecordBytes)}
+		case errors.Is(err, io.EOF):
+			// The last record of the object.
+		default:
+			return Record{}, fmt.Errorf("read log object: %w", err)
+		}
+		r.offset += int64(len(body))
+		return parseRecord(bytes.TrimSpace(body), start)
+	}
+}
+
+// skipToSeparator discards input up to, not including, the next separator.
+func (r *Reader) skipToSeparator() (int64, error) {
+	var skipped int64
+	for {
+		chunk, err := r.in.ReadSlice(RecordSeparator)
+		switch {
+		case err == nil:
+			skipped += int64(len(chunk) - 1)
+			r.offset += int64(len(chunk) - 1)
+			return skipped, r.in.UnreadByte()
+		case errors.Is(err, bufio.ErrBufferFull):
+			skipped += int64(len(chunk))
+			r.offset += int64(len(chunk))
+		case errors.Is(err, io.EOF):
+			r.offset += int64(len(chunk))
+			return skipped + int64(len(chunk)), nil
+		default:
+			return skipped, fmt.Errorf("read log object: %w", err)
+		}
+	}
+}
+
+func parseRecord(body []byte, offset int64) (Record, error) {
+	if len(body) == 0 {
+		return Record{}, &MalformedError{Offset: offset, Reason: "empty record"}
+	}
+	var rec Record
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&rec); err != nil {
+		return Record{}, &MalformedError{Offset: offset, Reason: "invalid JSON: " + err.Error()}
+	}
+	if dec.More() {
+		return Record{}, &MalformedError{Offset: offset, Reason: "text after the JSON object"}
+	}
+	return rec, nil
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\r' || b == '\t' }
+
+// Close releases the GZIP reader, if any; it does not close the object.
+func (r *Reader) Close() error {
+	if r.closer != nil {
+		return r.closer.Close()
+	}
+	return nil
+}
