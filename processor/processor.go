@@ -1,0 +1,119 @@
+// Package processor turns one Firehose log object into the recent-message
+// lists of registered VAPID keys: it streams the object's records, keeps the
+// deliveries whose key is registered, and pushes each key's newest entries
+// onto its Redis list.
+package processor
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/push-turnkey/push-turnkey/pushlog"
+	"github.com/push-turnkey/push-turnkey/pushmessages"
+	"github.com/push-turnkey/push-turnkey/vapid"
+)
+
+// Summary counts what one object held; the Lambda logs it per invocation.
+type Summary struct {
+	Records int `json:"records"` // records read, readable or not
+	Matched int `json:"matched"` // deliveries for registered keys
+	Keys    int `json:"keys"`    // registered keys whose list grew
+	Skipped int `json:"skipped"` // malformed records, and deliveries with unreadable fields
+}
+
+// Store is what the processor needs of pushmessages.Store.
+type Store interface {
+	RegisteredKeys(ctx context.Context) (map[string]bool, error)
+	Push(ctx context.Context, key string, entries []pushlog.Entry) error
+}
+
+var _ Store = (*pushmessages.Store)(nil)
+
+// Process reads one log object (plain or GZIP) and pushes the deliveries of
+// registered keys. Memory stays bounded: records are streamed, and per key
+// only the newest pushmessages.MaxMessages entries are kept. A read or
+// store failure is returned, so the caller (Lambda) retries the object;
+// malformed records are counted and skipped.
+func Process(ctx context.Context, object io.Reader, store Store) (Summary, error) {
+	var sum Summary
+	registered, err := store.RegisteredKeys(ctx)
+	if err != nil {
+		return sum, err
+	}
+	reader, err := pushlog.NewReader(object)
+	if err != nil {
+		return sum, err
+	}
+	defer reader.Close()
+
+	newest := map[string]*entryHeap{}
+	for {
+		rec, err := reader.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var malformed *pushlog.MalformedError
+		if errors.As(err, &malformed) {
+			sum.Records++
+			sum.Skipped++
+			continue
+		}
+		if err != nil {
+			return sum, err
+		}
+		sum.Records++
+		d, ok, err := rec.Delivery()
+		if err != nil {
+			sum.Skipped++
+			continue
+		}
+		key := vapid.Canonical(d.Key)
+		if !ok || !registered[key] {
+			continue
+		}
+		sum.Matched++
+		h := newest[key]
+		if h == nil {
+			h = &entryHeap{}
+			newest[key] = h
+		}
+		heap.Push(h, d.Entry)
+		if h.Len() > pushmessages.MaxMessages {
+			heap.Pop(h) // the oldest
+		}
+	}
+
+	keys := make([]string, 0, len(newest))
+	for k := range newest {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		entries := []pushlog.Entry(*newest[key])
+		// Oldest first, so that after the pushes the newest is at the head.
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].Timestamp < entries[j].Timestamp })
+		if err := store.Push(ctx, key, entries); err != nil {
+			return sum, fmt.Errorf("key %s: %w", key, err)
+		}
+		sum.Keys++
+	}
+	return sum, nil
+}
+
+// entryHeap is a min-heap on Timestamp: its root is the oldest entry kept.
+type entryHeap []pushlog.Entry
+
+func (h entryHeap) Len() int            { return len(h) }
+func (h entryHeap) Less(i, j int) bool  { return h[i].Timestamp < h[j].Timestamp }
+func (h entryHeap) Swap(i, j int)       { h[i], h[j] = h[j], h[i] }
+func (h *entryHeap) Push(x interface{}) { *h = append(*h, x.(pushlog.Entry)) }
+func (h *entryHeap) Pop() (x interface{}) {
+	old := *h
+	x = old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

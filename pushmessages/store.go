@@ -1,0 +1,224 @@
+// Package pushmessages keeps the registered VAPID keys and each key's recent
+// messages: the data of the Push Messages API (reference:
+// processor-and-messages-api.md). DynamoDB holds the durable list of
+// registered keys; Redis caches it in the hash "registered_keys" and holds,
+// per key, a list of its newest messages. Redis can be lost (a failover):
+// the store refills the hash from DynamoDB when it finds it empty.
+package pushmessages
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/push-turnkey/push-turnkey/pushlog"
+)
+
+const (
+	// RegisteredKeysHash is the Redis hash of registered keys: field = key,
+	// value empty.
+	RegisteredKeysHash = "registered_keys"
+	// MaxMessages is the length of each key's list, newest first.
+	MaxMessages = 100
+	// KeyAttribute is the partition key (S) of the push messages table.
+	KeyAttribute = "public_key"
+)
+
+// DynamoDB is the part of the DynamoDB client the store uses.
+type DynamoDB interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	dynamodb.ScanAPIClient
+}
+
+// Store reads and writes registered keys and messages. Keys are in the
+// canonical form of vapid.ParsePublicKey.
+type Store struct {
+	Redis    redis.UniversalClient
+	DynamoDB DynamoDB
+	Table    string // the push messages table
+}
+
+// RegisteredKeys returns every registered key. When the Redis hash is empty
+// it is refilled from DynamoDB first.
+func (s *Store) RegisteredKeys(ctx context.Context) (map[string]bool, error) {
+	keys, err := s.Redis.HKeys(ctx, RegisteredKeysHash).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read registered keys from redis: %w", err)
+	}
+	if len(keys) == 0 {
+		if keys, err = s.Refill(ctx); err != nil {
+			return nil, err
+		}
+	}
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set, nil
+}
+
+// Refill copies every key of the DynamoDB table into the Redis hash and
+// returns them.
+func (s *Store) Refill(ctx context.Context) ([]string, error) {
+	var keys []string
+	pages := dynamodb.NewScanPaginator(s.DynamoDB, &dynamodb.ScanInput{
+		TableName:            aws.String(s.Table),
+		ProjectionExpression: aws.String(KeyAttribute),
+		ConsistentRead:       aws.Bool(true),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", s.Table, err)
+		}
+		for _, item := range page.Items {
+			if v, ok := item[KeyAttribute].(*types.AttributeValueMemberS); ok {
+				keys = append(keys, v.Value)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	fields := make([]interface{}, 0, 2*len(keys))
+	for _, k := range keys {
+		fields = append(fields, k, "")
+	}
+	if err := s.Redis.HSet(ctx, RegisteredKeysHash, fields...).Err(); err != nil {
+		return nil, fmt.Errorf("refill registered keys in redis: %w", err)
+	}
+	return keys, nil
+}
+
+// IsRegistered reports whether key is registered, asking DynamoDB (and
+// restoring the Redis entry) when Redis does not know it.
+func (s *Store) IsRegistered(ctx context.Context, key string) (bool, error) {
+	ok, err := s.Redis.HExists(ctx, RegisteredKeysHash, key).Result()
+	if err != nil {
+		return false, fmt.Errorf("look up key in redis: %w", err)
+	}
+	if ok {
+		return true, nil
+	}
+	out, err := s.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.Table),
+		Key:            map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return false, fmt.Errorf("look up key in %s: %w", s.Table, err)
+	}
+	if out.Item == nil {
+		return false, nil
+	}
+	if err := s.Redis.HSet(ctx, RegisteredKeysHash, key, "").Err(); err != nil {
+		return false, fmt.Errorf("restore key in redis: %w", err)
+	}
+	return true, nil
+}
+
+// Register records key in DynamoDB, then in Redis. Registering a key twice
+// is not an error.
+func (s *Store) Register(ctx context.Context, key string) error {
+	if _, err := s.DynamoDB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.Table),
+		Item:      map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
+	}); err != nil {
+		return fmt.Errorf("register key in %s: %w", s.Table, err)
+	}
+	if err := s.Redis.HSet(ctx, RegisteredKeysHash, key, "").Err(); err != nil {
+		return fmt.Errorf("register key in redis: %w", err)
+	}
+	return nil
+}
+
+// ErrNotRegistered is returned for a key that is not registered.
+var ErrNotRegistered = errors.New("key is not registered")
+
+// Unregister removes key from DynamoDB and Redis, with its messages. It
+// returns ErrNotRegistered for an unknown key.
+func (s *Store) Unregister(ctx context.Context, key string) error {
+	out, err := s.DynamoDB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:    aws.String(s.Table),
+		Key:          map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
+		ReturnValues: types.ReturnValueAllOld,
+	})
+	if err != nil {
+		return fmt.Errorf("unregister key in %s: %w", s.Table, err)
+	}
+	removed, err := s.Redis.HDel(ctx, RegisteredKeysHash, key).Result()
+	if err != nil {
+		return fmt.Errorf("unregister key in redis: %w", err)
+	}
+	if err := s.Redis.Del(ctx, key).Err(); err != nil {
+		return fmt.Errorf("drop messages of key: %w", err)
+	}
+	if out.Attributes == nil && removed == 0 {
+		return ErrNotRegistered
+	}
+	return nil
+}
+
+// Messages returns the key's recent messages, newest first.
+func (s *Store) Messages(ctx context.Context, key string) ([]pushlog.Entry, error) {
+	items, err := s.Redis.LRange(ctx, key, 0, MaxMessages-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	entries := make([]pushlog.Entry, 0, len(items))
+	for _, item := range items {
+		var e pushlog.Entry
+		if err := json.Unmarshal([]byte(item), &e); err != nil {
+			return nil, fmt.Errorf("read messages: entry %q: %w", item, err)
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// Push adds entries (oldest first) to the key's list so that the newest is
+// first, and trims the list to MaxMessages, in one pipeline.
+func (s *Store) Push(ctx context.Context, key string, entries []pushlog.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	values := make([]interface{}, 0, len(entries))
+	for _, e := range entries {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode entry: %w", err)
+		}
+		values = append(values, data)
+	}
+	_, err := s.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPush(ctx, key, values...)
+		p.LTrim(ctx, key, 0, MaxMessages-1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("push messages of key: %w", err)
+	}
+	return nil
+}
+
+// Ping checks both stores, for health checks.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.Redis.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	if _, err := s.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.Table),
+		Key:       map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: "__heartbeat__"}},
+	}); err != nil {
+		return fmt.Errorf("dynamodb: %w", err)
+	}
+	return nil
+}

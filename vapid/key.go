@@ -1,0 +1,40 @@
+// Package vapid checks VAPID public keys: the application server keys of
+// RFC 8292, uncompressed P-256 points in URL-safe base64.
+package vapid
+
+import (
+	"crypto/ecdh"
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
+// PublicKeyBytes is the length of an uncompressed P-256 point: 0x04, X, Y
+// (SEC 1, section 2.3.3).
+const PublicKeyBytes = 65
+
+// ParsePublicKey checks that s is a VAPID public key and returns its
+// canonical form: URL-safe base64 without padding, as servers log it in
+// jwt_crypto_key. The error says what is wrong.
+func ParsePublicKey(s string) (string, error) {
+	if s == "" {
+		return "", fmt.Errorf("public key is empty")
+	}
+	trimmed := strings.TrimRight(s, "=")
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(trimmed)
+	if err != nil {
+		return "", fmt.Errorf("public key is not URL-safe base64: %w", err)
+	}
+	if len(raw) != PublicKeyBytes || raw[0] != 0x04 {
+		return "", fmt.Errorf("public key decodes to %d bytes; a VAPID key is an uncompressed P-256 point of %d bytes starting with 0x04",
+			len(raw), PublicKeyBytes)
+	}
+	if _, err := ecdh.P256().NewPublicKey(raw); err != nil {
+		return "", fmt.Errorf("public key is not a point on the P-256 curve")
+	}
+	return trimmed, nil
+}
+
+// Canonical returns the form ParsePublicKey returns, without checking the
+// key: used to match keys read from logs.
+func Canonical(s string) string { return strings.TrimRight(s, "=") }
