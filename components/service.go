@@ -114,8 +114,11 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		{
 			role: "connection", command: "autopush", port: WebsocketPort,
 			// The websocket port speaks HTTP only for the upgrade: a TCP check.
-			health:   &lb.TargetGroupHealthCheckArgs{Protocol: pulumi.String("TCP")},
-			groups:   pulumi.StringArray{groups.connection.ID()},
+			health: &lb.TargetGroupHealthCheckArgs{Protocol: pulumi.String("TCP")},
+			// Connection nodes carry the internal router group too: a node
+			// that takes over a client tells the client's old node on its
+			// router port.
+			groups:   pulumi.StringArray{groups.connection.ID(), groups.internalRouter.ID()},
 			capacity: args.Connection, idleTimeout: WebsocketIdleTimeoutSeconds,
 		},
 		{
@@ -229,7 +232,7 @@ type nodeSecurityGroups struct {
 }
 
 // newNodeSecurityGroups registers the seed's groups: internal router (a
-// marker for endpoint nodes), connection node (8080 public, 8081 from the
+// marker carried by every node), connection node (8080 public, 8081 from the
 // internal router group) and endpoint node (8082 public); SSH only when
 // configured.
 func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) (*nodeSecurityGroups, error) {
@@ -326,6 +329,15 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 					"dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
 				},
 				Resource: []string{v[0].(string), v[1].(string)},
+			},
+			{
+				// autopush finds its message table by listing tables at
+				// start, even with --no_table_rotation; ListTables has no
+				// resource types (AWS Service Authorization Reference).
+				Sid:      "PushTableDiscovery",
+				Effect:   "Allow",
+				Action:   []string{"dynamodb:ListTables"},
+				Resource: []string{"*"},
 			},
 			{Sid: "CryptoKey", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
 			{

@@ -96,7 +96,7 @@ func TestSkipsBrokenRecordsAndGoesOn(t *testing.T) {
 	object = append(object, "garbage before the first record"...)
 	object = append(object, record(t, delivery("K", "a"), 1)...)
 	object = append(object, RecordSeparator, '{', '"', 'x', '\n') // truncated JSON
-	object = append(object, RecordSeparator, '\n')                 // empty record
+	object = append(object, RecordSeparator, '\n')                // empty record
 	object = append(object, []byte("\x1e{\"Fields\":{}} trailing\n")...)
 	object = append(object, RecordSeparator)
 	object = append(object, bytes.Repeat([]byte("x"), MaxRecordBytes+10)...) // oversized

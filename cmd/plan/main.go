@@ -10,6 +10,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,10 +21,18 @@ import (
 	"github.com/push-turnkey/push-turnkey/internal/plan"
 )
 
-type pairs []string
+// settings collects -config and -secret in the order given: the last
+// setting of a key wins, as with `pulumi config set`.
+type settings struct {
+	list   *[]plan.Setting
+	secret bool
+}
 
-func (p *pairs) String() string     { return strings.Join(*p, ",") }
-func (p *pairs) Set(v string) error { *p = append(*p, v); return nil }
+func (s settings) String() string { return "" }
+func (s settings) Set(v string) error {
+	*s.list = append(*s.list, plan.Setting{Pair: v, Secret: s.secret})
+	return nil
+}
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -37,16 +46,23 @@ func run(args []string, out io.Writer) error {
 	stack := flags.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := flags.String("dir", ".", "project directory holding Pulumi.yaml")
 	asJSON := flags.Bool("json", false, "print one JSON object instead of the tree")
-	var config, secrets pairs
-	flags.Var(&config, "config", "key=value, as `pulumi config set` (repeatable)")
-	flags.Var(&secrets, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
+	var list []plan.Setting
+	flags.Var(settings{&list, false}, "config", "key=value, as `pulumi config set` (repeatable)")
+	flags.Var(settings{&list, true}, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
+	flags.SetOutput(io.Discard)
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			flags.SetOutput(out)
+			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json]")
+			flags.PrintDefaults()
+			return nil
+		}
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
-	s, err := plan.LoadStack(*dir, *stack, config, secrets)
+	s, err := plan.LoadStack(*dir, *stack, list)
 	if err != nil {
 		return err
 	}

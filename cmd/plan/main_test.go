@@ -26,7 +26,7 @@ func TestJSONPlanOfTheExampleStack(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
 	require.NotEmpty(t, doc.Resources)
 	assert.Equal(t, "[secret]", doc.Outputs["cryptoKey"])
-	assert.Equal(t, "push_dev", doc.Outputs["tablePrefix"])
+	assert.Equal(t, "push-dev", doc.Outputs["tablePrefix"])
 	assert.NotContains(t, out.String(), "CRYPTO_KEY=", "no key material in the plan")
 
 	byName := map[string]int{}

@@ -7,6 +7,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -77,7 +78,8 @@ func Run(stack Stack) (*Plan, error) {
 			raw[key] = v
 		}
 	}
-	if _, err := stackconfig.Parse(stack.Name, raw); err != nil {
+	isSecret := func(key string) bool { return slices.Contains(stack.SecretKeys, key) }
+	if _, err := stackconfig.ParseStack(stack.Name, raw, stack.Config["aws:region"], isSecret); err != nil {
 		return nil, err
 	}
 

@@ -2,9 +2,12 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -40,12 +43,19 @@ func ReadProject(dir string) (Project, error) {
 	return p, nil
 }
 
+// Setting is one `pulumi config set`: Pair is "key=value", the key bare (in
+// the project's namespace) or qualified ("aws:region").
+type Setting struct {
+	Pair   string
+	Secret bool // as with --secret
+}
+
 // LoadStack builds the Stack the Pulumi CLI would hand the program: the
-// defaults declared in dir/Pulumi.yaml, then dir/Pulumi.<name>.yaml, then
-// overrides and secrets ("key=value", key as for `pulumi config set`: bare
-// keys are in the project's namespace). Encrypted values in the stack file
-// cannot be decrypted offline: such a key must be given in secrets.
-func LoadStack(dir, name string, overrides, secrets []string) (Stack, error) {
+// defaults declared in dir/Pulumi.yaml, then dir/Pulumi.<name>.yaml (a
+// missing file is an empty stack, as for `pulumi stack init`), then the
+// settings in order. Encrypted values in the stack file cannot be decrypted
+// offline: such a key must be given again as a secret setting.
+func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	stack := Stack{Name: name, Config: map[string]string{}}
 	project, err := ReadProject(dir)
 	if err != nil {
@@ -63,7 +73,9 @@ func LoadStack(dir, name string, overrides, secrets []string) (Stack, error) {
 
 	file := filepath.Join(dir, "Pulumi."+name+".yaml")
 	data, err := os.ReadFile(file)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		data = nil
+	} else if err != nil {
 		return stack, fmt.Errorf("read stack %s: %w", name, err)
 	}
 	var doc struct {
@@ -74,6 +86,12 @@ func LoadStack(dir, name string, overrides, secrets []string) (Stack, error) {
 	}
 	encrypted := map[string]bool{}
 	for key, raw := range doc.Config {
+		if !strings.Contains(key, ":") {
+			return stack, fmt.Errorf("%s: config key %q has no namespace; write %s:%s", file, key, stackconfig.Namespace, key)
+		}
+		if raw == nil {
+			return stack, fmt.Errorf("%s: config %s has no value", file, key)
+		}
 		if m, ok := raw.(map[string]interface{}); ok && len(m) == 1 && m["secure"] != nil {
 			encrypted[key] = true
 			continue
@@ -85,26 +103,18 @@ func LoadStack(dir, name string, overrides, secrets []string) (Stack, error) {
 		stack.Config[key] = value
 	}
 
-	set := func(pairs []string, secret bool) error {
-		for _, pair := range pairs {
-			key, value, ok := strings.Cut(pair, "=")
-			if !ok || key == "" {
-				return fmt.Errorf("config %q: want key=value", pair)
-			}
-			key = qualify(key)
-			stack.Config[key] = value
-			delete(encrypted, key)
-			if secret {
-				stack.SecretKeys = append(stack.SecretKeys, key)
-			}
+	for _, setting := range settings {
+		key, value, ok := strings.Cut(setting.Pair, "=")
+		if !ok || key == "" {
+			return stack, fmt.Errorf("config %q: want key=value", setting.Pair)
 		}
-		return nil
-	}
-	if err := set(overrides, false); err != nil {
-		return stack, err
-	}
-	if err := set(secrets, true); err != nil {
-		return stack, err
+		key = qualify(key)
+		stack.Config[key] = value
+		delete(encrypted, key)
+		stack.SecretKeys = slices.DeleteFunc(stack.SecretKeys, func(k string) bool { return k == key })
+		if setting.Secret {
+			stack.SecretKeys = append(stack.SecretKeys, key)
+		}
 	}
 	for key := range encrypted {
 		return stack, fmt.Errorf("config %s in %s is encrypted and the offline plan cannot decrypt it; give it with -secret %s=<value>", key, file, key)

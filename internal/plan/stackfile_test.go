@@ -94,13 +94,15 @@ config:
   push-turnkey:cryptoKey:
     secure: v1:AAAABBBB
 `)
-	_, err := LoadStack(dir, "prod", nil, nil)
+	_, err := LoadStack(dir, "prod", nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "push-turnkey:cryptoKey")
 	assert.Contains(t, err.Error(), "-secret")
 
-	s, err := LoadStack(dir, "prod", []string{"instanceType=t3.medium", "aws:region=eu-central-1"},
-		[]string{"cryptoKey=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="})
+	s, err := LoadStack(dir, "prod", []Setting{
+		{Pair: "instanceType=t3.medium"}, {Pair: "aws:region=eu-central-1"},
+		{Pair: "cryptoKey=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", Secret: true},
+	})
 	require.NoError(t, err)
 	assert.Equal(t, "prod", s.Name)
 	assert.Equal(t, map[string]string{
@@ -113,8 +115,29 @@ config:
 	}, s.Config)
 	assert.Equal(t, []string{"push-turnkey:cryptoKey"}, s.SecretKeys)
 
-	_, err = LoadStack(dir, "prod", []string{"firehose"}, nil)
+	_, err = LoadStack(dir, "prod", []Setting{{Pair: "firehose"}})
 	assert.ErrorContains(t, err, `"firehose": want key=value`)
-	_, err = LoadStack(dir, "staging", nil, nil)
-	assert.ErrorContains(t, err, "read stack staging")
+
+	// The last setting of a key wins, plain or secret.
+	s, err = LoadStack(dir, "prod", []Setting{{Pair: "cryptoKey=a", Secret: true}, {Pair: "cryptoKey=b"}})
+	require.NoError(t, err)
+	assert.Equal(t, "b", s.Config["push-turnkey:cryptoKey"])
+	assert.Empty(t, s.SecretKeys)
+
+	// A stack without a file is an empty stack with the project defaults.
+	s, err = LoadStack(dir, "staging", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"push-turnkey:firehose": "false", "push-turnkey:instanceType": "t3.small", "push-turnkey:connectionNodesMax": "1",
+	}, s.Config)
+
+	write("Pulumi.empty.yaml", "config:\n  push-turnkey:tablePrefix:\n")
+	_, err = LoadStack(dir, "empty", nil)
+	assert.ErrorContains(t, err, "config push-turnkey:tablePrefix has no value")
+	write("Pulumi.bare.yaml", "config:\n  firehose: true\n")
+	_, err = LoadStack(dir, "bare", nil)
+	assert.ErrorContains(t, err, `config key "firehose" has no namespace`)
+	write("Pulumi.broken.yaml", "config: [\n")
+	_, err = LoadStack(dir, "broken", nil)
+	assert.ErrorContains(t, err, "parse")
 }

@@ -16,6 +16,9 @@ var wildcardResources = map[string]string{
 	// ssmmessages:* channel actions have no resource types in the AWS
 	// Service Authorization Reference: "*" is the only valid resource.
 	"SessionManagerChannels": "Session Manager channels have no resource-level permissions",
+	// autopush lists tables at start to find its message table;
+	// dynamodb:ListTables has no resource types.
+	"PushTableDiscovery": "dynamodb:ListTables has no resource-level permissions",
 }
 
 func TestIAMPoliciesAreScopedToTheStack(t *testing.T) {
@@ -100,21 +103,22 @@ func TestNodeRoleGrantsExactlyWhatNodesNeed(t *testing.T) {
 				}
 			}
 			tables := []string{
-				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push_test_router",
-				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push_test_message",
+				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push-test_router",
+				"arn:aws:dynamodb:us-east-1:" + plan.MockAccountID + ":table/push-test_message",
 			}
+			assert.Equal(t, []string{"*"}, grants["dynamodb:ListTables"])
 			for action, resources := range grants {
-				if strings.HasPrefix(action, "dynamodb:") {
+				if strings.HasPrefix(action, "dynamodb:") && action != "dynamodb:ListTables" {
 					assert.ElementsMatch(t, tables, resources, "%s must cover exactly the two push tables", action)
 					assert.NotEqual(t, "dynamodb:CreateTable", action, "servers run without table rotation")
 				}
 			}
 			assert.Contains(t, grants, "dynamodb:GetItem")
-			assert.Equal(t, []string{"arn:aws:ssm:us-east-1:" + plan.MockAccountID + ":parameter/push-turnkey/push_test/crypto-key"},
+			assert.Equal(t, []string{"arn:aws:ssm:us-east-1:" + plan.MockAccountID + ":parameter/push-turnkey/push-test/crypto-key"},
 				grants["ssm:GetParameter"])
 			assert.Contains(t, grants, "ssmmessages:OpenDataChannel", "Session Manager access")
 			if name == "firehose" {
-				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push_test-push-logs"}
+				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push-test-push-logs"}
 				assert.Equal(t, stream, grants["firehose:PutRecord"])
 				assert.Equal(t, stream, grants["firehose:PutRecordBatch"])
 			} else {
@@ -189,7 +193,7 @@ func TestLogBucketIsPrivateEncryptedAndVersioned(t *testing.T) {
 	assert.Equal(t, "AES256", rule["applyServerSideEncryptionByDefault"].(map[string]interface{})["sseAlgorithm"])
 
 	stream := one(t, p, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "push-logs")
-	assert.Equal(t, "push_test-push-logs", str(t, stream, "name"))
+	assert.Equal(t, "push-test-push-logs", str(t, stream, "name"))
 	s3 := masked(stream, "extendedS3Configuration").(map[string]interface{})
 	assert.Equal(t, "arn:aws:s3:::push-test-logs-"+plan.MockAccountID, s3["bucketArn"])
 	assert.Equal(t, float64(5), s3["bufferingSize"], "MiB, as the seed")

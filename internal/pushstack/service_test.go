@@ -55,10 +55,10 @@ func TestNodesRunTheConfiguredServer(t *testing.T) {
 				start := heredoc(t, userData(t, p, node), "START")
 				run := start[strings.Index(start, "exec docker run"):]
 				assert.Contains(t, run, "'mozilla/autopush:1.58.4' "+command+" ")
-				assert.Contains(t, run, "--router_tablename 'push_test_router' --message_tablename 'push_test_message' --no_table_rotation")
+				assert.Contains(t, run, "--router_tablename 'push-test_router' --message_tablename 'push-test_message' --no_table_rotation")
 				assert.Contains(t, run, "--endpoint_hostname '"+host+"' --endpoint_port 8082 --endpoint_scheme http")
 				assert.Contains(t, run, "--network host")
-				assert.Contains(t, start, "--name '/push-turnkey/push_test/crypto-key'")
+				assert.Contains(t, start, "--name '/push-turnkey/push-test/crypto-key'")
 				// The key only ever goes to a root-only file on tmpfs.
 				assert.Contains(t, start, "umask 077")
 				assert.Contains(t, start, "> /run/push-turnkey/secrets.env")
@@ -69,7 +69,7 @@ func TestNodesRunTheConfiguredServer(t *testing.T) {
 					assert.NotContains(t, run, "--router_hostname")
 				}
 				if name == "firehose" {
-					assert.Contains(t, run, "--firehose_stream_name 'push_test-push-logs'")
+					assert.Contains(t, run, "--firehose_stream_name 'push-test-push-logs'")
 					assert.Contains(t, run, "--log_level debug", "delivery events are logged at debug")
 				} else {
 					assert.NotContains(t, run, "firehose")

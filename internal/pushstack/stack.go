@@ -99,7 +99,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	var logging *components.FirehoseLogging
 	if cfg.Firehose {
 		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
-			BucketName: pulumi.String(LogBucketName(cfg.TablePrefix, caller.AccountId)),
+			BucketName: pulumi.String(stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)),
 			StreamName: cfg.TablePrefix + "-push-logs",
 			AccountID:  caller.AccountId,
 			Partition:  partition.Partition,
@@ -151,24 +151,6 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		outputs["deliveryStreamName"] = logging.StreamName
 	}
 	return outputs, nil
-}
-
-// LogBucketName derives the log bucket's name from the table prefix, so a
-// later stack with the same prefix finds the retained bucket again:
-// "<prefix>-logs-<account id>", lower case, '_' and '.' turned into '-' (S3
-// bucket names allow neither upper case nor '_'). At most 58 characters for
-// a prefix within stackconfig.MaxTablePrefixLength.
-func LogBucketName(prefix, accountID string) string {
-	name := []byte(prefix)
-	for i, c := range name {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			name[i] = c + 'a' - 'A'
-		case c == '_' || c == '.':
-			name[i] = '-'
-		}
-	}
-	return string(name) + "-logs-" + accountID
 }
 
 // newProvider registers the AWS provider every resource uses. It stamps the

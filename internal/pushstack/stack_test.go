@@ -172,9 +172,9 @@ func TestOutputs(t *testing.T) {
 			assert.Regexp(t, `^ws://push-[0-9a-f-]+\.elb\.us-east-1\.amazonaws\.com:8080/$`, ws)
 			assert.Equal(t, strings.TrimSuffix(strings.TrimPrefix(ws, "ws://"), ":8080/"),
 				strings.TrimSuffix(strings.TrimPrefix(http, "http://"), ":8082/"))
-			assert.Equal(t, "push_test", p.Outputs["tablePrefix"].Value)
-			assert.Equal(t, "push_test_router", p.Outputs["routerTableName"].Value)
-			assert.Equal(t, "push_test_message", p.Outputs["messageTableName"].Value)
+			assert.Equal(t, "push-test", p.Outputs["tablePrefix"].Value)
+			assert.Equal(t, "push-test_router", p.Outputs["routerTableName"].Value)
+			assert.Equal(t, "push-test_message", p.Outputs["messageTableName"].Value)
 			assert.True(t, p.Outputs["cryptoKey"].Secret)
 			for k, o := range p.Outputs {
 				if k != "cryptoKey" {
@@ -183,7 +183,7 @@ func TestOutputs(t *testing.T) {
 			}
 			if name == "firehose" {
 				assert.Equal(t, "push-test-logs-"+plan.MockAccountID, p.Outputs["firehoseLoggingBucket"].Value)
-				assert.Equal(t, "push_test-push-logs", p.Outputs["deliveryStreamName"].Value)
+				assert.Equal(t, "push-test-push-logs", p.Outputs["deliveryStreamName"].Value)
 			}
 		})
 	}
@@ -214,7 +214,7 @@ func TestCryptoKeyIsSecretEverywhere(t *testing.T) {
 
 				param := one(t, p, "aws:ssm/parameter:Parameter", "crypto-key")
 				assert.Equal(t, "SecureString", str(t, param, "type"))
-				assert.Equal(t, "/push-turnkey/push_test/crypto-key", str(t, param, "name"))
+				assert.Equal(t, "/push-turnkey/push-test/crypto-key", str(t, param, "name"))
 				value := param.Inputs["value"]
 				require.True(t, value.IsSecret(), "the parameter value must be a secret")
 				assert.Equal(t, tc.key, value.SecretValue().Element.StringValue())
@@ -300,7 +300,7 @@ func TestSecurityGroupRules(t *testing.T) {
 			assert.Equal(t, "ops", str(t, lt, "keyName"))
 		}
 	})
-	t.Run("endpoint nodes carry the internal router group", func(t *testing.T) {
+	t.Run("every node carries the internal router group", func(t *testing.T) {
 		p := runPlan(t, nil, nil)
 		ids := func(name string) []interface{} {
 			return masked(one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", name), "vpcSecurityGroupIds").([]interface{})
@@ -310,7 +310,7 @@ func TestSecurityGroupRules(t *testing.T) {
 			return sg.Name + "-" + shortID(sg)
 		}
 		assert.ElementsMatch(t, []interface{}{sgID("push-endpoint"), sgID("push-internal-router")}, ids("push-endpoint"))
-		assert.ElementsMatch(t, []interface{}{sgID("push-connection")}, ids("push-connection"))
+		assert.ElementsMatch(t, []interface{}{sgID("push-connection"), sgID("push-internal-router")}, ids("push-connection"))
 		for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
 			assert.NotContains(t, lt.Inputs, resource.PropertyKey("keyName"), "no key pair unless configured")
 		}
@@ -349,11 +349,11 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 }
 
 func TestExampleStackRuns(t *testing.T) {
-	s, err := plan.LoadStack("../..", "dev", nil, nil)
+	s, err := plan.LoadStack("../..", "dev", nil)
 	require.NoError(t, err)
 	p, err := plan.Run(s)
 	require.NoError(t, err)
-	assert.Equal(t, "push_dev", p.Outputs["tablePrefix"].Value)
+	assert.Equal(t, "push-dev", p.Outputs["tablePrefix"].Value)
 	assert.Contains(t, p.Outputs, "deliveryStreamName")
 }
 

@@ -4,7 +4,9 @@
 package stackconfig
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -31,10 +33,15 @@ const (
 	// for one autopush process and Docker.
 	DefaultInstanceType = "t3.small"
 	// MaxTablePrefixLength keeps every name derived from the prefix within
-	// AWS limits: the log bucket "<prefix>-logs-<12-digit account>" must fit
-	// S3's 63 characters.
-	MaxTablePrefixLength = 40
+	// AWS limits: the log bucket "<prefix>-<6 hex>-logs-<12-digit account>"
+	// must fit S3's 63 characters.
+	MaxTablePrefixLength = 36
+	// MaxNodes bounds each node count: a guard against a typo that would
+	// launch thousands of instances.
+	MaxNodes = 1000
 )
+
+const cryptoKeyHint = "set an existing key with: pulumi config set --secret cryptoKey <44-character key>, or remove it to generate one"
 
 // Keys lists every config key of the push-turnkey namespace, in the order
 // Pulumi.yaml declares them.
@@ -92,38 +99,56 @@ func (c Config) SSHEnabled() bool { return c.SSHKeyName != "" && c.SSHAllowedCID
 
 // Arm64 reports whether InstanceType is a Graviton (arm64) type: its family
 // carries a "g" after the generation digit (t4g, m7g, c7gn), per the EC2
-// instance type naming convention.
+// instance type naming convention, or it is the first Graviton family, a1.
 func (c Config) Arm64() bool {
 	family, _, _ := strings.Cut(c.InstanceType, ".")
 	return graviton.MatchString(family)
 }
 
-var graviton = regexp.MustCompile(`^[a-z]+[0-9]+[a-z]*g[a-z]*(-|$)`)
+var graviton = regexp.MustCompile(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)(-|$)`)
 
-// DefaultTablePrefix derives the table prefix from the stack name: "push_"
-// and the stack name with characters DynamoDB refuses replaced by "_",
-// cut to MaxTablePrefixLength.
+// DefaultTablePrefix derives the table prefix from the stack name: "push-"
+// and the stack name in lower case with any other character than a letter,
+// digit or '-' turned into '-', cut to MaxTablePrefixLength. Such a prefix
+// is also a valid S3 bucket name part, so the log bucket reads
+// "push-<stack>-logs-<account>".
 func DefaultTablePrefix(stack string) string {
-	p := "push_" + disallowedInPrefix.ReplaceAllString(stack, "_")
+	p := "push-" + disallowedInPrefix.ReplaceAllString(strings.ToLower(stack), "-")
 	if len(p) > MaxTablePrefixLength {
 		p = p[:MaxTablePrefixLength]
 	}
 	return p
 }
 
-var disallowedInPrefix = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+var disallowedInPrefix = regexp.MustCompile(`[^a-z0-9-]`)
 
 // Error is a rejected config value. Its message names the key, what is wrong
 // and a value that would be accepted.
 type Error struct {
-	Key     string // without the namespace, e.g. "tablePrefix"
+	// Key is a key of this program without the namespace ("tablePrefix"),
+	// or another namespace's key in full ("aws:region").
+	Key     string
 	Problem string
+	// Example is a good value; Hint, when set, replaces the example with a
+	// whole command (for secrets and unknown keys).
 	Example string
+	Hint    string
+}
+
+// QualifiedKey is the key as `pulumi config` shows it.
+func (e *Error) QualifiedKey() string {
+	if strings.Contains(e.Key, ":") {
+		return e.Key
+	}
+	return Namespace + ":" + e.Key
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("config %s:%s: %s (example: pulumi config set %s %s)",
-		Namespace, e.Key, e.Problem, e.Key, e.Example)
+	hint := e.Hint
+	if hint == "" {
+		hint = "example: pulumi config set " + e.Key + " " + e.Example
+	}
+	return fmt.Sprintf("config %s: %s (%s)", e.QualifiedKey(), e.Problem, hint)
 }
 
 // Parse validates the raw config of one stack. raw maps keys without the
@@ -134,7 +159,9 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	p := parser{raw: raw}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		if !slices.Contains(Keys, key) {
-			p.fail(key, "is not a config key of this program (known: "+strings.Join(Keys, ", ")+")", "firehose true")
+			p.errs = append(p.errs, &Error{Key: key,
+				Problem: "is not a config key of this program (known: " + strings.Join(Keys, ", ") + ")",
+				Hint:    "remove it: pulumi config rm " + key})
 		}
 	}
 	c := Config{
@@ -152,12 +179,16 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		SSHAllowedCIDR:          p.str("sshAllowedCidr", ""),
 	}
 	if c.Processor {
-		p.fail("processor", "the processor tier is not available in this version; it cannot be turned on yet", "processor false")
+		p.fail("processor", "the processor tier is not available in this version; it cannot be turned on yet", "false")
 	}
 	p.check("tablePrefix", c.TablePrefix, validTablePrefix, "push_prod")
-	if c.CryptoKey != "" {
-		// The message never repeats the value: it is a secret.
-		p.check("cryptoKey", c.CryptoKey, validFernetKey, "--secret -- \"$(openssl rand -base64 32 | tr '+/' '-_')\"")
+	if _, set := raw["cryptoKey"]; set {
+		// The message never repeats the value: it is a secret. An empty key
+		// is refused rather than replaced by a new one, which would make
+		// every endpoint issued under the old key undecodable.
+		if problem := validFernetKey(c.CryptoKey); problem != "" {
+			p.errs = append(p.errs, &Error{Key: "cryptoKey", Problem: problem, Hint: cryptoKeyHint})
+		}
 	}
 	p.check("autopushImage", c.AutopushImage, validImage, DefaultAutopushImage)
 	p.check("autopushVersion", c.AutopushVersion, validTag, DefaultAutopushVersion)
@@ -209,7 +240,7 @@ func (p *parser) boolean(key string, def bool) bool {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		p.fail(key, fmt.Sprintf("%q is not a boolean (true or false)", v), key+" true")
+		p.fail(key, fmt.Sprintf("%q is not a boolean (true or false)", v), "true")
 		return def
 	}
 	return b
@@ -221,8 +252,8 @@ func (p *parser) integer(key string, def int) int {
 		return def
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
-		p.fail(key, fmt.Sprintf("%q is not a whole number", v), "2")
+	if err != nil || n > MaxNodes {
+		p.fail(key, fmt.Sprintf("%q is not a whole number from 0 to %d", v, MaxNodes), "2")
 		return def
 	}
 	return n
@@ -267,13 +298,43 @@ func validTablePrefix(v string) string {
 		return fmt.Sprintf("is %d characters; at most %d fit the derived S3 bucket name", len(v), MaxTablePrefixLength)
 	case !tablePrefixRe.MatchString(v):
 		return fmt.Sprintf("%q must start with a letter or digit and hold only letters, digits, '_', '-' and '.' (DynamoDB table-name characters)", v)
-	case strings.HasPrefix(strings.ToLower(v), "xn--") || strings.HasPrefix(strings.ToLower(v), "sthree-"):
-		return fmt.Sprintf("%q starts with a prefix S3 reserves for bucket names", v)
+	}
+	bucket := LogBucketName(v, "123456789012")
+	for _, reserved := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(bucket, reserved) {
+			return fmt.Sprintf("%q gives the log bucket name %q, which starts with %q, reserved by S3", v, bucket, reserved)
+		}
 	}
 	return ""
 }
 
+// LogBucketName derives the log bucket's name from the table prefix, so a
+// later stack with the same prefix finds the retained bucket again:
+// "<prefix>-logs-<account id>". A prefix with characters S3 refuses (upper
+// case, '_', '.') is lowered, those become '-', and 6 hex digits of the
+// prefix's SHA-256 are added, so two prefixes never share a bucket. At most
+// 61 characters for a valid prefix.
+func LogBucketName(prefix, accountID string) string {
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r == '_' || r == '.':
+			return '-'
+		}
+		return r
+	}, prefix)
+	if safe != prefix {
+		sum := sha256.Sum256([]byte(prefix))
+		safe += "-" + hex.EncodeToString(sum[:3])
+	}
+	return safe + "-logs-" + accountID
+}
+
 func validFernetKey(v string) string {
+	if v == "" {
+		return "is empty"
+	}
 	key, err := base64.URLEncoding.Strict().DecodeString(v)
 	if err != nil || len(v) != 44 {
 		return "is not a Fernet key: 44 characters of URL-safe base64 with padding"
@@ -307,7 +368,7 @@ func validInstanceType(v string) string {
 
 func validKeyName(v string) string {
 	if !keyNameRe.MatchString(v) {
-		return fmt.Sprintf("%q is not an EC2 key pair name (1-255 ASCII characters)", v)
+		return fmt.Sprintf("%q is not an EC2 key pair name (1-255 letters, digits, spaces and ._:/()#,@[]+=&;{}!$*-)", v)
 	}
 	return ""
 }
@@ -319,8 +380,8 @@ func validSSHCIDR(v string) string {
 		return fmt.Sprintf("%q is not an IPv4 CIDR block", v)
 	case prefix.Masked() != prefix:
 		return fmt.Sprintf("%q has host bits set; the block is %s", v, prefix.Masked())
-	case prefix.Bits() == 0:
-		return "opens SSH to the whole internet; name the block you connect from"
+	case prefix.Bits() < 8:
+		return fmt.Sprintf("/%d opens SSH to a large part of the internet; name the block you connect from (at least /8)", prefix.Bits())
 	}
 	return ""
 }
@@ -335,9 +396,29 @@ func Load(ctx *pulumi.Context) (Config, error) {
 			raw[k] = v
 		}
 	}
-	if _, ok := raw["cryptoKey"]; ok && !ctx.IsConfigSecret(Namespace+":cryptoKey") {
-		return Config{}, &Error{Key: "cryptoKey", Problem: "is stored in plain text; set it as a secret",
-			Example: "--secret cryptoKey <key>"}
-	}
-	return Parse(ctx.Stack(), raw)
+	region, _ := ctx.GetConfig("aws:region")
+	return ParseStack(ctx.Stack(), raw, region, ctx.IsConfigSecret)
 }
+
+// ParseStack is Parse plus the checks that need more than this namespace:
+// cryptoKey must be a secret (isSecret gets the qualified key), and
+// aws:region ("" when unset) must look like a region name.
+func ParseStack(stack string, raw map[string]string, region string, isSecret func(key string) bool) (Config, error) {
+	var errs []error
+	if _, ok := raw["cryptoKey"]; ok && !isSecret(Namespace+":cryptoKey") {
+		errs = append(errs, &Error{Key: "cryptoKey", Problem: "is stored in plain text in the stack file", Hint: cryptoKeyHint})
+	}
+	if region != "" && !regionRe.MatchString(region) {
+		errs = append(errs, &Error{Key: "aws:region", Problem: fmt.Sprintf("%q is not an AWS region name", region), Example: "us-east-1"})
+	}
+	c, err := Parse(stack, raw)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)

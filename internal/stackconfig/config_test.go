@@ -2,6 +2,7 @@ package stackconfig
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ func TestDefaults(t *testing.T) {
 	c, err := Parse("dev", nil)
 	require.NoError(t, err)
 	assert.Equal(t, Config{
-		TablePrefix:             "push_dev",
+		TablePrefix:             "push-dev",
 		TableDeletionProtection: true,
 		AutopushImage:           "mozilla/autopush",
 		AutopushVersion:         "1.58.4",
@@ -22,8 +23,8 @@ func TestDefaults(t *testing.T) {
 		EndpointNodes:           NodeCounts{1, 1, 1},
 	}, c)
 	assert.Equal(t, "mozilla/autopush:1.58.4", c.Image())
-	assert.Equal(t, "push_dev_router", c.RouterTableName())
-	assert.Equal(t, "push_dev_message", c.MessageTableName())
+	assert.Equal(t, "push-dev_router", c.RouterTableName())
+	assert.Equal(t, "push-dev_message", c.MessageTableName())
 	assert.False(t, c.Arm64())
 	assert.False(t, c.SSHEnabled())
 }
@@ -49,7 +50,7 @@ func TestGoodValues(t *testing.T) {
 func TestArm64(t *testing.T) {
 	for typ, arm := range map[string]bool{
 		"t3.small": false, "t3a.small": false, "m7i-flex.large": false, "g5.xlarge": false,
-		"t4g.small": true, "c7gn.large": true, "m7gd.xlarge": true, "g5g.xlarge": true, "x2gd.medium": true,
+		"t4g.small": true, "a1.medium": true, "c7gn.large": true, "m7gd.xlarge": true, "g5g.xlarge": true, "x2gd.medium": true,
 	} {
 		assert.Equal(t, arm, Config{InstanceType: typ}.Arm64(), typ)
 	}
@@ -57,14 +58,29 @@ func TestArm64(t *testing.T) {
 
 func TestDefaultTablePrefixFitsTheRules(t *testing.T) {
 	for stack, want := range map[string]string{
-		"dev":                    "push_dev",
-		"org.team-prod":          "push_org.team-prod",
-		strings.Repeat("s", 100): "push_" + strings.Repeat("s", MaxTablePrefixLength-5),
+		"dev":                    "push-dev",
+		"org.team-prod":          "push-org-team-prod",
+		strings.Repeat("s", 100): "push-" + strings.Repeat("s", MaxTablePrefixLength-5),
+		"Prod_EU.1":              "push-prod-eu-1",
 	} {
 		got := DefaultTablePrefix(stack)
 		assert.Equal(t, want, got)
 		assert.Empty(t, validTablePrefix(got), "default prefix %q must pass validation", got)
+		assert.Equal(t, got+"-logs-123456789012", LogBucketName(got, "123456789012"), "a default prefix is bucket-safe as it is")
 	}
+}
+
+func TestLogBucketNames(t *testing.T) {
+	seen := map[string]string{}
+	for _, prefix := range []string{"push-prod", "push_prod", "Push.Prod", "push.prod", "PUSH-PROD", strings.Repeat("P", MaxTablePrefixLength)} {
+		name := LogBucketName(prefix, "123456789012")
+		assert.Regexp(t, `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`, name, "S3 bucket name rules")
+		assert.LessOrEqual(t, len(name), 63)
+		assert.NotContains(t, seen, name, "prefixes %q and %q share a bucket", prefix, seen[name])
+		seen[name] = prefix
+	}
+	assert.Equal(t, "push-prod-logs-123456789012", LogBucketName("push-prod", "123456789012"))
+	assert.Regexp(t, `^push-prod-[0-9a-f]{6}-logs-123456789012$`, LogBucketName("push_prod", "123456789012"))
 }
 
 // TestBadValues: every bad value is refused with an error that names the
@@ -83,8 +99,12 @@ func TestBadValues(t *testing.T) {
 		{"tablePrefix", "_push", "must start with a letter or digit", nil},
 		{"tablePrefix", "push prod", "DynamoDB table-name characters", nil},
 		{"tablePrefix", "push/prod", "DynamoDB table-name characters", nil},
-		{"tablePrefix", strings.Repeat("p", 41), "at most 40", nil},
-		{"tablePrefix", "xn--push", "S3 reserves", nil},
+		{"tablePrefix", strings.Repeat("p", 37), "at most 36", nil},
+		{"tablePrefix", "xn--push", `starts with "xn--", reserved by S3`, nil},
+		{"tablePrefix", "XN__ab", `starts with "xn--", reserved by S3`, nil},
+		{"tablePrefix", "Sthree_x", `starts with "sthree-", reserved by S3`, nil},
+		{"tablePrefix", "amzn-s3-demo-x", `starts with "amzn-s3-demo-", reserved by S3`, nil},
+		{"cryptoKey", "", "is empty", nil},
 		{"cryptoKey", "not-a-key", "not a Fernet key", nil},
 		{"cryptoKey", "i_CYcNKa2YXrF+7V1Y/2MFfoEl7b6KX55y_9uvOKfJQ=", "not a Fernet key", nil}, // standard alphabet
 		{"cryptoKey", "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ", "not a Fernet key", nil},  // no padding
@@ -96,13 +116,16 @@ func TestBadValues(t *testing.T) {
 		{"instanceType", "small", "not an EC2 instance type", nil},
 		{"instanceType", "T3.SMALL", "not an EC2 instance type", nil},
 		{"connectionNodesMin", "one", "not a whole number", nil},
+		{"connectionNodesMax", "99999999999999999999", "from 0 to 1000", nil},
+		{"endpointNodesMax", "1001", "from 0 to 1000", nil},
 		{"connectionNodesMin", "-1", "negative", nil},
 		{"connectionNodesDesired", "0", "at least 1", nil},
 		{"connectionNodesDesired", "1", "below connectionNodesMin", map[string]string{"connectionNodesMin": "2", "connectionNodesMax": "3"}},
 		{"connectionNodesMax", "1", "below connectionNodesDesired", map[string]string{"connectionNodesDesired": "2"}},
 		{"endpointNodesDesired", "2.5", "not a whole number", nil},
 		{"endpointNodesMax", "0", "below endpointNodesDesired", nil},
-		{"sshAllowedCidr", "0.0.0.0/0", "whole internet", map[string]string{"sshKeyName": "ops"}},
+		{"sshAllowedCidr", "0.0.0.0/0", "large part of the internet", map[string]string{"sshKeyName": "ops"}},
+		{"sshAllowedCidr", "128.0.0.0/1", "large part of the internet", map[string]string{"sshKeyName": "ops"}},
 		{"sshAllowedCidr", "203.0.113.7/24", "host bits", map[string]string{"sshKeyName": "ops"}},
 		{"sshAllowedCidr", "office", "not an IPv4 CIDR", map[string]string{"sshKeyName": "ops"}},
 		{"sshAllowedCidr", "", "must be set when sshKeyName is set", map[string]string{"sshKeyName": "ops"}},
@@ -116,17 +139,29 @@ func TestBadValues(t *testing.T) {
 			for k, v := range tc.extra {
 				raw[k] = v
 			}
-			if tc.value != "" || tc.key == "tablePrefix" || tc.key == "autopushVersion" {
+			if tc.value != "" || tc.key == "tablePrefix" || tc.key == "autopushVersion" || tc.key == "cryptoKey" {
 				raw[tc.key] = tc.value
 			}
 			_, err := Parse("dev", raw)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.True(t, errors.As(err, &cfgErr), "error is a *stackconfig.Error: %v", err)
-			assert.Contains(t, err.Error(), "config push-turnkey:"+tc.key+": ")
-			assert.Contains(t, err.Error(), tc.problem)
-			assert.Contains(t, err.Error(), "example: pulumi config set ")
-			if tc.key == "cryptoKey" {
+			msg := err.Error()
+			assert.Contains(t, msg, "config push-turnkey:"+tc.key+": ")
+			assert.Contains(t, msg, tc.problem)
+			switch tc.key {
+			case "cryptoKey":
+				assert.Contains(t, msg, "pulumi config set --secret cryptoKey <44-character key>")
+			case "firehoze":
+				assert.Contains(t, msg, "pulumi config rm firehoze")
+			default:
+				// The example is a whole, runnable command: key once, then a value.
+				m := regexp.MustCompile(`\(example: pulumi config set (\S+) (.+)\)`).FindStringSubmatch(msg)
+				require.NotNil(t, m, msg)
+				assert.Equal(t, tc.key, m[1])
+				assert.NotContains(t, m[2], tc.key)
+			}
+			if tc.key == "cryptoKey" && tc.value != "" {
 				assert.NotContains(t, err.Error(), tc.value, "a secret is never repeated")
 			}
 		})
@@ -138,4 +173,37 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "push-turnkey:firehose")
 	assert.Contains(t, err.Error(), "push-turnkey:instanceType")
+}
+
+func TestExamplesAreAccepted(t *testing.T) {
+	// Every example a message offers must itself pass.
+	for key, example := range map[string]string{
+		"firehose": "true", "processor": "false", "tablePrefix": "push_prod", "autopushImage": DefaultAutopushImage,
+		"autopushVersion": DefaultAutopushVersion, "instanceType": DefaultInstanceType, "connectionNodesMin": "1",
+	} {
+		_, err := Parse("dev", map[string]string{key: example})
+		assert.NoError(t, err, "%s=%s", key, example)
+	}
+	_, err := Parse("dev", map[string]string{"sshKeyName": "my-key", "sshAllowedCidr": "203.0.113.0/24"})
+	assert.NoError(t, err)
+}
+
+func TestParseStack(t *testing.T) {
+	key := "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="
+	secret := func(k string) bool { return k == "push-turnkey:cryptoKey" }
+	plain := func(string) bool { return false }
+	_, err := ParseStack("dev", map[string]string{"cryptoKey": key}, "eu-west-1", secret)
+	assert.NoError(t, err)
+	_, err = ParseStack("dev", map[string]string{"cryptoKey": key}, "", plain)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config push-turnkey:cryptoKey: is stored in plain text")
+	assert.NotContains(t, err.Error(), key)
+	for _, region := range []string{"mars-1", "US-EAST-1", "us-east"} {
+		_, err = ParseStack("dev", nil, region, plain)
+		require.Error(t, err, region)
+		assert.Contains(t, err.Error(), "config aws:region: ")
+		assert.Contains(t, err.Error(), "example: pulumi config set aws:region us-east-1")
+	}
+	_, err = ParseStack("dev", nil, "us-gov-west-1", plain)
+	assert.NoError(t, err)
 }
