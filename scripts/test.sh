@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need (Debian's
-# shellcheck), then vets, tests and runs each benchmark once.
+# shellcheck and redis-server, dynalite from npm), then vets, benchmarks once
+# and tests. The tests start their own redis-server and dynalite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,13 @@ install_packages() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
 }
-command -v shellcheck >/dev/null || install_packages shellcheck
+missing=()
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
+# dynalite serves the DynamoDB API; its lock file pins it.
+[ -x tools/dynalite/node_modules/.bin/dynalite ] ||
+  npm ci --prefix tools/dynalite --no-audit --no-fund --loglevel=error
 
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then

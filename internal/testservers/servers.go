@@ -38,7 +38,7 @@ func Redis() (*Server, error) {
 	}
 	return start(func(port int) *exec.Cmd {
 		return exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no")
+			"--save", "", "--appendonly", "no", "--loglevel", "warning")
 	})
 }
 
@@ -53,7 +53,9 @@ func Dynalite() (*Server, error) {
 		return nil, fmt.Errorf("dynalite not installed (scripts/test.sh runs npm ci in tools/dynalite): %w", err)
 	}
 	return start(func(port int) *exec.Cmd {
-		return exec.Command(bin, "--port", strconv.Itoa(port), "--host", "127.0.0.1")
+		// Tables become ACTIVE at once instead of after half a second.
+		return exec.Command(bin, "--port", strconv.Itoa(port), "--host", "127.0.0.1",
+			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
 	})
 }
 
@@ -63,7 +65,7 @@ func start(command func(port int) *exec.Cmd) (*Server, error) {
 		return nil, err
 	}
 	cmd := command(port)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Stderr = os.Stderr // stdout only announces the port
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
