@@ -39,18 +39,18 @@ func (r Record) Delivery() (Delivery, bool, error) {
 	if m := r.Message(); m != MessageDelivered && m != MessageStored {
 		return Delivery{}, false, nil
 	}
-	key, err := r.stringField("jwt_crypto_key")
-	if err != nil || key == "" {
+	if r.Fields.JWTCryptoKey == "" {
 		return Delivery{}, false, nil
 	}
-	d := Delivery{Key: key}
-	if d.Entry.ID, err = r.stringField("message_id"); err != nil {
+	d := Delivery{Key: r.Fields.JWTCryptoKey}
+	var err error
+	if d.Entry.ID, err = stringField("message_id", r.Fields.MessageID); err != nil {
 		return Delivery{}, false, err
 	}
-	if d.Entry.Size, err = r.intField("message_size"); err != nil {
+	if d.Entry.Size, err = intField("message_size", r.Fields.MessageSize); err != nil {
 		return Delivery{}, false, err
 	}
-	if d.Entry.TTL, err = r.intField("message_ttl"); err != nil {
+	if d.Entry.TTL, err = intField("message_ttl", r.Fields.MessageTTL); err != nil {
 		return Delivery{}, false, err
 	}
 	ns, err := strconv.ParseInt(r.Timestamp.String(), 10, 64)
@@ -66,9 +66,8 @@ func (r Record) Delivery() (Delivery, bool, error) {
 	return d, true, nil
 }
 
-func (r Record) stringField(name string) (string, error) {
-	raw, ok := r.Fields[name]
-	if !ok {
+func stringField(name string, raw json.RawMessage) (string, error) {
+	if raw == nil {
 		return "", fmt.Errorf("Fields.%s is missing", name)
 	}
 	var s string
@@ -79,9 +78,8 @@ func (r Record) stringField(name string) (string, error) {
 }
 
 // intField reads a whole number; servers log some numbers as strings.
-func (r Record) intField(name string) (int64, error) {
-	raw, ok := r.Fields[name]
-	if !ok {
+func intField(name string, raw json.RawMessage) (int64, error) {
+	if raw == nil {
 		return 0, fmt.Errorf("Fields.%s is missing", name)
 	}
 	var n json.Number

@@ -32,18 +32,24 @@ type Record struct {
 	Severity   int         `json:"Severity"`
 	EnvVersion string      `json:"EnvVersion"`
 	Logger     string      `json:"Logger"`
-	// Fields holds "message" (the formatted text) and context keys.
-	Fields map[string]json.RawMessage `json:"Fields"`
+	Fields     Fields      `json:"Fields"`
 }
 
-// Message is Fields.message, or "" when it is absent or not a string.
-func (r Record) Message() string {
-	var s string
-	if err := json.Unmarshal(r.Fields["message"], &s); err != nil {
-		return ""
-	}
-	return s
+// Fields are the context keys of a record that the processor reads; the
+// JSON decoder passes over the others without keeping them, which keeps
+// reading fast. Numbers stay raw: servers log some of them as strings.
+type Fields struct {
+	// Message is the formatted text, e.g. "Successful delivery".
+	Message string `json:"message"`
+	// JWTCryptoKey is the sender's VAPID public key, absent without VAPID.
+	JWTCryptoKey string          `json:"jwt_crypto_key"`
+	MessageID    json.RawMessage `json:"message_id"`
+	MessageSize  json.RawMessage `json:"message_size"` // bytes
+	MessageTTL   json.RawMessage `json:"message_ttl"`  // seconds
 }
+
+// Message is Fields.message.
+func (r Record) Message() string { return r.Fields.Message }
 
 // MalformedError is a record that could not be read; the reader skips it
 // and goes on with the next one.
@@ -163,14 +169,12 @@ func parseRecord(body []byte, offset int64) (Record, error) {
 	if len(body) == 0 {
 		return Record{}, &MalformedError{Offset: offset, Reason: "empty record"}
 	}
-	var rec Record
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&rec); err != nil {
-		return Record{}, &MalformedError{Offset: offset, Reason: "invalid JSON: " + err.Error()}
+	if body[0] != '{' {
+		return Record{}, &MalformedError{Offset: offset, Reason: "not a JSON object"}
 	}
-	if dec.More() {
-		return Record{}, &MalformedError{Offset: offset, Reason: "text after the JSON object"}
+	var rec Record
+	if err := json.Unmarshal(body, &rec); err != nil {
+		return Record{}, &MalformedError{Offset: offset, Reason: "invalid JSON: " + err.Error()}
 	}
 	return rec, nil
 }
