@@ -1,0 +1,259 @@
+// Package messagesapi is the Push Messages API: an internal HTTP JSON API
+// that registers VAPID public keys and serves each key's recent messages to
+// the developer dashboard (reference: processor-and-messages-api.md).
+package messagesapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/push-turnkey/push-turnkey/pushlog"
+	"github.com/push-turnkey/push-turnkey/pushmessages"
+	"github.com/push-turnkey/push-turnkey/vapid"
+)
+
+// MaxBodyBytes bounds a request body: a key registration is about 120 bytes.
+const MaxBodyBytes = 4 << 10
+
+// Store is what the API needs of pushmessages.Store.
+type Store interface {
+	RegisteredKeys(ctx context.Context) (map[string]bool, error)
+	IsRegistered(ctx context.Context, key string) (bool, error)
+	Register(ctx context.Context, key string) error
+	Unregister(ctx context.Context, key string) error
+	Messages(ctx context.Context, key string) ([]pushlog.Entry, error)
+	Ping(ctx context.Context) error
+}
+
+var _ Store = (*pushmessages.Store)(nil)
+
+// Version is what /__version__ reports (Dockerflow's version.json fields).
+type Version struct {
+	Source  string `json:"source"`
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Build   string `json:"build"`
+}
+
+// API serves the endpoints. Build it with New.
+type API struct {
+	store   Store
+	version Version
+	log     *slog.Logger
+	mux     *http.ServeMux
+}
+
+// New returns the API on store.
+func New(store Store, version Version, log *slog.Logger) *API {
+	a := &API{store: store, version: version, log: log, mux: http.NewServeMux()}
+	a.mux.HandleFunc("/keys", a.keys)
+	a.mux.HandleFunc("/keys/{key}", a.key)
+	a.mux.HandleFunc("/messages/{key}", a.messages)
+	a.mux.HandleFunc("/__heartbeat__", a.heartbeat)
+	a.mux.HandleFunc("/__lbheartbeat__", a.lbheartbeat)
+	a.mux.HandleFunc("/__version__", a.versionJSON)
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+	})
+	return a
+}
+
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// KeyJSON is one key in requests and answers: {"public-key": "..."}.
+type KeyJSON struct {
+	PublicKey string `json:"public-key"`
+}
+
+func (a *API) keys(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		keys, err := a.store.RegisteredKeys(r.Context())
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		list := make([]KeyJSON, 0, len(keys))
+		for k := range keys {
+			list = append(list, KeyJSON{k})
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].PublicKey < list[j].PublicKey })
+		writeJSON(w, http.StatusOK, map[string][]KeyJSON{"keys": list})
+	case http.MethodPost:
+		var body KeyJSON
+		if err := decodeBody(r, &body); err != nil {
+			writeError(w, statusOf(err), err.Error())
+			return
+		}
+		key, err := vapid.ParsePublicKey(body.PublicKey)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, `"public-key": `+err.Error())
+			return
+		}
+		if err := a.store.Register(r.Context(), key); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Location", baseURL(r)+"/keys/"+key)
+		writeJSON(w, http.StatusCreated, KeyJSON{key})
+	default:
+		methodNotAllowed(w, http.MethodGet, http.MethodPost)
+	}
+}
+
+func (a *API) key(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodDelete {
+		methodNotAllowed(w, http.MethodDelete)
+		return
+	}
+	key, ok := pathKey(w, r)
+	if !ok {
+		return
+	}
+	switch err := a.store.Unregister(r.Context(), key); {
+	case errors.Is(err, pushmessages.ErrNotRegistered):
+		writeError(w, http.StatusNotFound, "public key is not registered")
+	case err != nil:
+		a.fail(w, r, err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (a *API) messages(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, http.MethodGet)
+		return
+	}
+	key, ok := pathKey(w, r)
+	if !ok {
+		return
+	}
+	registered, err := a.store.IsRegistered(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !registered {
+		writeError(w, http.StatusNotFound, "public key is not registered")
+		return
+	}
+	msgs, err := a.store.Messages(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if len(msgs) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string][]pushlog.Entry{"messages": msgs})
+}
+
+func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		a.log.Warn("heartbeat failed", "error", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (a *API) lbheartbeat(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (a *API) versionJSON(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, a.version)
+}
+
+// pathKey reads and checks the {key} path value, answering 400 when it is
+// no VAPID public key.
+func pathKey(w http.ResponseWriter, r *http.Request) (string, bool) {
+	key, err := vapid.ParsePublicKey(r.PathValue("key"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "path: "+err.Error())
+		return "", false
+	}
+	return key, true
+}
+
+// decodeBody reads one JSON object with known fields only.
+func decodeBody(r *http.Request, v interface{}) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes)}
+		}
+		if errors.Is(err, io.EOF) {
+			return &requestError{http.StatusBadRequest, `body is empty; want {"public-key": "<VAPID public key>"}`}
+		}
+		return &requestError{http.StatusBadRequest, "body is not the JSON object {\"public-key\": \"...\"}: " + err.Error()}
+	}
+	if dec.More() {
+		return &requestError{http.StatusBadRequest, "body holds more than one JSON value"}
+	}
+	return nil
+}
+
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func statusOf(err error) int {
+	var re *requestError
+	if errors.As(err, &re) {
+		return re.status
+	}
+	return http.StatusBadRequest
+}
+
+// baseURL is the scheme and host the client used.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// fail answers 503 for a store failure (Redis or DynamoDB down) and logs it.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	writeError(w, http.StatusServiceUnavailable, "storage unavailable")
+}
+
+func methodNotAllowed(w http.ResponseWriter, allowed ...string) {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeError(w, http.StatusMethodNotAllowed, "method not allowed; use "+strings.Join(allowed, " or "))
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v interface{}) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client may be gone; nothing to do
+}

@@ -1,0 +1,176 @@
+package messagesapi_test
+
+import (
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/testservers"
+	"github.com/push-turnkey/push-turnkey/messagesapi"
+	"github.com/push-turnkey/push-turnkey/pushlog"
+	"github.com/push-turnkey/push-turnkey/pushmessages"
+)
+
+var env testservers.Env
+
+func TestMain(m *testing.M) { os.Exit(testservers.Run(m, &env)) }
+
+func vapidKey(t *testing.T) string {
+	t.Helper()
+	k, err := ecdh.P256().GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	return base64.RawURLEncoding.EncodeToString(k.PublicKey().Bytes())
+}
+
+func newServer(t *testing.T) (*httptest.Server, *pushmessages.Store) {
+	t.Helper()
+	store := env.Store(t)
+	api := messagesapi.New(store, messagesapi.Version{Source: "push-turnkey", Version: "test", Commit: "abc"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return srv, store
+}
+
+func do(t *testing.T, method, url, body string) (*http.Response, map[string]interface{}) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var v map[string]interface{}
+	if len(data) > 0 {
+		require.NoError(t, json.Unmarshal(data, &v), "JSON body: %s", data)
+		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+	}
+	return resp, v
+}
+
+func TestKeyLifecycle(t *testing.T) {
+	srv, store := newServer(t)
+	key := vapidKey(t)
+
+	resp, body := do(t, "GET", srv.URL+"/keys", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, map[string]interface{}{"keys": []interface{}{}}, body)
+
+	resp, body = do(t, "POST", srv.URL+"/keys", `{"public-key": "`+key+`="}`) // padded form accepted
+	require.Equal(t, 201, resp.StatusCode, "%v", body)
+	assert.Equal(t, srv.URL+"/keys/"+key, resp.Header.Get("Location"))
+	assert.Equal(t, key, body["public-key"])
+
+	resp, body = do(t, "GET", srv.URL+"/keys", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, map[string]interface{}{"keys": []interface{}{map[string]interface{}{"public-key": key}}}, body)
+
+	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
+	assert.Equal(t, 204, resp.StatusCode, "registered, no messages yet")
+
+	ctx := context.Background()
+	require.NoError(t, store.Push(ctx, key, []pushlog.Entry{
+		{ID: "old", Timestamp: 1790000000.5, Size: 10, TTL: 60},
+		{ID: "new", Timestamp: 1790000001.25, Size: 20, TTL: 0},
+	}))
+	resp, body = do(t, "GET", srv.URL+"/messages/"+key, "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, map[string]interface{}{"messages": []interface{}{
+		map[string]interface{}{"id": "new", "timestamp": 1790000001.25, "size": 20.0, "ttl": 0.0},
+		map[string]interface{}{"id": "old", "timestamp": 1790000000.5, "size": 10.0, "ttl": 60.0},
+	}}, body)
+
+	resp, _ = do(t, "DELETE", srv.URL+"/keys/"+key, "")
+	assert.Equal(t, 204, resp.StatusCode)
+	resp, body = do(t, "DELETE", srv.URL+"/keys/"+key, "")
+	assert.Equal(t, 404, resp.StatusCode)
+	assert.Contains(t, body["error"], "not registered")
+	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
+	assert.Equal(t, 404, resp.StatusCode, "unregistered key")
+}
+
+func TestBadRequestsNameTheProblem(t *testing.T) {
+	srv, _ := newServer(t)
+	key := vapidKey(t)
+	cases := []struct {
+		method, path, body string
+		status             int
+		problem            string
+	}{
+		{"POST", "/keys", "", 400, "body is empty"},
+		{"POST", "/keys", "{", 400, "not the JSON object"},
+		{"POST", "/keys", `{"public-key": 5}`, 400, "not the JSON object"},
+		{"POST", "/keys", `{"publicKey": "` + key + `"}`, 400, "unknown field"},
+		{"POST", "/keys", `{"public-key": "` + key + `"} {}`, 400, "more than one JSON value"},
+		{"POST", "/keys", `{"public-key": ""}`, 400, `"public-key": public key is empty`},
+		{"POST", "/keys", `{"public-key": "hello"}`, 400, "not URL-safe base64"},
+		{"POST", "/keys", `{"public-key": "AAAA"}`, 400, "decodes to 3 bytes"},
+		{"POST", "/keys", `{"public-key": "` + strings.Repeat("A", 8000) + `"}`, 413, "larger than 4096 bytes"},
+		{"GET", "/messages/not-a-key", "", 400, "path: public key"},
+		{"DELETE", "/keys/AAAA", "", 400, "path: public key decodes to 3 bytes"},
+		{"PUT", "/keys", "", 405, "use GET or POST"},
+		{"GET", "/keys/" + key, "", 405, "use DELETE"},
+		{"POST", "/messages/" + key, "", 405, "use GET"},
+		{"GET", "/nothing", "", 404, "no such endpoint"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.path+" "+tc.body[:min(len(tc.body), 30)], func(t *testing.T) {
+			resp, body := do(t, tc.method, srv.URL+tc.path, tc.body)
+			assert.Equal(t, tc.status, resp.StatusCode)
+			require.NotNil(t, body)
+			assert.Contains(t, body["error"], tc.problem)
+		})
+	}
+}
+
+func TestRedisLossIsRepairedFromDynamoDB(t *testing.T) {
+	srv, store := newServer(t)
+	key := vapidKey(t)
+	resp, _ := do(t, "POST", srv.URL+"/keys", `{"public-key": "`+key+`"}`)
+	require.Equal(t, 201, resp.StatusCode)
+	require.NoError(t, store.Redis.FlushAll(context.Background()).Err())
+
+	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
+	assert.Equal(t, 204, resp.StatusCode, "still registered after Redis lost it")
+	require.NoError(t, store.Redis.FlushAll(context.Background()).Err())
+	_, body := do(t, "GET", srv.URL+"/keys", "")
+	assert.Equal(t, map[string]interface{}{"keys": []interface{}{map[string]interface{}{"public-key": key}}}, body)
+}
+
+func TestHealthEndpoints(t *testing.T) {
+	srv, store := newServer(t)
+	resp, body := do(t, "GET", srv.URL+"/__heartbeat__", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "ok", body["status"])
+	resp, _ = do(t, "GET", srv.URL+"/__lbheartbeat__", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	resp, body = do(t, "GET", srv.URL+"/__version__", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, map[string]interface{}{"source": "push-turnkey", "version": "test", "commit": "abc", "build": ""}, body)
+
+	down := &pushmessages.Store{Redis: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), DynamoDB: store.DynamoDB, Table: store.Table}
+	broken := httptest.NewServer(messagesapi.New(down, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer broken.Close()
+	resp, body = do(t, "GET", broken.URL+"/__heartbeat__", "")
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Contains(t, body["error"], "redis")
+	resp, body = do(t, "GET", broken.URL+"/keys", "")
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Equal(t, "storage unavailable", body["error"])
+	resp, _ = do(t, "GET", broken.URL+"/__lbheartbeat__", "")
+	assert.Equal(t, 200, resp.StatusCode, "the load balancer check does not depend on storage")
+}
