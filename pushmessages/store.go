@@ -8,9 +8,11 @@ package pushmessages
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -221,4 +223,15 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("dynamodb: %w", err)
 	}
 	return nil
+}
+
+// NewRedis returns a client for the Redis at addr ("host:port"): TLS when
+// useTLS (ElastiCache in-transit encryption), the AUTH token when set.
+func NewRedis(addr, authToken string, useTLS bool) *redis.Client {
+	opts := &redis.Options{Addr: addr, Password: authToken}
+	if useTLS {
+		host, _, _ := strings.Cut(addr, ":")
+		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+	}
+	return redis.NewClient(opts)
 }

@@ -1,0 +1,106 @@
+// Command messages-api serves the Push Messages API (package messagesapi).
+//
+// Environment: LISTEN_ADDR (default ":8090"), REDIS_ADDRESS ("host:port"),
+// REDIS_TLS ("true" for ElastiCache in-transit encryption),
+// REDIS_AUTH_TOKEN_FILE (a root-only file holding the AUTH token, may be
+// unset), MESSAGES_TABLE, and the AWS SDK's usual variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/push-turnkey/push-turnkey/messagesapi"
+	"github.com/push-turnkey/push-turnkey/pushmessages"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	if err := run(log); err != nil {
+		log.Error("messages-api stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	addr := envOr("LISTEN_ADDR", ":8090")
+	table := os.Getenv("MESSAGES_TABLE")
+	redisAddr := os.Getenv("REDIS_ADDRESS")
+	if table == "" || redisAddr == "" {
+		return errors.New("MESSAGES_TABLE and REDIS_ADDRESS must be set")
+	}
+	useTLS, err := strconv.ParseBool(envOr("REDIS_TLS", "false"))
+	if err != nil {
+		return fmt.Errorf("REDIS_TLS: %w", err)
+	}
+	var token string
+	if path := os.Getenv("REDIS_AUTH_TOKEN_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read redis auth token: %w", err)
+		}
+		token = strings.TrimSpace(string(data))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return fmt.Errorf("aws config: %w", err)
+	}
+	store := &pushmessages.Store{
+		Redis:    pushmessages.NewRedis(redisAddr, token, useTLS),
+		DynamoDB: dynamodb.NewFromConfig(cfg),
+		Table:    table,
+	}
+	// Redis may have lost the keys while the API was down.
+	if keys, err := store.Refill(ctx); err != nil {
+		log.Warn("could not refill redis at start; will retry on demand", "error", err)
+	} else {
+		log.Info("registered keys loaded", "keys", len(keys))
+	}
+
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           messagesapi.New(store, messagesapi.Version{Source: "push-turnkey", Version: version}, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
