@@ -44,6 +44,9 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		"endpointNodesMin":        defaults.EndpointNodes.Min,
 		"endpointNodesDesired":    defaults.EndpointNodes.Desired,
 		"endpointNodesMax":        defaults.EndpointNodes.Max,
+		"redisNodeType":           defaults.RedisNodeType,
+		"natGateway":              defaults.NATGateway,
+		"messagesApiInstanceType": defaults.MessagesAPIInstanceType,
 	}
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)
@@ -60,7 +63,11 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		} else {
 			// tablePrefix (derived from the stack name) and the optional keys.
 			assert.Nil(t, decl.Default, "%s has no static default", key)
-			assert.Equal(t, "string", decl.Type, key)
+			if key == "messagesApiAllowedCidrs" {
+				assert.Equal(t, "array", decl.Type, key)
+			} else {
+				assert.Equal(t, "string", decl.Type, key)
+			}
 		}
 	}
 	assert.True(t, project.Config["cryptoKey"].Secret, "cryptoKey is declared secret")

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -32,6 +33,11 @@ const (
 	// DefaultInstanceType is a current burstable x86 type with 2 GiB, enough
 	// for one autopush process and Docker.
 	DefaultInstanceType = "t3.small"
+	// DefaultRedisNodeType is the smallest current ElastiCache node type.
+	DefaultRedisNodeType = "cache.t4g.micro"
+	// DefaultMessagesAPIInstanceType is a small Graviton type: the API is
+	// one light Go process.
+	DefaultMessagesAPIInstanceType = "t4g.micro"
 	// MaxTablePrefixLength keeps every name derived from the prefix within
 	// AWS limits: the log bucket "<prefix>-<6 hex>-logs-<12-digit account>"
 	// must fit S3's 63 characters.
@@ -51,6 +57,8 @@ var Keys = []string{
 	"connectionNodesMin", "connectionNodesDesired", "connectionNodesMax",
 	"endpointNodesMin", "endpointNodesDesired", "endpointNodesMax",
 	"sshKeyName", "sshAllowedCidr",
+	"redisNodeType", "natGateway", "messagesApiInstanceType",
+	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -83,6 +91,18 @@ type Config struct {
 	// exists only when both are set.
 	SSHKeyName     string
 	SSHAllowedCIDR string
+
+	// Processor tier (Processor true; it implies Firehose).
+	RedisNodeType string
+	// NATGateway adds a NAT gateway for outbound internet from the private
+	// subnets; the processor needs none (gateway endpoints reach S3 and
+	// DynamoDB).
+	NATGateway              bool
+	MessagesAPIInstanceType string
+	// MessagesAPIAllowedCIDRs and MessagesAPIAllowedSecurityGroup may reach
+	// the Messages API; with neither set, the stack's VPC may.
+	MessagesAPIAllowedCIDRs         []string
+	MessagesAPIAllowedSecurityGroup string
 }
 
 // Image is the container image reference both node types run.
@@ -97,13 +117,20 @@ func (c Config) MessageTableName() string { return c.TablePrefix + "_message" }
 // SSHEnabled reports whether the nodes accept SSH from SSHAllowedCIDR.
 func (c Config) SSHEnabled() bool { return c.SSHKeyName != "" && c.SSHAllowedCIDR != "" }
 
-// Arm64 reports whether InstanceType is a Graviton (arm64) type: its family
-// carries a "g" after the generation digit (t4g, m7g, c7gn), per the EC2
-// instance type naming convention, or it is the first Graviton family, a1.
-func (c Config) Arm64() bool {
-	family, _, _ := strings.Cut(c.InstanceType, ".")
+// Arm64 reports whether InstanceType is a Graviton (arm64) type.
+func (c Config) Arm64() bool { return Arm64(c.InstanceType) }
+
+// Arm64 reports whether an EC2 instance type is a Graviton (arm64) type: its
+// family carries a "g" after the generation digit (t4g, m7g, c7gn), per the
+// EC2 instance type naming convention, or it is the first Graviton family,
+// a1.
+func Arm64(instanceType string) bool {
+	family, _, _ := strings.Cut(instanceType, ".")
 	return graviton.MatchString(family)
 }
+
+// MessagesTableName is the name of the push messages table (processor tier).
+func (c Config) MessagesTableName() string { return c.TablePrefix + "_push_messages" }
 
 var graviton = regexp.MustCompile(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)(-|$)`)
 
@@ -177,9 +204,21 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		EndpointNodes:           p.nodes("endpointNodes"),
 		SSHKeyName:              p.str("sshKeyName", ""),
 		SSHAllowedCIDR:          p.str("sshAllowedCidr", ""),
+
+		RedisNodeType:                   p.str("redisNodeType", DefaultRedisNodeType),
+		NATGateway:                      p.boolean("natGateway", false),
+		MessagesAPIInstanceType:         p.str("messagesApiInstanceType", DefaultMessagesAPIInstanceType),
+		MessagesAPIAllowedCIDRs:         p.cidrList("messagesApiAllowedCidrs"),
+		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
 	}
 	if c.Processor {
+		c.Firehose = true // the processor reads the Firehose log objects
 		p.fail("processor", "the processor tier is not available in this version; it cannot be turned on yet", "false")
+	}
+	p.check("redisNodeType", c.RedisNodeType, validRedisNodeType, DefaultRedisNodeType)
+	p.check("messagesApiInstanceType", c.MessagesAPIInstanceType, validInstanceType, DefaultMessagesAPIInstanceType)
+	if c.MessagesAPIAllowedSecurityGroup != "" {
+		p.check("messagesApiAllowedSecurityGroup", c.MessagesAPIAllowedSecurityGroup, validSecurityGroupID, "sg-0123456789abcdef0")
 	}
 	p.check("tablePrefix", c.TablePrefix, validTablePrefix, "push_prod")
 	if _, set := raw["cryptoKey"]; set {
@@ -257,6 +296,33 @@ func (p *parser) integer(key string, def int) int {
 		return def
 	}
 	return n
+}
+
+// cidrList reads a JSON list of IPv4 CIDR blocks, as Pulumi passes an
+// array config value.
+func (p *parser) cidrList(key string) []string {
+	v, ok := p.raw[key]
+	if !ok {
+		return nil
+	}
+	hint := "set each block with: pulumi config set --path '" + key + "[0]' 10.0.0.0/16"
+	var list []string
+	if err := json.Unmarshal([]byte(v), &list); err != nil {
+		p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("%q is not a list of CIDR blocks", v), Hint: hint})
+		return nil
+	}
+	for i, cidr := range list {
+		prefix, err := netip.ParsePrefix(cidr)
+		switch {
+		case err != nil || !prefix.Addr().Is4():
+			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, is not an IPv4 CIDR block", i, cidr), Hint: hint})
+		case prefix.Masked() != prefix:
+			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, has host bits set; the block is %s", i, cidr, prefix.Masked()), Hint: hint})
+		case prefix.Bits() < 8:
+			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, opens the internal API to a large part of the internet (at least /8)", i, cidr), Hint: hint})
+		}
+	}
+	return list
 }
 
 // nodes reads <prefix>Min, <prefix>Desired and <prefix>Max (default 1 each).
@@ -362,6 +428,25 @@ func validTag(v string) string {
 func validInstanceType(v string) string {
 	if !instanceTypeRe.MatchString(v) {
 		return fmt.Sprintf("%q is not an EC2 instance type such as t3.small", v)
+	}
+	return ""
+}
+
+var (
+	redisNodeTypeRe   = regexp.MustCompile(`^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	securityGroupIDRe = regexp.MustCompile(`^sg-[0-9a-f]{8}([0-9a-f]{9})?$`)
+)
+
+func validRedisNodeType(v string) string {
+	if !redisNodeTypeRe.MatchString(v) {
+		return fmt.Sprintf("%q is not an ElastiCache node type such as %s", v, DefaultRedisNodeType)
+	}
+	return ""
+}
+
+func validSecurityGroupID(v string) string {
+	if !securityGroupIDRe.MatchString(v) {
+		return fmt.Sprintf("%q is not a security group ID (sg- and 8 or 17 hex digits)", v)
 	}
 	return ""
 }

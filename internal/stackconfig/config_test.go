@@ -21,6 +21,8 @@ func TestDefaults(t *testing.T) {
 		InstanceType:            "t3.small",
 		ConnectionNodes:         NodeCounts{1, 1, 1},
 		EndpointNodes:           NodeCounts{1, 1, 1},
+		RedisNodeType:           "cache.t4g.micro",
+		MessagesAPIInstanceType: "t4g.micro",
 	}, c)
 	assert.Equal(t, "mozilla/autopush:1.58.4", c.Image())
 	assert.Equal(t, "push-dev_router", c.RouterTableName())
@@ -132,6 +134,14 @@ func TestBadValues(t *testing.T) {
 		{"sshKeyName", "", "must be set when sshAllowedCidr is set", map[string]string{"sshAllowedCidr": "203.0.113.0/24"}},
 		{"sshKeyName", "ops\nkey", "not an EC2 key pair name", map[string]string{"sshAllowedCidr": "203.0.113.0/24"}},
 		{"firehoze", "true", "not a config key", nil},
+		{"natGateway", "sometimes", "not a boolean", nil},
+		{"redisNodeType", "t4g.micro", "not an ElastiCache node type", nil},
+		{"messagesApiInstanceType", "micro", "not an EC2 instance type", nil},
+		{"messagesApiAllowedCidrs", "10.0.0.0/16", "is not a list of CIDR blocks", nil},
+		{"messagesApiAllowedCidrs", `["10.0.0.0/16", "10.1.0.1/16"]`, "item 1, \"10.1.0.1/16\", has host bits set", nil},
+		{"messagesApiAllowedCidrs", `["0.0.0.0/0"]`, "large part of the internet", nil},
+		{"messagesApiAllowedCidrs", `["office"]`, "not an IPv4 CIDR block", nil},
+		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
@@ -154,6 +164,8 @@ func TestBadValues(t *testing.T) {
 				assert.Contains(t, msg, "pulumi config set --secret cryptoKey <44-character key>")
 			case "firehoze":
 				assert.Contains(t, msg, "pulumi config rm firehoze")
+			case "messagesApiAllowedCidrs":
+				assert.Contains(t, msg, "pulumi config set --path 'messagesApiAllowedCidrs[0]' 10.0.0.0/16")
 			default:
 				// The example is a whole, runnable command: key once, then a value.
 				m := regexp.MustCompile(`\(example: pulumi config set (\S+) (.+)\)`).FindStringSubmatch(msg)
