@@ -1,6 +1,6 @@
 // Command messages-api serves the Push Messages API (package messagesapi).
 //
-// Environment: LISTEN_ADDR (default ":8090"), REDIS_ADDRESS ("host:port"),
+// Environment: LISTEN_ADDR (default ":8080", the seed's port), REDIS_ADDRESS ("host:port"),
 // REDIS_TLS ("true" for ElastiCache in-transit encryption),
 // REDIS_AUTH_TOKEN_FILE (a root-only file holding the AUTH token, may be
 // unset), MESSAGES_TABLE, and the AWS SDK's usual variables.
@@ -41,7 +41,7 @@ func run(log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	addr := envOr("LISTEN_ADDR", ":8090")
+	addr := envOr("LISTEN_ADDR", ":8080")
 	table := os.Getenv("MESSAGES_TABLE")
 	redisAddr := os.Getenv("REDIS_ADDRESS")
 	if table == "" || redisAddr == "" {
