@@ -72,3 +72,27 @@ func newServiceRole(ctx *pulumi.Context, name, service, externalID string, polic
 	}
 	return role, inline, nil
 }
+
+// sessionManagerStatements let an instance hold Session Manager sessions
+// (`aws ssm start-session`), so no instance needs SSH.
+func sessionManagerStatements(partition, region, accountID string) []Statement {
+	return []Statement{
+		{
+			Sid:      "SessionManagerRegistration",
+			Effect:   "Allow",
+			Action:   []string{"ssm:UpdateInstanceInformation"},
+			Resource: []string{fmt.Sprintf("arn:%s:ec2:%s:%s:instance/*", partition, region, accountID)},
+		},
+		{
+			// These actions have no resource types (AWS Service
+			// Authorization Reference): "*" is the only valid resource.
+			Sid:    "SessionManagerChannels",
+			Effect: "Allow",
+			Action: []string{
+				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+			},
+			Resource: []string{"*"},
+		},
+	}
+}

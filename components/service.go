@@ -177,7 +177,10 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			})
 			return base64.StdEncoding.EncodeToString([]byte(script)), err
 		}).(pulumi.StringOutput)
-		template, err := newLaunchTemplate(ctx, nodeName, args, profile, n.groups, userData, parent)
+		template, err := newLaunchTemplate(ctx, nodeName, launchSpec{
+			instanceType: args.InstanceType, arm64: args.Arm64, keyName: args.SSHKeyName,
+			profile: profile, groups: n.groups, userData: userData,
+		}, parent)
 		if err != nil {
 			return nil, err
 		}
@@ -340,24 +343,8 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 				Resource: []string{"*"},
 			},
 			{Sid: "CryptoKey", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
-			{
-				Sid:      "SessionManagerRegistration",
-				Effect:   "Allow",
-				Action:   []string{"ssm:UpdateInstanceInformation"},
-				Resource: []string{fmt.Sprintf("arn:%s:ec2:%s:%s:instance/*", args.Partition, args.Region, args.AccountID)},
-			},
-			{
-				// These actions have no resource types (AWS Service
-				// Authorization Reference): "*" is the only valid resource.
-				Sid:    "SessionManagerChannels",
-				Effect: "Allow",
-				Action: []string{
-					"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-					"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-				},
-				Resource: []string{"*"},
-			},
 		}
+		statements = append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)
 		if len(v) > 3 {
 			statements = append(statements, Statement{
 				Sid:      "LogDelivery",
@@ -379,20 +366,29 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 	return profile, nil
 }
 
-// newLaunchTemplate registers one node type's launch template: AL2023 AMI
-// resolved at launch, IMDSv2 required, encrypted root volume.
-func newLaunchTemplate(ctx *pulumi.Context, name string, args *PushServiceArgs, profile *iam.InstanceProfile,
-	groups pulumi.StringArray, userData pulumi.StringOutput, parent pulumi.ResourceOption) (*ec2.LaunchTemplate, error) {
+// launchSpec is what differs between the launch templates of the stack.
+type launchSpec struct {
+	instanceType string
+	arm64        bool   // picks the arm64 AMI
+	keyName      string // "" for no key pair
+	profile      *iam.InstanceProfile
+	groups       pulumi.StringArrayInput // nil when a network interface carries them
+	userData     pulumi.StringInput      // base64
+}
+
+// newLaunchTemplate registers a launch template: AL2023 AMI resolved at
+// launch, IMDSv2 required, encrypted root volume.
+func newLaunchTemplate(ctx *pulumi.Context, name string, spec launchSpec, parent pulumi.ResourceOption) (*ec2.LaunchTemplate, error) {
 	ami := AmiParameterX86
-	if args.Arm64 {
+	if spec.arm64 {
 		ami = AmiParameterArm64
 	}
 	lt := &ec2.LaunchTemplateArgs{
 		ImageId:              pulumi.String("resolve:ssm:" + ami),
-		InstanceType:         pulumi.String(args.InstanceType),
-		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
-		VpcSecurityGroupIds:  groups,
-		UserData:             userData,
+		InstanceType:         pulumi.String(spec.instanceType),
+		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: spec.profile.Arn},
+		VpcSecurityGroupIds:  spec.groups,
+		UserData:             spec.userData,
 		UpdateDefaultVersion: pulumi.Bool(true),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint: pulumi.String("enabled"),
@@ -414,8 +410,8 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, args *PushServiceArgs, 
 			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: pulumi.StringMap{"Name": pulumi.String(name)}},
 		},
 	}
-	if args.SSHKeyName != "" {
-		lt.KeyName = pulumi.String(args.SSHKeyName)
+	if spec.keyName != "" {
+		lt.KeyName = pulumi.String(spec.keyName)
 	}
 	template, err := ec2.NewLaunchTemplate(ctx, name, lt, parent)
 	if err != nil {

@@ -29,50 +29,24 @@ type PushTablesArgs struct {
 // NewPushTables registers the router and message tables with the key schema
 // of autopush 1.58 (reference: autopush.md): router keyed by uaid; message
 // keyed by uaid and chidmessageid, expiring on the "expiry" attribute.
-// On-demand billing, point-in-time recovery and encryption at rest on both.
 func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts ...pulumi.ResourceOption) (*PushTables, error) {
 	t := &PushTables{}
 	if err := ctx.RegisterComponentResource(Project+":storage:PushTables", name, t, opts...); err != nil {
 		return nil, err
 	}
-	// Retained: `pulumi destroy` and replacements leave the data in place.
-	keep := []pulumi.ResourceOption{pulumi.Parent(t), pulumi.RetainOnDelete(true)}
-
-	router, err := dynamodb.NewTable(ctx, name+"-router", &dynamodb.TableArgs{
-		Name:        args.RouterTableName,
-		BillingMode: pulumi.String("PAY_PER_REQUEST"),
-		HashKey:     pulumi.String("uaid"),
-		Attributes: dynamodb.TableAttributeArray{
-			&dynamodb.TableAttributeArgs{Name: pulumi.String("uaid"), Type: pulumi.String("S")},
-		},
-		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
-		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true)},
-		DeletionProtectionEnabled: args.DeletionProtection,
-	}, keep...)
+	router, err := newRetainedTable(ctx, name+"-router", tableSpec{
+		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection,
+	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("router table: %w", err)
 	}
-	message, err := dynamodb.NewTable(ctx, name+"-message", &dynamodb.TableArgs{
-		Name:        args.MessageTableName,
-		BillingMode: pulumi.String("PAY_PER_REQUEST"),
-		HashKey:     pulumi.String("uaid"),
-		RangeKey:    pulumi.String("chidmessageid"),
-		Attributes: dynamodb.TableAttributeArray{
-			&dynamodb.TableAttributeArgs{Name: pulumi.String("uaid"), Type: pulumi.String("S")},
-			&dynamodb.TableAttributeArgs{Name: pulumi.String("chidmessageid"), Type: pulumi.String("S")},
-		},
-		Ttl: &dynamodb.TableTtlArgs{
-			AttributeName: pulumi.String("expiry"),
-			Enabled:       pulumi.Bool(true),
-		},
-		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
-		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true)},
-		DeletionProtectionEnabled: args.DeletionProtection,
-	}, keep...)
+	message, err := newRetainedTable(ctx, name+"-message", tableSpec{
+		name: args.MessageTableName, hashKey: "uaid", rangeKey: "chidmessageid", ttlAttribute: "expiry",
+		deletionProtection: args.DeletionProtection,
+	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("message table: %w", err)
 	}
-
 	t.RouterTableName, t.RouterTableArn = router.Name, router.Arn
 	t.MessageTableName, t.MessageTableArn = message.Name, message.Arn
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
@@ -81,4 +55,38 @@ func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts 
 		"messageTableName": t.MessageTableName,
 		"messageTableArn":  t.MessageTableArn,
 	})
+}
+
+// tableSpec describes a table keyed by string attributes.
+type tableSpec struct {
+	name               pulumi.StringInput
+	hashKey, rangeKey  string // rangeKey "" for none
+	ttlAttribute       string // "" for no TTL
+	deletionProtection pulumi.BoolInput
+}
+
+// newRetainedTable registers a table with on-demand billing, point-in-time
+// recovery and encryption at rest, retained on delete: `pulumi destroy` and
+// replacements leave the data in place.
+func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
+	args := &dynamodb.TableArgs{
+		Name:        spec.name,
+		BillingMode: pulumi.String("PAY_PER_REQUEST"),
+		HashKey:     pulumi.String(spec.hashKey),
+		Attributes: dynamodb.TableAttributeArray{
+			&dynamodb.TableAttributeArgs{Name: pulumi.String(spec.hashKey), Type: pulumi.String("S")},
+		},
+		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
+		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true)},
+		DeletionProtectionEnabled: spec.deletionProtection,
+	}
+	if spec.rangeKey != "" {
+		args.RangeKey = pulumi.String(spec.rangeKey)
+		args.Attributes = append(args.Attributes.(dynamodb.TableAttributeArray),
+			&dynamodb.TableAttributeArgs{Name: pulumi.String(spec.rangeKey), Type: pulumi.String("S")})
+	}
+	if spec.ttlAttribute != "" {
+		args.Ttl = &dynamodb.TableTtlArgs{AttributeName: pulumi.String(spec.ttlAttribute), Enabled: pulumi.Bool(true)}
+	}
+	return dynamodb.NewTable(ctx, name, args, parent, pulumi.RetainOnDelete(true))
 }

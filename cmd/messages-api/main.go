@@ -59,7 +59,8 @@ func run(log *slog.Logger) error {
 		}
 		token = strings.TrimSpace(string(data))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	// Without AWS_REGION, the region comes from the instance metadata.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSRegion())
 	if err != nil {
 		return fmt.Errorf("aws config: %w", err)
 	}

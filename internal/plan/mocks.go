@@ -112,10 +112,13 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 	}
 	set := func(key, value string) { state[resource.PropertyKey(key)] = resource.NewProperty(value) }
 	if !strings.HasPrefix(typ, "aws:") {
-		if typ == "random:index/randomBytes:RandomBytes" {
-			sum := sha256.Sum256([]byte(m.stack + "/" + name))
+		sum := sha256.Sum256([]byte(m.stack + "/" + name))
+		switch typ {
+		case "random:index/randomBytes:RandomBytes":
 			state["base64"] = resource.MakeSecret(resource.NewProperty(base64.StdEncoding.EncodeToString(sum[:])))
 			state["hex"] = resource.MakeSecret(resource.NewProperty(hex.EncodeToString(sum[:])))
+		case "random:index/randomPassword:RandomPassword":
+			state["result"] = resource.MakeSecret(resource.NewProperty(hex.EncodeToString(sum[:])))
 		}
 		return name + "-" + suffix
 	}
@@ -162,6 +165,27 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", arn("elasticloadbalancing", "targetgroup/"+resName+"/"+suffix))
 		id = str("arn")
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		state["prefixListId"] = resource.NewProperty("pl-" + suffix)
+		id = "vpce-" + suffix
+	case "aws:ec2/eip:Eip":
+		set("allocationId", "eipalloc-"+suffix)
+		id = "eipalloc-" + suffix
+	case "aws:ec2/networkInterface:NetworkInterface":
+		sum := sha256.Sum256([]byte(name))
+		set("privateIp", fmt.Sprintf("10.20.%d.%d", sum[0]%16, 4+sum[1]%250))
+		id = "eni-" + suffix
+	case "aws:elasticache/replicationGroup:ReplicationGroup":
+		set("primaryEndpointAddress", "master."+resName+"."+suffix+".use1.cache.amazonaws.com")
+		set("arn", arn("elasticache", "replicationgroup:"+resName))
+		id = resName
+	case "aws:lambda/function:Function":
+		set("arn", arn("lambda", "function:"+resName))
+		id = resName
+	case "aws:sqs/queue:Queue":
+		set("arn", arn("sqs", resName))
+		set("url", "https://sqs."+region+".amazonaws.com/"+account+"/"+resName)
+		id = str("url")
 	case "aws:ec2/launchTemplate:LaunchTemplate":
 		state["latestVersion"] = resource.NewProperty(1.0)
 		id = "lt-" + suffix

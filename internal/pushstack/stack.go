@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/push-turnkey/push-turnkey/components"
+	"github.com/push-turnkey/push-turnkey/internal/artifact"
 	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
 )
 
@@ -44,8 +45,9 @@ func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
 
 // Build registers the stack for a validated config and returns its outputs:
 // pushServerUrl, endpointUrl, routerTableName, messageTableName,
-// tablePrefix, cryptoKey (secret) and, with Firehose, firehoseLoggingBucket
-// and deliveryStreamName.
+// tablePrefix, cryptoKey (secret); with Firehose, firehoseLoggingBucket and
+// deliveryStreamName; with the processor tier, processorFunctionName,
+// messagesApiPrivateIp, messagesApiUrl and redisEndpoint.
 func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	provider, err := newProvider(ctx)
 	if err != nil {
@@ -138,6 +140,14 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	var processor *components.ProcessorTier
+	if cfg.Processor {
+		if processor, err = buildProcessorTier(ctx, cfg, network, logging, zones.Names,
+			partition.Partition, region.Name, caller.AccountId, withProvider); err != nil {
+			return nil, err
+		}
+	}
+
 	outputs := pulumi.Map{
 		"pushServerUrl":    service.PushServerURL,
 		"endpointUrl":      service.EndpointURL,
@@ -150,7 +160,77 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		outputs["firehoseLoggingBucket"] = logging.BucketName
 		outputs["deliveryStreamName"] = logging.StreamName
 	}
+	if processor != nil {
+		outputs["processorFunctionName"] = processor.FunctionName
+		outputs["messagesApiPrivateIp"] = processor.MessagesAPIPrivateIP
+		outputs["messagesApiUrl"] = processor.MessagesAPIURL
+		outputs["redisEndpoint"] = processor.RedisEndpoint
+	}
 	return outputs, nil
+}
+
+// buildProcessorTier builds the processor Lambda and the Messages API from
+// this repository, then registers the private network and the tier.
+func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *components.Network,
+	logging *components.FirehoseLogging, zones []string, partition, region, account string,
+	opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
+	root, err := artifact.ModuleRoot(".")
+	if err != nil {
+		return nil, err
+	}
+	lambdaBin, err := artifact.Build(ctx.Context(), root, "./cmd/processor", "arm64", "processor", "lambda.norpc")
+	if err != nil {
+		return nil, err
+	}
+	lambdaZip, codeHash, err := artifact.LambdaZip(lambdaBin)
+	if err != nil {
+		return nil, err
+	}
+	apiArch := "amd64"
+	if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
+		apiArch = "arm64"
+	}
+	apiBin, err := artifact.Build(ctx.Context(), root, "./cmd/messages-api", apiArch, "messages-api")
+	if err != nil {
+		return nil, err
+	}
+
+	private, err := components.NewPrivateNetwork(ctx, "push-private", &components.PrivateNetworkArgs{
+		VpcID:             network.VpcID,
+		AvailabilityZones: zones,
+		Region:            region,
+		NATGateway:        cfg.NATGateway,
+		PublicSubnetID:    network.PublicSubnetIDs.Index(pulumi.Int(0)),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return components.NewProcessorTier(ctx, "push-processor", &components.ProcessorTierArgs{
+		VpcID:                   network.VpcID,
+		VpcCidr:                 components.VpcCidr,
+		PrivateSubnetIDs:        private.SubnetIDs,
+		PublicSubnetID:          network.PublicSubnetIDs.Index(pulumi.Int(0)),
+		S3PrefixListID:          private.S3PrefixListID,
+		DynamoDBPrefixListID:    private.DynamoDBPrefixListID,
+		LogBucketName:           logging.BucketName,
+		LogBucketArn:            logging.BucketArn,
+		MessagesTableName:       cfg.MessagesTableName(),
+		DeletionProtection:      cfg.TableDeletionProtection,
+		RedisNodeType:           cfg.RedisNodeType,
+		AuthTokenParameterName:  fmt.Sprintf("/%s/%s/redis-auth-token", components.Project, cfg.TablePrefix),
+		FunctionName:            cfg.TablePrefix + "-push-processor",
+		ProcessorZip:            lambdaZip,
+		ProcessorCodeHash:       codeHash,
+		APIBinary:               apiBin.Path,
+		APIBinarySHA256:         apiBin.SHA256,
+		APIInstanceType:         cfg.MessagesAPIInstanceType,
+		APIArm64:                stackconfig.Arm64(cfg.MessagesAPIInstanceType),
+		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,
+		APIAllowedSecurityGroup: cfg.MessagesAPIAllowedSecurityGroup,
+		Partition:               partition,
+		Region:                  region,
+		AccountID:               account,
+	}, opts...)
 }
 
 // newProvider registers the AWS provider every resource uses. It stamps the

@@ -213,7 +213,6 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	}
 	if c.Processor {
 		c.Firehose = true // the processor reads the Firehose log objects
-		p.fail("processor", "the processor tier is not available in this version; it cannot be turned on yet", "false")
 	}
 	p.check("redisNodeType", c.RedisNodeType, validRedisNodeType, DefaultRedisNodeType)
 	p.check("messagesApiInstanceType", c.MessagesAPIInstanceType, validInstanceType, DefaultMessagesAPIInstanceType)

@@ -1,0 +1,114 @@
+package components
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"text/template"
+)
+
+// MessagesAPIPort is the Messages API's port (the seed's PushMessagesNode
+// port).
+const MessagesAPIPort = 8080
+
+// APIBoot describes what the Messages API instance runs; MessagesAPIUserData
+// renders it. None of it is secret: the Redis auth token is read from SSM
+// on the instance.
+type APIBoot struct {
+	// Bucket and Key locate the messages-api binary; SHA256 (hex) is
+	// checked after the download.
+	Bucket, Key, SHA256 string
+	// TokenParameter is the SSM SecureString parameter with the Redis
+	// auth token.
+	TokenParameter string
+	RedisAddress   string // "host:port"
+	Table          string // the push messages table
+}
+
+var (
+	sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	safeWord  = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
+)
+
+// MessagesAPIUserData renders the boot script (bash) of the Messages API
+// instance: it fetches the binary from S3, checks its digest, and installs a
+// systemd unit that reads the Redis auth token from SSM into a root-only
+// file on tmpfs before every start.
+func MessagesAPIUserData(b APIBoot) (string, error) {
+	if !sha256Hex.MatchString(b.SHA256) {
+		return "", fmt.Errorf("messages api user data: %q is not a hex SHA-256 digest", b.SHA256)
+	}
+	for name, v := range map[string]string{"bucket": b.Bucket, "key": b.Key, "token parameter": b.TokenParameter,
+		"redis address": b.RedisAddress, "table": b.Table} {
+		if !safeWord.MatchString(v) {
+			return "", fmt.Errorf("messages api user data: %s %q has characters a boot script must not carry", name, v)
+		}
+	}
+	var out bytes.Buffer
+	if err := apiUserDataTemplate.Execute(&out, struct {
+		APIBoot
+		Port int
+	}{b, MessagesAPIPort}); err != nil {
+		return "", fmt.Errorf("messages api user data: %w", err)
+	}
+	return out.String(), nil
+}
+
+var apiUserDataTemplate = template.Must(template.New("api-user-data").Parse(`#!/bin/bash
+# push-turnkey Messages API instance.
+set -euo pipefail
+
+useradd --system --no-create-home --shell /sbin/nologin messages-api
+tmp=$(mktemp)
+aws s3 cp 's3://{{.Bucket}}/{{.Key}}' "$tmp"
+echo '{{.SHA256}}  '"$tmp" | sha256sum --check --status
+install -m 0755 "$tmp" /usr/local/bin/messages-api
+rm -f "$tmp"
+
+install -d -m 0755 /usr/local/lib/push-turnkey
+cat > /usr/local/lib/push-turnkey/messages-api-token <<'TOKEN'
+#!/bin/bash
+# Writes the Redis auth token where only messages-api can read it, or fails
+# so that systemd does not start the API without it.
+set -euo pipefail
+imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
+region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/placement/region")
+umask 077
+install -d -m 0700 -o messages-api /run/messages-api
+aws ssm get-parameter --region "$region" --name '{{.TokenParameter}}' --with-decryption \
+  --query Parameter.Value --output text > /run/messages-api/redis-token
+chown messages-api /run/messages-api/redis-token
+TOKEN
+chmod 0755 /usr/local/lib/push-turnkey/messages-api-token
+
+cat > /etc/systemd/system/messages-api.service <<'UNIT'
+[Unit]
+Description=push-turnkey Messages API
+After=network-online.target
+Wants=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+# "+": the token step runs as root, outside the sandbox below.
+ExecStartPre=+/usr/local/lib/push-turnkey/messages-api-token
+Environment=LISTEN_ADDR=:{{.Port}}
+Environment=REDIS_ADDRESS={{.RedisAddress}}
+Environment=REDIS_TLS=true
+Environment=REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token
+Environment=MESSAGES_TABLE={{.Table}}
+ExecStart=/usr/local/bin/messages-api
+User=messages-api
+Restart=always
+RestartSec=5
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now messages-api.service
+`))

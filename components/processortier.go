@@ -1,0 +1,490 @@
+package components
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	// RedisPort is the port of the processor tier's Redis.
+	RedisPort = 6379
+	// RedisEngineVersion is the Redis OSS version of the replication group.
+	RedisEngineVersion = "7.1"
+	// RedisAuthTokenLength is the AUTH token length; ElastiCache takes 16
+	// to 128 printable characters.
+	RedisAuthTokenLength = 64
+	// ProcessorTimeoutSeconds bounds one invocation: a 64 MiB object takes
+	// a few seconds (see the README's benchmark).
+	ProcessorTimeoutSeconds = 300
+	// ProcessorMemoryMiB is the Lambda's memory, which also sets its CPU.
+	ProcessorMemoryMiB = 512
+	// ProcessorRetries is how often Lambda retries a failed event before
+	// it goes to the dead-letter queue.
+	ProcessorRetries = 2
+	// SettingsObjectKey is the processor settings object in the log bucket
+	// (processor.SettingsKey), outside LogObjectPrefix.
+	SettingsObjectKey = "processor_settings.json"
+	// ArtifactPrefix is where the Messages API binary is delivered in the
+	// log bucket, outside LogObjectPrefix.
+	ArtifactPrefix = "artifacts/messages-api/"
+)
+
+// ProcessorTier is the Push Messages pipeline: log objects in S3 trigger the
+// processor Lambda, which keeps recent messages per registered VAPID key in
+// ElastiCache Redis; the Messages API instance serves them. The push
+// messages table (the durable list of keys) and the Redis auth token are
+// retained on delete.
+type ProcessorTier struct {
+	pulumi.ResourceState
+
+	FunctionName         pulumi.StringOutput `pulumi:"functionName"`
+	FailedEventsQueueURL pulumi.StringOutput `pulumi:"failedEventsQueueUrl"`
+	MessagesTableName    pulumi.StringOutput `pulumi:"messagesTableName"`
+	RedisEndpoint        pulumi.StringOutput `pulumi:"redisEndpoint"` // "host:port"
+	MessagesAPIPrivateIP pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
+	MessagesAPIURL       pulumi.StringOutput `pulumi:"messagesApiUrl"`
+}
+
+// ProcessorTierArgs wires the tier to the network and the log bucket.
+type ProcessorTierArgs struct {
+	VpcID            pulumi.StringInput
+	VpcCidr          string
+	PrivateSubnetIDs pulumi.StringArrayInput
+	// PublicSubnetID holds the Messages API instance: it reaches SSM and S3
+	// over the internet gateway; its security group admits only the
+	// allowed sources.
+	PublicSubnetID                       pulumi.StringInput
+	S3PrefixListID, DynamoDBPrefixListID pulumi.StringInput
+
+	LogBucketName, LogBucketArn pulumi.StringInput
+
+	MessagesTableName  string
+	DeletionProtection bool
+	RedisNodeType      string
+	// AuthTokenParameterName is the SSM parameter for the Redis auth token.
+	AuthTokenParameterName string
+
+	FunctionName string
+	// ProcessorZip is the Lambda zip; ProcessorCodeHash its SHA-256, base64.
+	ProcessorZip, ProcessorCodeHash string
+
+	// APIBinary and APIBinarySHA256 (hex) are the messages-api build.
+	APIBinary, APIBinarySHA256 string
+	APIInstanceType            string
+	APIArm64                   bool
+	APIAllowedCIDRs            []string
+	APIAllowedSecurityGroup    string
+
+	Partition, Region, AccountID string
+}
+
+// NewProcessorTier registers the tier.
+func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs, opts ...pulumi.ResourceOption) (*ProcessorTier, error) {
+	t := &ProcessorTier{}
+	if err := ctx.RegisterComponentResource(Project+":processor:ProcessorTier", name, t, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(t)
+
+	groups, err := newProcessorSecurityGroups(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+	table, err := newRetainedTable(ctx, name+"-messages", tableSpec{
+		name: pulumi.String(args.MessagesTableName), hashKey: "public_key",
+		deletionProtection: pulumi.Bool(args.DeletionProtection),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("push messages table: %w", err)
+	}
+	redis, err := newRedis(ctx, name, args, groups.redis, parent)
+	if err != nil {
+		return nil, err
+	}
+	fn, queue, err := newProcessorFunction(ctx, name, args, groups.processor, table, redis, parent)
+	if err != nil {
+		return nil, err
+	}
+	eni, err := newMessagesAPI(ctx, name+"-api", args, groups.api, table, redis, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	t.FunctionName = fn.Name
+	t.FailedEventsQueueURL = queue.Url
+	t.MessagesTableName = table.Name
+	t.RedisEndpoint = redis.endpoint
+	t.MessagesAPIPrivateIP = eni.PrivateIp
+	t.MessagesAPIURL = pulumi.Sprintf("http://%s:%d/", eni.PrivateIp, MessagesAPIPort)
+	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
+		"functionName":         t.FunctionName,
+		"failedEventsQueueUrl": t.FailedEventsQueueURL,
+		"messagesTableName":    t.MessagesTableName,
+		"redisEndpoint":        t.RedisEndpoint,
+		"messagesApiPrivateIp": t.MessagesAPIPrivateIP,
+		"messagesApiUrl":       t.MessagesAPIURL,
+	})
+}
+
+type processorGroups struct{ redis, processor, api *ec2.SecurityGroup }
+
+// newProcessorSecurityGroups: Redis admits 6379 from the processor and the
+// API only; the processor may reach Redis and, on 443, S3 and DynamoDB
+// through their gateway endpoints; the API admits its port from the
+// allowed sources (the stack's VPC by default) and reaches out freely.
+func newProcessorSecurityGroups(ctx *pulumi.Context, name string, args *ProcessorTierArgs, parent pulumi.ResourceOption) (*processorGroups, error) {
+	var g processorGroups
+	var err error
+	for _, sg := range []struct {
+		target      **ec2.SecurityGroup
+		suffix, why string
+	}{
+		{&g.redis, "redis", "Processor tier Redis"},
+		{&g.processor, "processor", "Log processor Lambda"},
+		{&g.api, "api", "Push Messages API"},
+	} {
+		if *sg.target, err = ec2.NewSecurityGroup(ctx, name+"-"+sg.suffix, &ec2.SecurityGroupArgs{
+			VpcId: args.VpcID, Description: pulumi.String(sg.why),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("security group %s: %w", sg.suffix, err)
+		}
+	}
+
+	type rule struct {
+		name     string
+		group    *ec2.SecurityGroup
+		egress   bool
+		protocol string
+		port     int
+		cidr     string
+		source   pulumi.StringInput // a group or prefix list id
+		prefix   bool               // source is a prefix list
+	}
+	rules := []rule{
+		{"redis-from-processor", g.redis, false, "tcp", RedisPort, "", g.processor.ID(), false},
+		{"redis-from-api", g.redis, false, "tcp", RedisPort, "", g.api.ID(), false},
+		{"processor-to-redis", g.processor, true, "tcp", RedisPort, "", g.redis.ID(), false},
+		{"processor-to-s3", g.processor, true, "tcp", 443, "", args.S3PrefixListID, true},
+		{"processor-to-dynamodb", g.processor, true, "tcp", 443, "", args.DynamoDBPrefixListID, true},
+		{"api-egress", g.api, true, "-1", 0, "0.0.0.0/0", nil, false},
+	}
+	allowed := args.APIAllowedCIDRs
+	if len(allowed) == 0 && args.APIAllowedSecurityGroup == "" {
+		allowed = []string{args.VpcCidr}
+	}
+	for i, cidr := range allowed {
+		rules = append(rules, rule{fmt.Sprintf("api-from-cidr-%d", i+1), g.api, false, "tcp", MessagesAPIPort, cidr, nil, false})
+	}
+	if args.APIAllowedSecurityGroup != "" {
+		rules = append(rules, rule{"api-from-group", g.api, false, "tcp", MessagesAPIPort, "", pulumi.String(args.APIAllowedSecurityGroup), false})
+	}
+	for _, r := range rules {
+		var port pulumi.IntPtrInput
+		if r.protocol != "-1" {
+			port = pulumi.Int(r.port)
+		}
+		var cidr, group, prefixList pulumi.StringPtrInput
+		switch {
+		case r.cidr != "":
+			cidr = pulumi.String(r.cidr)
+		case r.prefix:
+			prefixList = r.source
+		default:
+			group = r.source
+		}
+		if r.egress {
+			_, err = vpc.NewSecurityGroupEgressRule(ctx, name+"-"+r.name, &vpc.SecurityGroupEgressRuleArgs{
+				SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String(r.protocol), FromPort: port, ToPort: port,
+				CidrIpv4: cidr, ReferencedSecurityGroupId: group, PrefixListId: prefixList,
+			}, parent)
+		} else {
+			_, err = vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, &vpc.SecurityGroupIngressRuleArgs{
+				SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String(r.protocol), FromPort: port, ToPort: port,
+				CidrIpv4: cidr, ReferencedSecurityGroupId: group, PrefixListId: prefixList,
+			}, parent)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.name, err)
+		}
+	}
+	return &g, nil
+}
+
+type redisCluster struct {
+	endpoint          pulumi.StringOutput // "host:port"
+	token             pulumi.StringOutput // secret
+	tokenParameterArn pulumi.StringOutput
+}
+
+// newRedis registers the auth token (retained; kept in an SSM SecureString
+// parameter for the API) and a one-node Redis replication group in the
+// private subnets, encrypted at rest and in transit.
+func newRedis(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup, parent pulumi.ResourceOption) (*redisCluster, error) {
+	token, err := random.NewRandomPassword(ctx, name+"-redis-auth", &random.RandomPasswordArgs{
+		Length:  pulumi.Int(RedisAuthTokenLength),
+		Special: pulumi.Bool(false), // ElastiCache refuses some punctuation
+	}, parent, pulumi.RetainOnDelete(true))
+	if err != nil {
+		return nil, fmt.Errorf("redis auth token: %w", err)
+	}
+	secret := pulumi.ToSecret(token.Result).(pulumi.StringOutput)
+	param, err := ssm.NewParameter(ctx, name+"-redis-auth", &ssm.ParameterArgs{
+		Name:        pulumi.String(args.AuthTokenParameterName),
+		Type:        pulumi.String("SecureString"),
+		Value:       secret,
+		Description: pulumi.String("AUTH token of the processor tier's Redis"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("redis auth token parameter: %w", err)
+	}
+	subnets, err := elasticache.NewSubnetGroup(ctx, name, &elasticache.SubnetGroupArgs{
+		Description: pulumi.String("Processor tier private subnets"),
+		SubnetIds:   args.PrivateSubnetIDs,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("redis subnet group: %w", err)
+	}
+	rg, err := elasticache.NewReplicationGroup(ctx, name, &elasticache.ReplicationGroupArgs{
+		Description:              pulumi.String("push-turnkey recent messages per VAPID key"),
+		Engine:                   pulumi.String("redis"),
+		EngineVersion:            pulumi.String(RedisEngineVersion),
+		NodeType:                 pulumi.String(args.RedisNodeType),
+		NumCacheClusters:         pulumi.Int(1),
+		Port:                     pulumi.Int(RedisPort),
+		SubnetGroupName:          subnets.Name,
+		SecurityGroupIds:         pulumi.StringArray{group.ID()},
+		AtRestEncryptionEnabled:  pulumi.Bool(true),
+		TransitEncryptionEnabled: pulumi.Bool(true),
+		AuthToken:                secret,
+		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	return &redisCluster{
+		endpoint:          pulumi.Sprintf("%s:%d", rg.PrimaryEndpointAddress, RedisPort),
+		token:             secret,
+		tokenParameterArn: param.Arn,
+	}, nil
+}
+
+// newProcessorFunction registers the processor Lambda in the private
+// subnets, its log group, its dead-letter queue for failed events, its role,
+// the settings object, and the bucket notification with its permission.
+func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
+	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*lambda.Function, *sqs.Queue, error) {
+	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-processor", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/aws/lambda/" + args.FunctionName),
+		RetentionInDays: pulumi.Int(LogGroupRetentionDays),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor log group: %w", err)
+	}
+	queue, err := sqs.NewQueue(ctx, name+"-failed-events", &sqs.QueueArgs{
+		SqsManagedSseEnabled:    pulumi.Bool(true),
+		MessageRetentionSeconds: pulumi.Int(14 * 24 * 3600), // the SQS maximum
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("failed events queue: %w", err)
+	}
+
+	policy := pulumi.All(args.LogBucketArn, table.Arn, logGroup.Arn, queue.Arn).ApplyT(func(v []interface{}) string {
+		bucket, tableArn, groupArn, queueArn := v[0].(string), v[1].(string), v[2].(string), v[3].(string)
+		return PolicyDocument(
+			Statement{Sid: "ReadLogObjects", Effect: "Allow", Action: []string{"s3:GetObject"},
+				Resource: []string{bucket + "/" + LogObjectPrefix + "*", bucket + "/" + SettingsObjectKey}},
+			Statement{Sid: "RegisteredKeys", Effect: "Allow", Action: []string{"dynamodb:GetItem", "dynamodb:Scan"},
+				Resource: []string{tableArn}},
+			Statement{Sid: "Logs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+				Resource: []string{groupArn + ":log-stream:*"}},
+			Statement{Sid: "FailedEvents", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{queueArn}},
+			Statement{
+				// The network-interface actions of a Lambda in a VPC (those of
+				// AWSLambdaVPCAccessExecutionRole) have no resource types.
+				Sid:    "VpcNetworkInterfaces",
+				Effect: "Allow",
+				Action: []string{
+					"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+					"ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses",
+				},
+				Resource: []string{"*"},
+			},
+		)
+	}).(pulumi.StringOutput)
+	role, rolePolicy, err := newServiceRole(ctx, name+"-processor", "lambda.amazonaws.com", "", policy, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	settings, err := s3.NewBucketObjectv2(ctx, name+"-settings", &s3.BucketObjectv2Args{
+		Bucket:      args.LogBucketName,
+		Key:         pulumi.String(SettingsObjectKey),
+		ContentType: pulumi.String("application/json"),
+		Content: pulumi.All(redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
+			data, err := json.Marshal(map[string]interface{}{
+				"redis_address": v[0], "redis_tls": true, "table": v[1], "log_prefix": LogObjectPrefix,
+			})
+			return string(data), err
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor settings object: %w", err)
+	}
+
+	fn, err := lambda.NewFunction(ctx, name+"-processor", &lambda.FunctionArgs{
+		Name:           pulumi.String(args.FunctionName),
+		Runtime:        pulumi.String("provided.al2023"),
+		Architectures:  pulumi.StringArray{pulumi.String("arm64")},
+		Handler:        pulumi.String("bootstrap"),
+		Code:           pulumi.NewFileArchive(args.ProcessorZip),
+		SourceCodeHash: pulumi.String(args.ProcessorCodeHash),
+		Role:           role.Arn,
+		Timeout:        pulumi.Int(ProcessorTimeoutSeconds),
+		MemorySize:     pulumi.Int(ProcessorMemoryMiB),
+		VpcConfig: &lambda.FunctionVpcConfigArgs{
+			SubnetIds:        args.PrivateSubnetIDs,
+			SecurityGroupIds: pulumi.StringArray{group.ID()},
+		},
+		// On destroy, move the function's network interfaces to the VPC's
+		// default group first, so deleting the processor group does not
+		// hang on them (the seed's manual teardown step).
+		ReplaceSecurityGroupsOnDestroy: pulumi.Bool(true),
+		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+			"SETTINGS_BUCKET":  args.LogBucketName,
+			"REDIS_AUTH_TOKEN": redis.token,
+		}},
+		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
+			LogFormat: pulumi.String("JSON"),
+			LogGroup:  logGroup.Name,
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy, logGroup, settings}))
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor function: %w", err)
+	}
+	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name+"-processor", &lambda.FunctionEventInvokeConfigArgs{
+		FunctionName:         fn.Name,
+		MaximumRetryAttempts: pulumi.Int(ProcessorRetries),
+		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: queue.Arn},
+		},
+	}, parent); err != nil {
+		return nil, nil, fmt.Errorf("processor failure destination: %w", err)
+	}
+	permission, err := lambda.NewPermission(ctx, name+"-processor-s3", &lambda.PermissionArgs{
+		Action:        pulumi.String("lambda:InvokeFunction"),
+		Function:      fn.Name,
+		Principal:     pulumi.String("s3.amazonaws.com"),
+		SourceArn:     args.LogBucketArn,
+		SourceAccount: pulumi.String(args.AccountID),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor invoke permission: %w", err)
+	}
+	if _, err := s3.NewBucketNotification(ctx, name+"-logs", &s3.BucketNotificationArgs{
+		Bucket: args.LogBucketName,
+		LambdaFunctions: s3.BucketNotificationLambdaFunctionArray{&s3.BucketNotificationLambdaFunctionArgs{
+			LambdaFunctionArn: fn.Arn,
+			Events:            pulumi.StringArray{pulumi.String("s3:ObjectCreated:*")},
+			FilterPrefix:      pulumi.String(LogObjectPrefix),
+		}},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
+		return nil, nil, fmt.Errorf("log bucket notification: %w", err)
+	}
+	return fn, queue, nil
+}
+
+// newMessagesAPI registers the Messages API: its binary delivered through
+// the log bucket, its role, a network interface whose private address
+// outlives instance replacements, a public address for outbound traffic,
+// and the instance.
+func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
+	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*ec2.NetworkInterface, error) {
+	key := ArtifactPrefix + args.APIBinarySHA256
+	binary, err := s3.NewBucketObjectv2(ctx, name+"-binary", &s3.BucketObjectv2Args{
+		Bucket:      args.LogBucketName,
+		Key:         pulumi.String(key),
+		Source:      pulumi.NewFileAsset(args.APIBinary),
+		ContentType: pulumi.String("application/octet-stream"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("messages api binary: %w", err)
+	}
+	policy := pulumi.All(args.LogBucketArn, table.Arn, redis.tokenParameterArn).ApplyT(func(v []interface{}) string {
+		statements := []Statement{
+			{Sid: "Binary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{v[0].(string) + "/" + ArtifactPrefix + "*"}},
+			{Sid: "RegisteredKeys", Effect: "Allow", Action: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"},
+				Resource: []string{v[1].(string)}},
+			{Sid: "RedisAuthToken", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
+		}
+		return PolicyDocument(append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)...)
+	}).(pulumi.StringOutput)
+	role, _, err := newServiceRole(ctx, name, "ec2.amazonaws.com", "", policy, parent)
+	if err != nil {
+		return nil, err
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{Role: role.Name}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("messages api instance profile: %w", err)
+	}
+
+	eni, err := ec2.NewNetworkInterface(ctx, name, &ec2.NetworkInterfaceArgs{
+		SubnetId:       args.PublicSubnetID,
+		SecurityGroups: pulumi.StringArray{group.ID()},
+		Description:    pulumi.String("Push Messages API"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("messages api network interface: %w", err)
+	}
+	if _, err := ec2.NewEip(ctx, name, &ec2.EipArgs{
+		Domain:           pulumi.String("vpc"),
+		NetworkInterface: eni.ID(),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("messages api outbound address: %w", err)
+	}
+
+	userData := pulumi.All(args.LogBucketName, redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
+		script, err := MessagesAPIUserData(APIBoot{
+			Bucket: v[0].(string), Key: key, SHA256: args.APIBinarySHA256,
+			TokenParameter: args.AuthTokenParameterName, RedisAddress: v[1].(string), Table: v[2].(string),
+		})
+		return base64.StdEncoding.EncodeToString([]byte(script)), err
+	}).(pulumi.StringOutput)
+	template, err := newLaunchTemplate(ctx, name, launchSpec{
+		instanceType: args.APIInstanceType, arm64: args.APIArm64, profile: profile, userData: userData,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
+		LaunchTemplate: &ec2.InstanceLaunchTemplateArgs{
+			Id:      template.ID(),
+			Version: template.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
+		},
+		NetworkInterfaces: ec2.InstanceNetworkInterfaceArray{&ec2.InstanceNetworkInterfaceArgs{
+			NetworkInterfaceId: eni.ID(),
+			DeviceIndex:        pulumi.Int(0),
+		}},
+		Tags: pulumi.StringMap{"Name": pulumi.String(name)},
+	}, parent,
+		// The interface holds the stable address: the old instance must let
+		// go of it before a new one takes it.
+		pulumi.DeleteBeforeReplace(true),
+		pulumi.DependsOn([]pulumi.Resource{binary})); err != nil {
+		return nil, fmt.Errorf("messages api instance: %w", err)
+	}
+	return eni, nil
+}
