@@ -62,9 +62,9 @@ func TestTreeOutput(t *testing.T) {
 
 func TestBadConfigFails(t *testing.T) {
 	var out bytes.Buffer
-	err := run([]string{"-dir", "../..", "-config", "instanceType=large", "-config", "processor=true"}, &out)
+	err := run([]string{"-dir", "../..", "-config", "instanceType=large", "-config", "redisNodeType=big"}, &out)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "push-turnkey:instanceType")
-	assert.Contains(t, err.Error(), "push-turnkey:processor")
+	assert.Contains(t, err.Error(), "push-turnkey:redisNodeType")
 	assert.Empty(t, out.String(), "nothing is printed for a bad config")
 }

@@ -14,9 +14,14 @@ import (
 
 // configs are the stack configs every property below holds for.
 var configs = map[string]map[string]string{
-	"default":  {},
-	"firehose": {"firehose": "true"},
+	"default":   {},
+	"firehose":  {"firehose": "true"},
+	"processor": {"processor": "true"},
 }
+
+// firehoseOn reports whether the named config has the Firehose tier
+// (processor implies it).
+func firehoseOn(name string) bool { return name == "firehose" || name == "processor" }
 
 // runPlan runs the real program under mocks for stack "test" with the given
 // project config (bare keys) and secret project config.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,6 +20,9 @@ var wildcardResources = map[string]string{
 	// autopush lists tables at start to find its message table;
 	// dynamodb:ListTables has no resource types.
 	"PushTableDiscovery": "dynamodb:ListTables has no resource-level permissions",
+	// A Lambda in a VPC manages its network interfaces; these EC2 actions
+	// (those of AWSLambdaVPCAccessExecutionRole) have no resource types.
+	"VpcNetworkInterfaces": "Lambda VPC network-interface actions have no resource-level permissions",
 }
 
 func TestIAMPoliciesAreScopedToTheStack(t *testing.T) {
@@ -80,6 +84,8 @@ func stackARNs(p *plan.Plan) []string {
 			arns = append(arns, "arn:aws:s3:::"+r.Inputs["bucket"].StringValue())
 		case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
 			arns = append(arns, "arn:aws:firehose:us-east-1:"+acct+":deliverystream/"+r.Inputs["name"].StringValue())
+		case "aws:sqs/queue:Queue":
+			arns = append(arns, "arn:aws:sqs:us-east-1:"+acct+":"+r.Name+"-"+shortID(r))
 		case "aws:cloudwatch/logGroup:LogGroup":
 			arns = append(arns, "arn:aws:logs:us-east-1:"+acct+":log-group:"+r.Inputs["name"].StringValue())
 		}
@@ -117,7 +123,7 @@ func TestNodeRoleGrantsExactlyWhatNodesNeed(t *testing.T) {
 			assert.Equal(t, []string{"arn:aws:ssm:us-east-1:" + plan.MockAccountID + ":parameter/push-turnkey/push-test/crypto-key"},
 				grants["ssm:GetParameter"])
 			assert.Contains(t, grants, "ssmmessages:OpenDataChannel", "Session Manager access")
-			if name == "firehose" {
+			if firehoseOn(name) {
 				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push-test-push-logs"}
 				assert.Equal(t, stream, grants["firehose:PutRecord"])
 				assert.Equal(t, stream, grants["firehose:PutRecordBatch"])
@@ -169,6 +175,14 @@ func TestEveryPolicyDocumentParses(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 5, seen, "two roles with trust and inline policies, one bucket policy")
+	p = runPlan(t, configs["processor"], nil)
+	for _, r := range p.Resources {
+		for _, key := range []string{"policy", "assumeRolePolicy"} {
+			if _, ok := r.Inputs[resource.PropertyKey(key)]; ok {
+				require.NotEmpty(t, policy(t, r, key).Statement, "%s %s %s", r.Type, r.Name, key)
+			}
+		}
+	}
 
 	bucketPolicy := policy(t, one(t, p, "aws:s3/bucketPolicy:BucketPolicy", "push-logs"), "policy")
 	require.Len(t, bucketPolicy.Statement, 1)

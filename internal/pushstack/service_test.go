@@ -68,7 +68,7 @@ func TestNodesRunTheConfiguredServer(t *testing.T) {
 				} else {
 					assert.NotContains(t, run, "--router_hostname")
 				}
-				if name == "firehose" {
+				if firehoseOn(name) {
 					assert.Contains(t, run, "--firehose_stream_name 'push-test-push-logs'")
 					assert.Contains(t, run, "--log_level debug", "delivery events are logged at debug")
 				} else {

@@ -94,7 +94,6 @@ func TestBadValues(t *testing.T) {
 		extra      map[string]string
 	}{
 		{"firehose", "yes", `"yes" is not a boolean`, nil},
-		{"processor", "true", "not available", nil},
 		{"processor", "maybe", "not a boolean", nil},
 		{"tableDeletionProtection", "on", "not a boolean", nil},
 		{"tablePrefix", "", "is empty", nil},

@@ -1,0 +1,276 @@
+package pushstack_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/plan"
+)
+
+// mockID is the ID the plan's mocks give a resource without its own rule.
+func mockID(r plan.Resource) string { return r.Name + "-" + shortID(r) }
+
+func TestProcessorIsTriggeredByNewLogObjects(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
+	fnArn := "arn:aws:lambda:us-east-1:" + plan.MockAccountID + ":function:push-test-push-processor"
+	bucket := "push-test-logs-" + plan.MockAccountID
+
+	notification := one(t, p, "aws:s3/bucketNotification:BucketNotification", "push-processor-logs")
+	assert.Equal(t, bucket, str(t, notification, "bucket"))
+	assert.Equal(t, []interface{}{map[string]interface{}{
+		"lambdaFunctionArn": fnArn,
+		"events":            []interface{}{"s3:ObjectCreated:*"},
+		"filterPrefix":      "logs/",
+	}}, masked(notification, "lambdaFunctions"))
+
+	permission := one(t, p, "aws:lambda/permission:Permission", "push-processor-processor-s3")
+	assert.Equal(t, "lambda:InvokeFunction", str(t, permission, "action"))
+	assert.Equal(t, "push-test-push-processor", str(t, permission, "function"))
+	assert.Equal(t, "s3.amazonaws.com", str(t, permission, "principal"))
+	assert.Equal(t, "arn:aws:s3:::"+bucket, str(t, permission, "sourceArn"))
+	assert.Equal(t, plan.MockAccountID, str(t, permission, "sourceAccount"))
+	assert.Contains(t, notification.Options.DependsOn, permission.URN, "S3 checks the permission when the notification is set")
+	assert.Contains(t, notification.Options.DependsOn, fn.URN)
+
+	// The settings object lies outside the notification's prefix.
+	settings := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-settings")
+	assert.Equal(t, "processor_settings.json", str(t, settings, "key"))
+	assert.False(t, strings.HasPrefix(str(t, settings, "key"), "logs/"))
+	var content map[string]interface{}
+	require.NoError(t, json.Unmarshal([]byte(str(t, settings, "content")), &content))
+	assert.Equal(t, "push-test_push_messages", content["table"])
+	assert.Equal(t, "logs/", content["log_prefix"])
+	assert.Equal(t, true, content["redis_tls"])
+	assert.Regexp(t, `^master\..*\.cache\.amazonaws\.com:6379$`, content["redis_address"])
+	assert.NotContains(t, str(t, settings, "content"), "auth", "no secret in the settings object")
+
+	// Failed events go to a queue rather than vanish.
+	invoke := one(t, p, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "push-processor-processor")
+	queue := one(t, p, "aws:sqs/queue:Queue", "push-processor-failed-events")
+	assert.Equal(t, map[string]interface{}{"onFailure": map[string]interface{}{
+		"destination": "arn:aws:sqs:us-east-1:" + plan.MockAccountID + ":" + mockID(queue),
+	}}, masked(invoke, "destinationConfig"))
+	assert.Equal(t, true, masked(queue, "sqsManagedSseEnabled"))
+}
+
+func TestProcessorFunction(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
+	assert.Equal(t, "provided.al2023", str(t, fn, "runtime"))
+	assert.Equal(t, []interface{}{"arm64"}, masked(fn, "architectures"))
+	assert.Equal(t, "bootstrap", str(t, fn, "handler"))
+	assert.Equal(t, true, masked(fn, "replaceSecurityGroupsOnDestroy"), "destroy must not hang on the function's network interfaces")
+
+	var private []interface{}
+	for _, s := range p.Find("aws:ec2/subnet:Subnet") {
+		if strings.Contains(s.Parent, "PrivateNetwork") {
+			private = append(private, mockID(s))
+			assert.NotContains(t, s.Inputs, resource.PropertyKey("mapPublicIpOnLaunch"))
+		}
+	}
+	require.Len(t, private, 2)
+	vpcConfig := masked(fn, "vpcConfig").(map[string]interface{})
+	assert.ElementsMatch(t, private, vpcConfig["subnetIds"], "the Lambda sits in the private subnets")
+	assert.Equal(t, []interface{}{mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor"))}, vpcConfig["securityGroupIds"])
+
+	env := fn.Inputs["environment"].ObjectValue()["variables"].ObjectValue()
+	assert.True(t, env["REDIS_AUTH_TOKEN"].IsSecret(), "the auth token is a secret input")
+	assert.Equal(t, "push-test-logs-"+plan.MockAccountID, env["SETTINGS_BUCKET"].StringValue())
+
+	// The archive is the reproducible zip this run built.
+	code := fn.Inputs["code"]
+	require.True(t, code.IsArchive())
+	data, err := os.ReadFile(code.ArchiveValue().Path)
+	require.NoError(t, err)
+	sum := sha256.Sum256(data)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), str(t, fn, "sourceCodeHash"))
+	assert.Equal(t, "processor-arm64.zip", filepath.Base(code.ArchiveValue().Path))
+}
+
+func TestProcessorArchiveIsIdenticalAcrossRuns(t *testing.T) {
+	hash := func() (string, []byte) {
+		p := runPlan(t, configs["processor"], nil)
+		fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
+		data, err := os.ReadFile(fn.Inputs["code"].ArchiveValue().Path)
+		require.NoError(t, err)
+		return str(t, fn, "sourceCodeHash"), data
+	}
+	hashA, zipA := hash()
+	hashB, zipB := hash()
+	assert.Equal(t, hashA, hashB)
+	assert.Equal(t, zipA, zipB, "the zip is rebuilt byte for byte")
+}
+
+func TestRedisAdmitsOnlyProcessorAndAPI(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	sgID := func(name string) string { return mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", name)) }
+	redisSG := sgID("push-processor-redis")
+
+	var sources []string
+	for _, r := range p.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		if str(t, r, "securityGroupId") != redisSG {
+			continue
+		}
+		assert.Equal(t, float64(6379), masked(r, "fromPort"))
+		assert.Equal(t, float64(6379), masked(r, "toPort"))
+		assert.NotContains(t, r.Inputs, resource.PropertyKey("cidrIpv4"))
+		sources = append(sources, str(t, r, "referencedSecurityGroupId"))
+	}
+	assert.ElementsMatch(t, []string{sgID("push-processor-processor"), sgID("push-processor-api")}, sources)
+
+	rg := one(t, p, "aws:elasticache/replicationGroup:ReplicationGroup", "push-processor")
+	assert.Equal(t, true, masked(rg, "atRestEncryptionEnabled"))
+	assert.Equal(t, true, masked(rg, "transitEncryptionEnabled"))
+	assert.True(t, rg.Inputs["authToken"].IsSecret())
+	assert.Equal(t, "cache.t4g.micro", str(t, rg, "nodeType"))
+	assert.Equal(t, []interface{}{redisSG}, masked(rg, "securityGroupIds"))
+
+	p = runPlan(t, map[string]string{"processor": "true", "redisNodeType": "cache.r7g.large"}, nil)
+	assert.Equal(t, "cache.r7g.large", str(t, one(t, p, "aws:elasticache/replicationGroup:ReplicationGroup", "push-processor"), "nodeType"))
+}
+
+func TestProcessorEgressIsNarrow(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	processorSG := mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor"))
+	got := map[string]float64{}
+	for _, r := range p.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+		if str(t, r, "securityGroupId") != processorSG {
+			continue
+		}
+		assert.NotContains(t, r.Inputs, resource.PropertyKey("cidrIpv4"), "no egress to the internet")
+		to := ""
+		if v, ok := r.Inputs["prefixListId"]; ok {
+			to = v.StringValue()
+		} else {
+			to = str(t, r, "referencedSecurityGroupId")
+		}
+		got[to] = masked(r, "fromPort").(float64)
+	}
+	endpoints := map[string]string{}
+	for _, ep := range p.Find("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		endpoints[str(t, ep, "serviceName")] = "pl-" + shortID(ep)
+		assert.Equal(t, "Gateway", str(t, ep, "vpcEndpointType"))
+	}
+	assert.Equal(t, map[string]float64{
+		endpoints["com.amazonaws.us-east-1.s3"]:                                          443,
+		endpoints["com.amazonaws.us-east-1.dynamodb"]:                                    443,
+		mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-redis")): 6379,
+	}, got)
+}
+
+func TestNoNATGatewayUnlessAsked(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	assert.Empty(t, p.Find("aws:ec2/natGateway:NatGateway"))
+	private := one(t, p, "aws:ec2/routeTable:RouteTable", "push-private")
+	assert.NotContains(t, private.Inputs, resource.PropertyKey("routes"), "S3 and DynamoDB go through gateway endpoints")
+
+	p = runPlan(t, map[string]string{"processor": "true", "natGateway": "true"}, nil)
+	nat := one(t, p, "aws:ec2/natGateway:NatGateway", "push-private")
+	publicSubnet := one(t, p, "aws:ec2/subnet:Subnet", "push-public-1")
+	assert.Equal(t, mockID(publicSubnet), str(t, nat, "subnetId"))
+	routes := masked(one(t, p, "aws:ec2/routeTable:RouteTable", "push-private"), "routes").([]interface{})
+	assert.Equal(t, "0.0.0.0/0", routes[0].(map[string]interface{})["cidrBlock"])
+}
+
+func TestProcessorStatefulResourcesAreRetained(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	table := one(t, p, "aws:dynamodb/table:Table", "push-processor-messages")
+	assert.True(t, table.Options.RetainOnDelete)
+	assert.Equal(t, "push-test_push_messages", str(t, table, "name"))
+	assert.Equal(t, "public_key", str(t, table, "hashKey"))
+	assert.Equal(t, map[string]interface{}{"enabled": true}, masked(table, "pointInTimeRecovery"))
+	token := one(t, p, "random:index/randomPassword:RandomPassword", "push-processor-redis-auth")
+	assert.True(t, token.Options.RetainOnDelete, "the Redis auth token keeps its value")
+
+	param := one(t, p, "aws:ssm/parameter:Parameter", "push-processor-redis-auth")
+	assert.Equal(t, "SecureString", str(t, param, "type"))
+	assert.True(t, param.Inputs["value"].IsSecret())
+}
+
+func TestMessagesAPI(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	eni := one(t, p, "aws:ec2/networkInterface:NetworkInterface", "push-processor-api")
+	apiSG := mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-api"))
+	assert.Equal(t, []interface{}{apiSG}, masked(eni, "securityGroups"))
+	ip := p.Outputs["messagesApiPrivateIp"].Value.(string)
+	assert.Equal(t, "http://"+ip+":8080/", p.Outputs["messagesApiUrl"].Value)
+
+	instance := one(t, p, "aws:ec2/instance:Instance", "push-processor-api")
+	assert.True(t, instance.Options.DeleteBeforeReplace, "a replacement frees the interface first")
+	assert.Equal(t, []interface{}{map[string]interface{}{"networkInterfaceId": "eni-" + shortID(eni), "deviceIndex": 0.0}},
+		masked(instance, "networkInterfaces"))
+	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "push-processor-api")
+	assert.Equal(t, "t4g.micro", str(t, lt, "instanceType"))
+	assert.Contains(t, str(t, lt, "imageId"), "arm64")
+	assert.Equal(t, "required", masked(lt, "metadataOptions").(map[string]interface{})["httpTokens"])
+
+	// Only the allowed sources reach the API: the VPC by default.
+	ingress := func(p *plan.Plan) []string {
+		var from []string
+		for _, r := range p.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+			if str(t, r, "securityGroupId") == apiSG {
+				assert.Equal(t, float64(8080), masked(r, "fromPort"))
+				if v, ok := r.Inputs["cidrIpv4"]; ok {
+					from = append(from, v.StringValue())
+				} else {
+					from = append(from, str(t, r, "referencedSecurityGroupId"))
+				}
+			}
+		}
+		return from
+	}
+	assert.Equal(t, []string{"10.20.0.0/16"}, ingress(p))
+	p = runPlan(t, map[string]string{"processor": "true",
+		"messagesApiAllowedCidrs": `["10.50.0.0/16","192.0.2.0/24"]`, "messagesApiAllowedSecurityGroup": "sg-0123456789abcdef0"}, nil)
+	assert.ElementsMatch(t, []string{"10.50.0.0/16", "192.0.2.0/24", "sg-0123456789abcdef0"}, ingress(p))
+
+	// The binary is delivered through the bucket, outside the log prefix,
+	// and its digest is checked on the instance.
+	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-api-binary")
+	key := str(t, binary, "key")
+	assert.Regexp(t, `^artifacts/messages-api/[0-9a-f]{64}$`, key)
+	script := userData(t, p, "push-processor-api")
+	assert.Contains(t, script, "aws s3 cp 's3://push-test-logs-"+plan.MockAccountID+"/"+key+"'")
+	assert.Contains(t, script, "echo '"+strings.TrimPrefix(key, "artifacts/messages-api/")+"  '\"$tmp\" | sha256sum --check")
+	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
+	assert.Contains(t, script, "Environment=MESSAGES_TABLE=push-test_push_messages")
+	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")
+}
+
+// mockRedisToken is the auth token the mocks generate for the stack "test".
+func mockRedisToken() string {
+	sum := sha256.Sum256([]byte("test/push-processor-redis-auth"))
+	return hex.EncodeToString(sum[:])
+}
+
+func TestRedisTokenIsSecretEverywhere(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	assert.False(t, containsAny(plainStrings(p), mockRedisToken()), "the Redis auth token appears in plain text")
+	token := one(t, p, "aws:ssm/parameter:Parameter", "push-processor-redis-auth")
+	assert.Equal(t, mockRedisToken(), token.Inputs["value"].SecretValue().Element.StringValue(),
+		"the test looks for the value the stack really uses")
+}
+
+func TestMessagesAPIUserDataPassesShellcheck(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	script := userData(t, p, "push-processor-api")
+	shellcheck, err := lookPath("shellcheck")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
+	checkFile(t, shellcheck, filepath.Join(dir, "token.sh"), heredoc(t, script, "TOKEN"))
+}
+
+var lookPath = exec.LookPath
