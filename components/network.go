@@ -72,26 +72,9 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("public route table: %w", err)
 	}
-	var subnetIDs pulumi.StringArray
-	for i, cidr := range publicSubnetCidrs {
-		subnetName := fmt.Sprintf("%s-public-%d", name, i+1)
-		subnet, err := ec2.NewSubnet(ctx, subnetName, &ec2.SubnetArgs{
-			VpcId:               vpc.ID(),
-			CidrBlock:           pulumi.String(cidr),
-			AvailabilityZone:    pulumi.String(args.AvailabilityZones[i]),
-			MapPublicIpOnLaunch: pulumi.Bool(true),
-			Tags:                pulumi.StringMap{"Name": pulumi.String(subnetName)},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("subnet %s: %w", subnetName, err)
-		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, subnetName, &ec2.RouteTableAssociationArgs{
-			SubnetId:     subnet.ID(),
-			RouteTableId: routes.ID(),
-		}, parent); err != nil {
-			return nil, fmt.Errorf("route table association %s: %w", subnetName, err)
-		}
-		subnetIDs = append(subnetIDs, subnet.ID())
+	subnetIDs, err := newSubnets(ctx, name+"-public", vpc.ID(), publicSubnetCidrs, args.AvailabilityZones, true, routes, parent)
+	if err != nil {
+		return nil, err
 	}
 
 	n.VpcID = vpc.ID().ToStringOutput()
@@ -102,4 +85,36 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		"vpcCidr":         n.VpcCidr,
 		"publicSubnetIds": n.PublicSubnetIDs,
 	})
+}
+
+// newSubnets registers one subnet per CIDR block, the i-th in zones[i], each
+// associated with routes, named "<name>-<i+1>". Public subnets give their
+// instances public addresses.
+func newSubnets(ctx *pulumi.Context, name string, vpcID pulumi.StringInput, cidrs, zones []string, public bool,
+	routes *ec2.RouteTable, parent pulumi.ResourceOption) (pulumi.StringArray, error) {
+	var ids pulumi.StringArray
+	for i, cidr := range cidrs {
+		subnetName := fmt.Sprintf("%s-%d", name, i+1)
+		args := &ec2.SubnetArgs{
+			VpcId:            vpcID,
+			CidrBlock:        pulumi.String(cidr),
+			AvailabilityZone: pulumi.String(zones[i]),
+			Tags:             pulumi.StringMap{"Name": pulumi.String(subnetName)},
+		}
+		if public {
+			args.MapPublicIpOnLaunch = pulumi.Bool(true)
+		}
+		subnet, err := ec2.NewSubnet(ctx, subnetName, args, parent)
+		if err != nil {
+			return nil, fmt.Errorf("subnet %s: %w", subnetName, err)
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, subnetName, &ec2.RouteTableAssociationArgs{
+			SubnetId:     subnet.ID(),
+			RouteTableId: routes.ID(),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("route table association %s: %w", subnetName, err)
+		}
+		ids = append(ids, subnet.ID())
+	}
+	return ids, nil
 }

@@ -72,25 +72,9 @@ func NewPrivateNetwork(ctx *pulumi.Context, name string, args *PrivateNetworkArg
 	if err != nil {
 		return nil, fmt.Errorf("private route table: %w", err)
 	}
-	var subnetIDs pulumi.StringArray
-	for i, cidr := range privateSubnetCidrs {
-		subnetName := fmt.Sprintf("%s-%d", name, i+1)
-		subnet, err := ec2.NewSubnet(ctx, subnetName, &ec2.SubnetArgs{
-			VpcId:            args.VpcID,
-			CidrBlock:        pulumi.String(cidr),
-			AvailabilityZone: pulumi.String(args.AvailabilityZones[i]),
-			Tags:             pulumi.StringMap{"Name": pulumi.String(subnetName)},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("subnet %s: %w", subnetName, err)
-		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, subnetName, &ec2.RouteTableAssociationArgs{
-			SubnetId:     subnet.ID(),
-			RouteTableId: routes.ID(),
-		}, parent); err != nil {
-			return nil, fmt.Errorf("route table association %s: %w", subnetName, err)
-		}
-		subnetIDs = append(subnetIDs, subnet.ID())
+	subnetIDs, err := newSubnets(ctx, name, args.VpcID, privateSubnetCidrs, args.AvailabilityZones, false, routes, parent)
+	if err != nil {
+		return nil, err
 	}
 
 	endpoints := map[string]*ec2.VpcEndpoint{}

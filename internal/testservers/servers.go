@@ -5,7 +5,6 @@
 package testservers
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/push-turnkey/push-turnkey/internal/artifact"
 )
 
 // Server is a started server process.
@@ -44,7 +45,7 @@ func Redis() (*Server, error) {
 
 // Dynalite starts dynalite with an in-memory store.
 func Dynalite() (*Server, error) {
-	root, err := moduleRoot()
+	root, err := artifact.ModuleRoot(".")
 	if err != nil {
 		return nil, err
 	}
@@ -89,21 +90,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
