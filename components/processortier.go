@@ -51,12 +51,13 @@ const (
 type ProcessorTier struct {
 	pulumi.ResourceState
 
-	FunctionName         pulumi.StringOutput `pulumi:"functionName"`
-	FailedEventsQueueURL pulumi.StringOutput `pulumi:"failedEventsQueueUrl"`
-	MessagesTableName    pulumi.StringOutput `pulumi:"messagesTableName"`
-	RedisEndpoint        pulumi.StringOutput `pulumi:"redisEndpoint"` // "host:port"
-	MessagesAPIPrivateIP pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
-	MessagesAPIURL       pulumi.StringOutput `pulumi:"messagesApiUrl"`
+	FunctionName          pulumi.StringOutput `pulumi:"functionName"`
+	FailedEventsQueueURL  pulumi.StringOutput `pulumi:"failedEventsQueueUrl"`
+	FailedEventsQueueName pulumi.StringOutput `pulumi:"failedEventsQueueName"`
+	MessagesTableName     pulumi.StringOutput `pulumi:"messagesTableName"`
+	RedisEndpoint         pulumi.StringOutput `pulumi:"redisEndpoint"` // "host:port"
+	MessagesAPIPrivateIP  pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
+	MessagesAPIURL        pulumi.StringOutput `pulumi:"messagesApiUrl"`
 }
 
 // ProcessorTierArgs wires the tier to the network and the log bucket.
@@ -126,17 +127,19 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 
 	t.FunctionName = fn.Name
 	t.FailedEventsQueueURL = queue.Url
+	t.FailedEventsQueueName = queue.Name
 	t.MessagesTableName = table.Name
 	t.RedisEndpoint = redis.endpoint
 	t.MessagesAPIPrivateIP = eni.PrivateIp
 	t.MessagesAPIURL = pulumi.Sprintf("http://%s:%d/", eni.PrivateIp, MessagesAPIPort)
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
-		"functionName":         t.FunctionName,
-		"failedEventsQueueUrl": t.FailedEventsQueueURL,
-		"messagesTableName":    t.MessagesTableName,
-		"redisEndpoint":        t.RedisEndpoint,
-		"messagesApiPrivateIp": t.MessagesAPIPrivateIP,
-		"messagesApiUrl":       t.MessagesAPIURL,
+		"functionName":          t.FunctionName,
+		"failedEventsQueueUrl":  t.FailedEventsQueueURL,
+		"failedEventsQueueName": t.FailedEventsQueueName,
+		"messagesTableName":     t.MessagesTableName,
+		"redisEndpoint":         t.RedisEndpoint,
+		"messagesApiPrivateIp":  t.MessagesAPIPrivateIP,
+		"messagesApiUrl":        t.MessagesAPIURL,
 	})
 }
 

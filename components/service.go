@@ -45,6 +45,10 @@ type PushService struct {
 	InternalRouterSecurityGroupID pulumi.StringOutput `pulumi:"internalRouterSecurityGroupId"`
 	ConnectionNodeSecurityGroupID pulumi.StringOutput `pulumi:"connectionNodeSecurityGroupId"`
 	EndpointNodeSecurityGroupID   pulumi.StringOutput `pulumi:"endpointNodeSecurityGroupId"`
+	// LoadBalancerArnSuffix and TargetGroupArnSuffixes ("connection",
+	// "endpoint") are the load balancer's CloudWatch dimensions.
+	LoadBalancerArnSuffix  pulumi.StringOutput            `pulumi:"loadBalancerArnSuffix"`
+	TargetGroupArnSuffixes map[string]pulumi.StringOutput `pulumi:"-"`
 }
 
 // PushServiceArgs wires the service to the network, tables, key and logs.
@@ -132,6 +136,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			capacity: args.Endpoint,
 		},
 	}
+	s.TargetGroupArnSuffixes = map[string]pulumi.StringOutput{}
 	for _, n := range nodes {
 		nodeName := name + "-" + n.role
 		tg, err := lb.NewTargetGroup(ctx, nodeName, &lb.TargetGroupArgs{
@@ -145,6 +150,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		if err != nil {
 			return nil, fmt.Errorf("target group %s: %w", nodeName, err)
 		}
+		s.TargetGroupArnSuffixes[n.role] = tg.ArnSuffix
 		listener := &lb.ListenerArgs{
 			LoadBalancerArn: nlb.Arn,
 			Port:            pulumi.Int(n.port),
@@ -215,6 +221,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	}
 
 	s.LoadBalancerDNS = nlb.DnsName
+	s.LoadBalancerArnSuffix = nlb.ArnSuffix
 	s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", nlb.DnsName, WebsocketPort)
 	s.EndpointURL = pulumi.Sprintf("http://%s:%d/", nlb.DnsName, EndpointPort)
 	s.InternalRouterSecurityGroupID = groups.internalRouter.ID().ToStringOutput()
@@ -224,6 +231,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		"pushServerUrl":                 s.PushServerURL,
 		"endpointUrl":                   s.EndpointURL,
 		"loadBalancerDns":               s.LoadBalancerDNS,
+		"loadBalancerArnSuffix":         s.LoadBalancerArnSuffix,
 		"internalRouterSecurityGroupId": s.InternalRouterSecurityGroupID,
 		"connectionNodeSecurityGroupId": s.ConnectionNodeSecurityGroupID,
 		"endpointNodeSecurityGroupId":   s.EndpointNodeSecurityGroupID,

@@ -160,10 +160,12 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 		id = resName
 	case "aws:lb/loadBalancer:LoadBalancer":
 		set("arn", arn("elasticloadbalancing", "loadbalancer/net/"+resName+"/"+suffix))
+		set("arnSuffix", "net/"+resName+"/"+suffix)
 		set("dnsName", resName+"-"+suffix+".elb."+region+".amazonaws.com")
 		id = str("arn")
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", arn("elasticloadbalancing", "targetgroup/"+resName+"/"+suffix))
+		set("arnSuffix", "targetgroup/"+resName+"/"+suffix)
 		id = str("arn")
 	case "aws:ec2/vpcEndpoint:VpcEndpoint":
 		state["prefixListId"] = resource.NewProperty("pl-" + suffix)
@@ -182,6 +184,9 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 	case "aws:lambda/function:Function":
 		set("arn", arn("lambda", "function:"+resName))
 		id = resName
+	case "aws:sns/topic:Topic":
+		set("arn", arn("sns", resName))
+		id = str("arn")
 	case "aws:sqs/queue:Queue":
 		set("arn", arn("sqs", resName))
 		set("url", "https://sqs."+region+".amazonaws.com/"+account+"/"+resName)

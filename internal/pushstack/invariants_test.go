@@ -111,6 +111,10 @@ func violations(p *plan.Plan, sshAllowed bool) []string {
 			if get(r, "sqsManagedSseEnabled") != true && get(r, "kmsMasterKeyId") == nil {
 				bad(r, "encryption at rest is off")
 			}
+		case "aws:sns/topic:Topic":
+			if get(r, "kmsMasterKeyId") == nil {
+				bad(r, "encryption at rest is off")
+			}
 		case "aws:ssm/parameter:Parameter":
 			if get(r, "type") != "SecureString" {
 				bad(r, "not a SecureString")

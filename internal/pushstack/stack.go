@@ -148,7 +148,28 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		}
 	}
 
+	alarmArgs := &components.AlarmsArgs{
+		LoadBalancerArnSuffix:  service.LoadBalancerArnSuffix,
+		TargetGroupArnSuffixes: map[string]pulumi.StringInput{},
+		Email:                  cfg.AlarmEmail,
+	}
+	for role, suffix := range service.TargetGroupArnSuffixes {
+		alarmArgs.TargetGroupArnSuffixes[role] = suffix
+	}
+	if logging != nil {
+		alarmArgs.DeliveryStreamName = logging.StreamName
+	}
+	if processor != nil {
+		alarmArgs.FunctionName = processor.FunctionName
+		alarmArgs.FailedEventsQueueName = processor.FailedEventsQueueName
+	}
+	alarms, err := components.NewAlarms(ctx, "push-alarms", alarmArgs, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	outputs := pulumi.Map{
+		"alarmTopicArn":    alarms.TopicArn,
 		"pushServerUrl":    service.PushServerURL,
 		"endpointUrl":      service.EndpointURL,
 		"routerTableName":  tables.RouterTableName,

@@ -43,6 +43,9 @@ var coreTypes = map[string]int{
 	"aws:lb/listener:Listener":                                  2,
 	"aws:ec2/launchTemplate:LaunchTemplate":                     2,
 	"aws:autoscaling/group:Group":                               2,
+	"push-turnkey:monitoring:Alarms":                            1,
+	"aws:sns/topic:Topic":                                       1,
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                    2, // unhealthy connection / endpoint nodes
 }
 
 // firehoseTypes are added by firehose=true (roles and policies add to the core's).
@@ -59,6 +62,7 @@ var firehoseTypes = map[string]int{
 	"aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":                                  1,
 	"aws:iam/role:Role":                                                                          1,
 	"aws:iam/rolePolicy:RolePolicy":                                                              1,
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                                                     1, // delivery failures
 }
 
 func typeCounts(p *plan.Plan) map[string]int {
@@ -99,6 +103,7 @@ var processorTypes = map[string]int{
 	"aws:ec2/eip:Eip":                                                1,
 	"aws:ec2/launchTemplate:LaunchTemplate":                          1,
 	"aws:ec2/instance:Instance":                                      1,
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                         2, // Lambda errors, parked events
 }
 
 func TestResourceTypesPerConfig(t *testing.T) {
@@ -190,7 +195,7 @@ func TestOutputs(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, nil)
-			want := []string{"cryptoKey", "endpointUrl", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix"}
+			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix"}
 			if firehoseOn(name) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}

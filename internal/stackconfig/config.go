@@ -59,6 +59,7 @@ var Keys = []string{
 	"sshKeyName", "sshAllowedCidr",
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
+	"alarmEmail",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -103,6 +104,9 @@ type Config struct {
 	// the Messages API; with neither set, the stack's VPC may.
 	MessagesAPIAllowedCIDRs         []string
 	MessagesAPIAllowedSecurityGroup string
+
+	// AlarmEmail subscribes to the alarm topic, or "".
+	AlarmEmail string
 }
 
 // Image is the container image reference both node types run.
@@ -210,6 +214,10 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		MessagesAPIInstanceType:         p.str("messagesApiInstanceType", DefaultMessagesAPIInstanceType),
 		MessagesAPIAllowedCIDRs:         p.cidrList("messagesApiAllowedCidrs"),
 		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
+		AlarmEmail:                      p.str("alarmEmail", ""),
+	}
+	if c.AlarmEmail != "" {
+		p.check("alarmEmail", c.AlarmEmail, validEmail, "ops@example.com")
 	}
 	if c.Processor {
 		c.Firehose = true // the processor reads the Firehose log objects
@@ -446,6 +454,17 @@ func validRedisNodeType(v string) string {
 func validSecurityGroupID(v string) string {
 	if !securityGroupIDRe.MatchString(v) {
 		return fmt.Sprintf("%q is not a security group ID (sg- and 8 or 17 hex digits)", v)
+	}
+	return ""
+}
+
+// emailRe is deliberately plain: SNS mails a confirmation link, which is
+// the real check.
+var emailRe = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+func validEmail(v string) string {
+	if !emailRe.MatchString(v) || len(v) > 254 {
+		return fmt.Sprintf("%q is not an e-mail address", v)
 	}
 	return ""
 }

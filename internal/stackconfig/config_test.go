@@ -141,6 +141,8 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", `["0.0.0.0/0"]`, "large part of the internet", nil},
 		{"messagesApiAllowedCidrs", `["office"]`, "not an IPv4 CIDR block", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
+		{"alarmEmail", "ops at example", "not an e-mail address", nil},
+		{"alarmEmail", "ops at example", "not an e-mail address", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {

@@ -1,0 +1,119 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Alarms watches the stack: unhealthy load-balancer targets, processor
+// Lambda errors and parked events, and Firehose delivery failures. Every
+// alarm notifies one SNS topic (encrypted with the account's aws/sns key),
+// to which an e-mail address may subscribe.
+type Alarms struct {
+	pulumi.ResourceState
+
+	TopicArn pulumi.StringOutput `pulumi:"topicArn"`
+}
+
+// AlarmsArgs names what to watch; nil inputs leave their alarms out.
+type AlarmsArgs struct {
+	// LoadBalancerArnSuffix and TargetGroupArnSuffixes (name -> suffix) are
+	// the CloudWatch dimensions of the Network Load Balancer.
+	LoadBalancerArnSuffix  pulumi.StringInput
+	TargetGroupArnSuffixes map[string]pulumi.StringInput
+	DeliveryStreamName     pulumi.StringInput // Firehose tier
+	FunctionName           pulumi.StringInput // processor tier
+	FailedEventsQueueName  pulumi.StringInput // processor tier
+	// Email subscribes to the topic ("" for none); AWS mails a
+	// confirmation link first.
+	Email string
+}
+
+// NewAlarms registers the topic, the optional e-mail subscription and the
+// alarms.
+func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
+	a := &Alarms{}
+	if err := ctx.RegisterComponentResource(Project+":monitoring:Alarms", name, a, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(a)
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: pulumi.String("alias/aws/sns")}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("alarm topic: %w", err)
+	}
+	if args.Email != "" {
+		if _, err := sns.NewTopicSubscription(ctx, name+"-email", &sns.TopicSubscriptionArgs{
+			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(args.Email),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("alarm e-mail subscription: %w", err)
+		}
+	}
+
+	type alarm struct {
+		name, description, namespace, metric, statistic, comparison string
+		threshold                                                   float64
+		periods                                                     int
+		dimensions                                                  pulumi.StringMap
+	}
+	var alarms []alarm
+	for _, tg := range []string{"connection", "endpoint"} {
+		suffix, ok := args.TargetGroupArnSuffixes[tg]
+		if !ok {
+			continue
+		}
+		alarms = append(alarms, alarm{
+			name: "unhealthy-" + tg + "-nodes", description: "A " + tg + " node fails its load balancer health check",
+			namespace: "AWS/NetworkELB", metric: "UnHealthyHostCount", statistic: "Maximum",
+			comparison: "GreaterThanThreshold", threshold: 0, periods: 3,
+			dimensions: pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": suffix},
+		})
+	}
+	if args.DeliveryStreamName != nil {
+		alarms = append(alarms, alarm{
+			name: "log-delivery-failures", description: "Firehose fails to deliver log records to S3",
+			namespace: "AWS/Firehose", metric: "DeliveryToS3.Success", statistic: "Minimum",
+			comparison: "LessThanThreshold", threshold: 1, periods: 3,
+			dimensions: pulumi.StringMap{"DeliveryStreamName": args.DeliveryStreamName},
+		})
+	}
+	if args.FunctionName != nil {
+		alarms = append(alarms, alarm{
+			name: "processor-errors", description: "The log processor Lambda fails",
+			namespace: "AWS/Lambda", metric: "Errors", statistic: "Sum",
+			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
+			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
+		})
+	}
+	if args.FailedEventsQueueName != nil {
+		alarms = append(alarms, alarm{
+			name: "processor-failed-events", description: "Log objects the processor gave up on wait in the failed-events queue",
+			namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
+			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
+			dimensions: pulumi.StringMap{"QueueName": args.FailedEventsQueueName},
+		})
+	}
+	for _, al := range alarms {
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+al.name, &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   pulumi.String(al.description),
+			Namespace:          pulumi.String(al.namespace),
+			MetricName:         pulumi.String(al.metric),
+			Statistic:          pulumi.String(al.statistic),
+			ComparisonOperator: pulumi.String(al.comparison),
+			Threshold:          pulumi.Float64(al.threshold),
+			Period:             pulumi.Int(300),
+			EvaluationPeriods:  pulumi.Int(al.periods),
+			Dimensions:         al.dimensions,
+			// No data is no traffic, not a failure.
+			TreatMissingData: pulumi.String("notBreaching"),
+			AlarmActions:     pulumi.Array{topic.Arn},
+			OkActions:        pulumi.Array{topic.Arn},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("alarm %s: %w", al.name, err)
+		}
+	}
+	a.TopicArn = topic.Arn
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicArn})
+}
