@@ -25,7 +25,8 @@ type Summary struct {
 	Skipped int `json:"skipped"` // malformed records, and deliveries with unreadable fields
 }
 
-// Store is what the processor needs of pushmessages.Store.
+// Store is what the processor needs of pushmessages.Store. Push takes
+// entries newest first and must be idempotent (see pushmessages.Store.Push).
 type Store interface {
 	RegisteredKeys(ctx context.Context) (map[string]bool, error)
 	Push(ctx context.Context, key string, entries []pushlog.Entry) error
@@ -51,6 +52,7 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	defer reader.Close()
 
 	newest := map[string]*entryHeap{}
+	seq := 0 // position in the object: the tie-breaker among equal timestamps
 	for {
 		rec, err := reader.Next()
 		if errors.Is(err, io.EOF) {
@@ -81,7 +83,8 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 			h = &entryHeap{}
 			newest[key] = h
 		}
-		heap.Push(h, d.Entry)
+		seq++
+		heap.Push(h, ranked{d.Entry, seq})
 		if h.Len() > pushmessages.MaxMessages {
 			heap.Pop(h) // the oldest
 		}
@@ -93,9 +96,12 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		entries := []pushlog.Entry(*newest[key])
-		// Oldest first, so that after the pushes the newest is at the head.
-		sort.SliceStable(entries, func(i, j int) bool { return entries[i].Timestamp < entries[j].Timestamp })
+		kept := *newest[key]
+		sort.Slice(kept, func(i, j int) bool { return kept[j].older(kept[i]) }) // newest first
+		entries := make([]pushlog.Entry, len(kept))
+		for i, r := range kept {
+			entries[i] = r.Entry
+		}
 		if err := store.Push(ctx, key, entries); err != nil {
 			return sum, fmt.Errorf("key %s: %w", key, err)
 		}
@@ -104,13 +110,28 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	return sum, nil
 }
 
-// entryHeap is a min-heap on Timestamp: its root is the oldest entry kept.
-type entryHeap []pushlog.Entry
+// ranked is an entry with its position in the object.
+type ranked struct {
+	pushlog.Entry
+	seq int
+}
+
+// older orders by timestamp, then by position: of two deliveries logged in
+// the same instant, the later record is the newer.
+func (r ranked) older(than ranked) bool {
+	if r.Timestamp != than.Timestamp {
+		return r.Timestamp < than.Timestamp
+	}
+	return r.seq < than.seq
+}
+
+// entryHeap is a min-heap by age: its root is the oldest entry kept.
+type entryHeap []ranked
 
 func (h entryHeap) Len() int            { return len(h) }
-func (h entryHeap) Less(i, j int) bool  { return h[i].Timestamp < h[j].Timestamp }
+func (h entryHeap) Less(i, j int) bool  { return h[i].older(h[j]) }
 func (h entryHeap) Swap(i, j int)       { h[i], h[j] = h[j], h[i] }
-func (h *entryHeap) Push(x interface{}) { *h = append(*h, x.(pushlog.Entry)) }
+func (h *entryHeap) Push(x interface{}) { *h = append(*h, x.(ranked)) }
 func (h *entryHeap) Pop() (x interface{}) {
 	old := *h
 	x = old[len(old)-1]

@@ -168,3 +168,51 @@ func (f *failingPush) Push(context.Context, string, []pushlog.Entry) error {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+// TestRetriesAndOutOfOrderObjectsGiveTheSameList: Lambda retries and S3's
+// at-least-once delivery repeat objects, and objects arrive in any order;
+// the list must come out the same: newest first, each message once.
+func TestRetriesAndOutOfOrderObjectsGiveTheSameList(t *testing.T) {
+	ctx := context.Background()
+	store := env.Store(t)
+	k := vapidKey(t)
+	require.NoError(t, store.Register(ctx, k))
+	object := func(from, to int) []byte {
+		var o logfixture.Object
+		for i := from; i < to; i++ {
+			o.Delivery(int64(1_790_000_000+i)*second, k, fmt.Sprintf("m%03d", i), 1, 1)
+		}
+		return o.Gzip()
+	}
+	older, newer := object(0, 80), object(80, 130)
+	for _, data := range [][]byte{newer, older, newer, older} { // out of order, each twice
+		_, err := processor.Process(ctx, bytes.NewReader(data), store)
+		require.NoError(t, err)
+	}
+	msgs, err := store.Messages(ctx, k)
+	require.NoError(t, err)
+	require.Len(t, msgs, 100)
+	for i, m := range msgs {
+		assert.Equal(t, fmt.Sprintf("m%03d", 129-i), m.ID, "position %d", i)
+	}
+}
+
+// TestEqualTimestampsKeepFileOrder: records logged in the same instant rank
+// by their order in the object, the later the newer.
+func TestEqualTimestampsKeepFileOrder(t *testing.T) {
+	ctx := context.Background()
+	store := env.Store(t)
+	k := vapidKey(t)
+	require.NoError(t, store.Register(ctx, k))
+	var o logfixture.Object
+	for i := 0; i < 150; i++ {
+		o.Delivery(1_790_000_000*second, k, fmt.Sprintf("m%03d", i), 1, 1)
+	}
+	_, err := processor.Process(ctx, bytes.NewReader(o.Plain()), store)
+	require.NoError(t, err)
+	msgs, err := store.Messages(ctx, k)
+	require.NoError(t, err)
+	require.Len(t, msgs, 100)
+	assert.Equal(t, "m149", msgs[0].ID)
+	assert.Equal(t, "m050", msgs[99].ID)
+}

@@ -54,12 +54,8 @@ func (r Record) Delivery() (Delivery, bool, error) {
 		return Delivery{}, false, err
 	}
 	ns, err := strconv.ParseInt(r.Timestamp.String(), 10, 64)
-	if err != nil {
-		f, ferr := r.Timestamp.Float64()
-		if ferr != nil {
-			return Delivery{}, false, fmt.Errorf("Timestamp %q is not a number of nanoseconds", r.Timestamp)
-		}
-		ns = int64(f)
+	if err != nil || ns < 0 {
+		return Delivery{}, false, fmt.Errorf("Timestamp %q is not a whole number of nanoseconds since the epoch", r.Timestamp)
 	}
 	// Whole seconds and fraction apart: float64(ns)/1e9 rounds off the last digit.
 	d.Entry.Timestamp = float64(ns/1e9) + float64(ns%1e9)/1e9
@@ -67,7 +63,7 @@ func (r Record) Delivery() (Delivery, bool, error) {
 }
 
 func stringField(name string, raw json.RawMessage) (string, error) {
-	if raw == nil {
+	if raw == nil || string(raw) == "null" {
 		return "", fmt.Errorf("Fields.%s is missing", name)
 	}
 	var s string
@@ -79,7 +75,7 @@ func stringField(name string, raw json.RawMessage) (string, error) {
 
 // intField reads a whole number; servers log some numbers as strings.
 func intField(name string, raw json.RawMessage) (int64, error) {
-	if raw == nil {
+	if raw == nil || string(raw) == "null" {
 		return 0, fmt.Errorf("Fields.%s is missing", name)
 	}
 	var n json.Number

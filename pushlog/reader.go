@@ -25,14 +25,34 @@ const MaxRecordBytes = 1 << 20
 
 // Record is one server log record.
 type Record struct {
-	Hostname string `json:"Hostname"`
+	Hostname Text `json:"Hostname"`
 	// Timestamp is nanoseconds since the Unix epoch.
 	Timestamp  json.Number `json:"Timestamp"`
-	Type       string      `json:"Type"`
-	Severity   int         `json:"Severity"`
-	EnvVersion string      `json:"EnvVersion"`
-	Logger     string      `json:"Logger"`
+	Type       Text        `json:"Type"`
+	Severity   Text        `json:"Severity"` // "3" error, "5" other
+	EnvVersion Text        `json:"EnvVersion"`
+	Logger     Text        `json:"Logger"`
 	Fields     Fields      `json:"Fields"`
+}
+
+// Text is a record field the processor only reports: any JSON scalar is
+// taken as its text, so an odd type there never costs a delivery.
+type Text string
+
+// UnmarshalJSON keeps a string's value, or a number's or bool's text.
+func (t *Text) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err == nil {
+		*t = Text(s)
+		return nil
+	}
+	if len(data) > 0 && (data[0] == '{' || data[0] == '[') {
+		return fmt.Errorf("want a string, got %s", data[:1])
+	}
+	if string(data) != "null" {
+		*t = Text(data)
+	}
+	return nil
 }
 
 // Fields are the context keys of a record that the processor reads; the

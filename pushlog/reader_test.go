@@ -76,8 +76,8 @@ func TestReadsPlainAndGzipObjects(t *testing.T) {
 			records, malformed := readAll(t, data)
 			assert.Empty(t, malformed)
 			require.Len(t, records, 3)
-			assert.Equal(t, "i-0abc", records[0].Hostname)
-			assert.Equal(t, "autoendpoint-1.58.4", records[0].Logger)
+			assert.Equal(t, Text("i-0abc"), records[0].Hostname)
+			assert.Equal(t, Text("autoendpoint-1.58.4"), records[0].Logger)
 			assert.Equal(t, "Connection made", records[1].Message())
 
 			d, ok, err := records[0].Delivery()
@@ -144,6 +144,7 @@ func TestDeliveryRules(t *testing.T) {
 		"negative ttl":        {withField(delivery("K", "x"), "message_ttl", -5), false, "Fields.message_ttl"},
 		"size not a number":   {withField(delivery("K", "x"), "message_size", "big"), false, "Fields.message_size"},
 		"message_id a number": {withField(delivery("K", "x"), "message_id", 7), false, "Fields.message_id is not a string"},
+		"message_id null":     {withField(delivery("K", "x"), "message_id", nil), false, "Fields.message_id is missing"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -161,6 +162,30 @@ func TestDeliveryRules(t *testing.T) {
 				assert.Equal(t, 5.0, d.Entry.Timestamp)
 			}
 		})
+	}
+}
+
+func TestOddTypesOutsideTheDeliveryFields(t *testing.T) {
+	body := `{"Hostname": 12, "Timestamp": 2000000000, "Type": "twisted:log", "Severity": "5", "EnvVersion": 2.0,
+		"Logger": null, "Fields": {"message": "Successful delivery", "jwt_crypto_key": "K", "message_id": "m",
+		"message_size": 1, "message_ttl": 2}}`
+	records, malformed := readAll(t, append([]byte{RecordSeparator}, body...))
+	require.Empty(t, malformed)
+	require.Len(t, records, 1)
+	assert.Equal(t, Text("12"), records[0].Hostname)
+	assert.Equal(t, Text("2.0"), records[0].EnvVersion)
+	d := mustDelivery(t, records[0])
+	assert.Equal(t, 2.0, d.Entry.Timestamp)
+
+	for _, ts := range []string{"1790000000.5", "1e30", "9223372036854775808", "-5", `"soon"`} {
+		body := `{"Timestamp": ` + ts + `, "Fields": {"message": "Successful delivery", "jwt_crypto_key": "K",
+			"message_id": "m", "message_size": 1, "message_ttl": 2}}`
+		records, _ := readAll(t, append([]byte{RecordSeparator}, body...))
+		if len(records) == 0 {
+			continue // not even a record: counted as malformed
+		}
+		_, _, err := records[0].Delivery()
+		assert.ErrorContains(t, err, "nanoseconds", ts)
 	}
 }
 

@@ -186,30 +186,56 @@ func (s *Store) Messages(ctx context.Context, key string) ([]pushlog.Entry, erro
 	return entries, nil
 }
 
-// Push adds entries (oldest first) to the key's list so that the newest is
-// first, and trims the list to MaxMessages, in one pipeline.
+// Push merges entries into the key's list in one atomic step (a Redis
+// script, one round trip): the list stays sorted newest first, an entry
+// whose id is already there is not added again, and the list is trimmed to
+// MaxMessages. So a retried or repeated log object, or objects processed
+// out of order, leave the same list. entries come newest first; among equal
+// timestamps, earlier in entries counts as newer, and new entries count as
+// newer than listed ones.
 func (s *Store) Push(ctx context.Context, key string, entries []pushlog.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	values := make([]interface{}, 0, len(entries))
+	args := make([]interface{}, 0, len(entries)+1)
+	args = append(args, MaxMessages)
 	for _, e := range entries {
 		data, err := json.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("encode entry: %w", err)
 		}
-		values = append(values, data)
+		args = append(args, data)
 	}
-	_, err := s.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.LPush(ctx, key, values...)
-		p.LTrim(ctx, key, 0, MaxMessages-1)
-		return nil
-	})
-	if err != nil {
+	if err := mergeScript.Run(ctx, s.Redis, []string{key}, args...).Err(); err != nil {
 		return fmt.Errorf("push messages of key: %w", err)
 	}
 	return nil
 }
+
+// mergeScript: KEYS[1] the list, ARGV[1] its length limit, ARGV[2..] new
+// entries (JSON), newest first. Listed entries that are not JSON objects
+// with an id are dropped.
+var mergeScript = redis.NewScript(`
+local limit = tonumber(ARGV[1])
+local items, seen = {}, {}
+local function add(raw)
+  local ok, e = pcall(cjson.decode, raw)
+  if not ok or type(e) ~= 'table' or e.id == nil or seen[e.id] then return end
+  seen[e.id] = true
+  items[#items + 1] = {ts = tonumber(e.timestamp) or 0, rank = #items + 1, raw = raw}
+end
+for i = 2, #ARGV do add(ARGV[i]) end
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do add(raw) end
+table.sort(items, function(a, b)
+  if a.ts ~= b.ts then return a.ts > b.ts end
+  return a.rank < b.rank
+end)
+redis.call('DEL', KEYS[1])
+local out = {}
+for i = 1, math.min(limit, #items) do out[i] = items[i].raw end
+if #out > 0 then redis.call('RPUSH', KEYS[1], unpack(out)) end
+return #out
+`)
 
 // Ping checks both stores, for health checks.
 func (s *Store) Ping(ctx context.Context) error {

@@ -105,3 +105,13 @@ func TestFailuresAreReturned(t *testing.T) {
 	assert.Error(t, missing.Ping(ctx))
 	assert.NoError(t, s.Ping(ctx))
 }
+
+func TestPushDropsUnreadableListedEntries(t *testing.T) {
+	ctx := context.Background()
+	s := env.Store(t)
+	require.NoError(t, s.Redis.RPush(ctx, "K", "not json", `{"no":"id"}`, `{"id":"old","timestamp":1}`).Err())
+	require.NoError(t, s.Push(ctx, "K", []pushlog.Entry{{ID: "new", Timestamp: 2}, {ID: "old", Timestamp: 1}}))
+	msgs, err := s.Messages(ctx, "K")
+	require.NoError(t, err)
+	assert.Equal(t, []pushlog.Entry{{ID: "new", Timestamp: 2}, {ID: "old", Timestamp: 1}}, msgs)
+}

@@ -20,8 +20,11 @@ func ParsePublicKey(s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("public key is empty")
 	}
-	trimmed := strings.TrimRight(s, "=")
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(trimmed)
+	if strings.ContainsAny(s, "\r\n") {
+		// The base64 decoder skips line breaks; a key never has them.
+		return "", fmt.Errorf("public key contains a line break")
+	}
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimRight(s, "="))
 	if err != nil {
 		return "", fmt.Errorf("public key is not URL-safe base64: %w", err)
 	}
@@ -32,7 +35,11 @@ func ParsePublicKey(s string) (string, error) {
 	if _, err := ecdh.P256().NewPublicKey(raw); err != nil {
 		return "", fmt.Errorf("public key is not a point on the P-256 curve")
 	}
-	return trimmed, nil
+	canonical := base64.RawURLEncoding.EncodeToString(raw)
+	if s != canonical && s != base64.URLEncoding.EncodeToString(raw) {
+		return "", fmt.Errorf("public key has extra padding; send it without '=' or with exactly one")
+	}
+	return canonical, nil
 }
 
 // Canonical returns the form ParsePublicKey returns, without checking the

@@ -38,6 +38,9 @@ func TestParsePublicKey(t *testing.T) {
 		"compressed":     {base64.RawURLEncoding.EncodeToString(compressed), "uncompressed P-256 point"},
 		"not on curve":   {base64.RawURLEncoding.EncodeToString(offCurve), "not a point on the P-256 curve"},
 		"private scalar": {base64.RawURLEncoding.EncodeToString(raw[1:33]), "decodes to 32 bytes"},
+		"line break":     {unpadded[:40] + "\n" + unpadded[40:], "line break"},
+		"carriage ret":   {unpadded[:40] + "\r" + unpadded[40:], "line break"},
+		"extra padding":  {unpadded + "===", "extra padding"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParsePublicKey(tc.in)
