@@ -31,9 +31,11 @@ var (
 )
 
 // MessagesAPIUserData renders the boot script (bash) of the Messages API
-// instance: it fetches the binary from S3, checks its digest, and installs a
-// systemd unit that reads the Redis auth token from SSM into a root-only
-// file on tmpfs before every start.
+// instance: it installs a systemd unit whose start step fetches the binary
+// from S3 (unless the right one is there), checks its digest, and reads the
+// Redis auth token from SSM into a file on tmpfs only the API can read. A
+// failed step (IAM not yet propagated, say) fails the start, and systemd
+// tries again.
 func MessagesAPIUserData(b APIBoot) (string, error) {
 	if !sha256Hex.MatchString(b.SHA256) {
 		return "", fmt.Errorf("messages api user data: %q is not a hex SHA-256 digest", b.SHA256)
@@ -59,18 +61,22 @@ var apiUserDataTemplate = template.Must(template.New("api-user-data").Parse(`#!/
 set -euo pipefail
 
 useradd --system --no-create-home --shell /sbin/nologin messages-api
-tmp=$(mktemp)
-aws s3 cp 's3://{{.Bucket}}/{{.Key}}' "$tmp"
-echo '{{.SHA256}}  '"$tmp" | sha256sum --check --status
-install -m 0755 "$tmp" /usr/local/bin/messages-api
-rm -f "$tmp"
 
 install -d -m 0755 /usr/local/lib/push-turnkey
-cat > /usr/local/lib/push-turnkey/messages-api-token <<'TOKEN'
+cat > /usr/local/lib/push-turnkey/messages-api-prepare <<'PREPARE'
 #!/bin/bash
-# Writes the Redis auth token where only messages-api can read it, or fails
-# so that systemd does not start the API without it.
+# Installs the messages-api binary of this stack and writes the Redis auth
+# token where only messages-api can read it, or fails so that systemd does
+# not start the API and tries again.
 set -euo pipefail
+bin=/usr/local/bin/messages-api
+if ! echo '{{.SHA256}}  '"$bin" | sha256sum --check --status 2>/dev/null; then
+  tmp=$(mktemp)
+  aws s3 cp --only-show-errors 's3://{{.Bucket}}/{{.Key}}' "$tmp"
+  echo '{{.SHA256}}  '"$tmp" | sha256sum --check --status
+  install -m 0755 "$tmp" "$bin"
+  rm -f "$tmp"
+fi
 imds=http://169.254.169.254/latest
 token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
 region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/placement/region")
@@ -79,8 +85,8 @@ install -d -m 0700 -o messages-api /run/messages-api
 aws ssm get-parameter --region "$region" --name '{{.TokenParameter}}' --with-decryption \
   --query Parameter.Value --output text > /run/messages-api/redis-token
 chown messages-api /run/messages-api/redis-token
-TOKEN
-chmod 0755 /usr/local/lib/push-turnkey/messages-api-token
+PREPARE
+chmod 0755 /usr/local/lib/push-turnkey/messages-api-prepare
 
 cat > /etc/systemd/system/messages-api.service <<'UNIT'
 [Unit]
@@ -90,8 +96,8 @@ Wants=network-online.target
 StartLimitIntervalSec=0
 
 [Service]
-# "+": the token step runs as root, outside the sandbox below.
-ExecStartPre=+/usr/local/lib/push-turnkey/messages-api-token
+# "+": the prepare step runs as root, outside the sandbox below.
+ExecStartPre=+/usr/local/lib/push-turnkey/messages-api-prepare
 Environment=LISTEN_ADDR=:{{.Port}}
 Environment=REDIS_ADDRESS={{.RedisAddress}}
 Environment=REDIS_TLS=true

@@ -35,6 +35,12 @@ type PrivateNetworkArgs struct {
 	// subnets' default route.
 	NATGateway     bool
 	PublicSubnetID pulumi.StringInput
+	// CoreNetwork is the core Network: its internet gateway must be
+	// attached before the NAT gateway gets an address.
+	CoreNetwork pulumi.Resource
+	// ServicePrefix is the partition's reverse DNS prefix of AWS service
+	// names, "com.amazonaws" in the aws partition.
+	ServicePrefix string
 }
 
 // NewPrivateNetwork registers the private subnets, their route table, the
@@ -52,7 +58,8 @@ func NewPrivateNetwork(ctx *pulumi.Context, name string, args *PrivateNetworkArg
 
 	routeArgs := &ec2.RouteTableArgs{VpcId: args.VpcID, Tags: pulumi.StringMap{"Name": pulumi.String(name)}}
 	if args.NATGateway {
-		eip, err := ec2.NewEip(ctx, name+"-nat", &ec2.EipArgs{Domain: pulumi.String("vpc")}, parent)
+		eip, err := ec2.NewEip(ctx, name+"-nat", &ec2.EipArgs{Domain: pulumi.String("vpc")}, parent,
+			pulumi.DependsOn([]pulumi.Resource{args.CoreNetwork}))
 		if err != nil {
 			return nil, fmt.Errorf("nat address: %w", err)
 		}
@@ -81,7 +88,7 @@ func NewPrivateNetwork(ctx *pulumi.Context, name string, args *PrivateNetworkArg
 	for _, service := range []string{"s3", "dynamodb"} {
 		ep, err := ec2.NewVpcEndpoint(ctx, name+"-"+service, &ec2.VpcEndpointArgs{
 			VpcId:           args.VpcID,
-			ServiceName:     pulumi.Sprintf("com.amazonaws.%s.%s", args.Region, service),
+			ServiceName:     pulumi.Sprintf("%s.%s.%s", args.ServicePrefix, args.Region, service),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   pulumi.StringArray{routes.ID()},
 		}, parent)

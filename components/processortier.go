@@ -1,7 +1,9 @@
 package components
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -46,8 +48,9 @@ const (
 // ProcessorTier is the Push Messages pipeline: log objects in S3 trigger the
 // processor Lambda, which keeps recent messages per registered VAPID key in
 // ElastiCache Redis; the Messages API instance serves them. The push
-// messages table (the durable list of keys) and the Redis auth token are
-// retained on delete.
+// messages table (the durable list of keys) is retained on delete; so is
+// the Redis auth token's value in the stack state (its SSM parameter and
+// Redis itself are not: Redis is a cache).
 type ProcessorTier struct {
 	pulumi.ResourceState
 
@@ -66,9 +69,11 @@ type ProcessorTierArgs struct {
 	VpcCidr          string
 	PrivateSubnetIDs pulumi.StringArrayInput
 	// PublicSubnetID holds the Messages API instance: it reaches SSM and S3
-	// over the internet gateway; its security group admits only the
-	// allowed sources.
+	// over the internet gateway of CoreNetwork (attached before the
+	// instance's address); its security group admits only the allowed
+	// sources.
 	PublicSubnetID                       pulumi.StringInput
+	CoreNetwork                          pulumi.Resource
 	S3PrefixListID, DynamoDBPrefixListID pulumi.StringInput
 
 	LogBucketName, LogBucketArn pulumi.StringInput
@@ -322,7 +327,7 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 				Effect: "Allow",
 				Action: []string{
 					"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
-					"ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses",
+					"ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
 				},
 				Resource: []string{"*"},
 			},
@@ -333,16 +338,17 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		return nil, nil, err
 	}
 
+	content := pulumi.All(redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
+		data, err := json.Marshal(map[string]interface{}{
+			"redis_address": v[0], "redis_tls": true, "table": v[1], "log_prefix": LogObjectPrefix,
+		})
+		return string(data), err
+	}).(pulumi.StringOutput)
 	settings, err := s3.NewBucketObjectv2(ctx, name+"-settings", &s3.BucketObjectv2Args{
 		Bucket:      args.LogBucketName,
 		Key:         pulumi.String(SettingsObjectKey),
 		ContentType: pulumi.String("application/json"),
-		Content: pulumi.All(redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
-			data, err := json.Marshal(map[string]interface{}{
-				"redis_address": v[0], "redis_tls": true, "table": v[1], "log_prefix": LogObjectPrefix,
-			})
-			return string(data), err
-		}).(pulumi.StringOutput),
+		Content:     content,
 	}, parent)
 	if err != nil {
 		return nil, nil, fmt.Errorf("processor settings object: %w", err)
@@ -366,9 +372,18 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		// default group first, so deleting the processor group does not
 		// hang on them (the seed's manual teardown step).
 		ReplaceSecurityGroupsOnDestroy: pulumi.Bool(true),
+		// The token is a secret in the stack state; Lambda keeps environment
+		// variables encrypted with the account's aws/lambda key, readable
+		// by whoever may call lambda:GetFunctionConfiguration.
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
 			"SETTINGS_BUCKET":  args.LogBucketName,
 			"REDIS_AUTH_TOKEN": redis.token,
+			// A settings change changes the function, so no warm instance
+			// keeps reading the old settings.
+			"SETTINGS_SHA256": content.ApplyT(func(c string) string {
+				sum := sha256.Sum256([]byte(c))
+				return hex.EncodeToString(sum[:])
+			}).(pulumi.StringOutput),
 		}},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"),
@@ -435,7 +450,7 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		}
 		return PolicyDocument(append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)...)
 	}).(pulumi.StringOutput)
-	role, _, err := newServiceRole(ctx, name, "ec2.amazonaws.com", "", policy, parent)
+	role, rolePolicy, err := newServiceRole(ctx, name, "ec2.amazonaws.com", "", policy, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -452,10 +467,11 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 	if err != nil {
 		return nil, fmt.Errorf("messages api network interface: %w", err)
 	}
-	if _, err := ec2.NewEip(ctx, name, &ec2.EipArgs{
+	eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{
 		Domain:           pulumi.String("vpc"),
 		NetworkInterface: eni.ID(),
-	}, parent); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{args.CoreNetwork}))
+	if err != nil {
 		return nil, fmt.Errorf("messages api outbound address: %w", err)
 	}
 
@@ -486,7 +502,8 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		// The interface holds the stable address: the old instance must let
 		// go of it before a new one takes it.
 		pulumi.DeleteBeforeReplace(true),
-		pulumi.DependsOn([]pulumi.Resource{binary})); err != nil {
+		// The first boot needs the binary, the role's policy and the way out.
+		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip})); err != nil {
 		return nil, fmt.Errorf("messages api instance: %w", err)
 	}
 	return eni, nil

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +24,10 @@ import (
 // MaxBodyBytes bounds a request body: a key registration is about 120 bytes.
 const MaxBodyBytes = 4 << 10
 
+// RequestTimeout bounds the storage calls of one request: a store that
+// accepts connections but never answers gets a 503, not a hung client.
+const RequestTimeout = 10 * time.Second
+
 // Store is what the API needs of pushmessages.Store.
 type Store interface {
 	RegisteredKeys(ctx context.Context) (map[string]bool, error)
@@ -30,7 +35,8 @@ type Store interface {
 	Register(ctx context.Context, key string) error
 	Unregister(ctx context.Context, key string) error
 	Messages(ctx context.Context, key string) ([]pushlog.Entry, error)
-	Ping(ctx context.Context) error
+	PingRedis(ctx context.Context) error
+	PingDynamoDB(ctx context.Context) error
 }
 
 var _ Store = (*pushmessages.Store)(nil)
@@ -67,10 +73,17 @@ func New(store Store, version Version, log *slog.Logger) *API {
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != path.Clean(r.URL.Path) {
+		// ServeMux would answer with a redirect in HTML.
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+		return
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	}
-	a.mux.ServeHTTP(w, r)
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	a.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // KeyJSON is one key in requests and answers: {"public-key": "..."}.
@@ -166,12 +179,16 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) {
 func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		a.log.Warn("heartbeat failed", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": err.Error()})
-		return
+	checks := map[string]string{"status": "ok", "redis": "ok", "dynamodb": "ok"}
+	status := http.StatusOK
+	for name, ping := range map[string]func(context.Context) error{"redis": a.store.PingRedis, "dynamodb": a.store.PingDynamoDB} {
+		if err := ping(ctx); err != nil {
+			// Details go to the log, not to the caller.
+			a.log.Warn("heartbeat failed", "store", name, "error", err)
+			checks[name], checks["status"], status = "unavailable", "error", http.StatusServiceUnavailable
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, status, checks)
 }
 
 func (a *API) lbheartbeat(w http.ResponseWriter, _ *http.Request) {

@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -126,6 +128,8 @@ func TestBadRequestsNameTheProblem(t *testing.T) {
 		{"GET", "/keys/" + key, "", 405, "use DELETE"},
 		{"POST", "/messages/" + key, "", 405, "use GET"},
 		{"GET", "/nothing", "", 404, "no such endpoint"},
+		{"GET", "//keys", "", 404, "no such endpoint"},
+		{"GET", "/keys/../keys", "", 404, "no such endpoint"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.method+" "+tc.path+" "+tc.body[:min(len(tc.body), 30)], func(t *testing.T) {
@@ -155,7 +159,7 @@ func TestHealthEndpoints(t *testing.T) {
 	srv, store := newServer(t)
 	resp, body := do(t, "GET", srv.URL+"/__heartbeat__", "")
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "ok", body["status"])
+	assert.Equal(t, map[string]interface{}{"status": "ok", "redis": "ok", "dynamodb": "ok"}, body)
 	resp, _ = do(t, "GET", srv.URL+"/__lbheartbeat__", "")
 	assert.Equal(t, 200, resp.StatusCode)
 	resp, body = do(t, "GET", srv.URL+"/__version__", "")
@@ -167,10 +171,38 @@ func TestHealthEndpoints(t *testing.T) {
 	defer broken.Close()
 	resp, body = do(t, "GET", broken.URL+"/__heartbeat__", "")
 	assert.Equal(t, 503, resp.StatusCode)
-	assert.Contains(t, body["error"], "redis")
+	assert.Equal(t, map[string]interface{}{"status": "error", "redis": "unavailable", "dynamodb": "ok"}, body,
+		"says which store fails, without internal addresses")
 	resp, body = do(t, "GET", broken.URL+"/keys", "")
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, "storage unavailable", body["error"])
 	resp, _ = do(t, "GET", broken.URL+"/__lbheartbeat__", "")
 	assert.Equal(t, 200, resp.StatusCode, "the load balancer check does not depend on storage")
+}
+
+// TestSilentStorageGivesA503 runs the API against a DynamoDB endpoint that
+// accepts connections and never answers: requests end in time with a 503.
+func TestSilentStorageGivesA503(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close() // hold it open, say nothing
+		}
+	}()
+	store := env.Store(t)
+	silent := &pushmessages.Store{Redis: store.Redis, DynamoDB: testservers.DynamoDBClient(l.Addr().String()), Table: store.Table}
+	srv := httptest.NewServer(messagesapi.New(silent, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+
+	start := time.Now()
+	resp, body := do(t, "POST", srv.URL+"/keys", `{"public-key": "`+vapidKey(t)+`"}`)
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Equal(t, "storage unavailable", body["error"])
+	assert.Less(t, time.Since(start), messagesapi.RequestTimeout+5*time.Second)
 }

@@ -237,11 +237,17 @@ if #out > 0 then redis.call('RPUSH', KEYS[1], unpack(out)) end
 return #out
 `)
 
-// Ping checks both stores, for health checks.
-func (s *Store) Ping(ctx context.Context) error {
+// PingRedis checks Redis, for health checks.
+func (s *Store) PingRedis(ctx context.Context) error {
 	if err := s.Redis.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
+	return nil
+}
+
+// PingDynamoDB checks the push messages table with a read the store's IAM
+// role allows (GetItem), for health checks.
+func (s *Store) PingDynamoDB(ctx context.Context) error {
 	if _, err := s.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(s.Table),
 		Key:       map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: "__heartbeat__"}},

@@ -102,8 +102,10 @@ func TestFailuresAreReturned(t *testing.T) {
 	missing := &pushmessages.Store{Redis: s.Redis, DynamoDB: s.DynamoDB, Table: "no_such_table"}
 	_, err = missing.RegisteredKeys(ctx)
 	assert.ErrorContains(t, err, "scan no_such_table")
-	assert.Error(t, missing.Ping(ctx))
-	assert.NoError(t, s.Ping(ctx))
+	assert.Error(t, missing.PingDynamoDB(ctx))
+	assert.Error(t, down.PingRedis(ctx))
+	assert.NoError(t, s.PingDynamoDB(ctx))
+	assert.NoError(t, s.PingRedis(ctx))
 }
 
 func TestPushDropsUnreadableListedEntries(t *testing.T) {

@@ -69,8 +69,12 @@ func run(log *slog.Logger) error {
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		Table:    table,
 	}
-	// Redis may have lost the keys while the API was down.
-	if keys, err := store.Refill(ctx); err != nil {
+	// Redis may have lost the keys while the API was down. Bounded: a
+	// silent store must not keep the API from listening.
+	refillCtx, cancelRefill := context.WithTimeout(ctx, 15*time.Second)
+	keys, err := store.Refill(refillCtx)
+	cancelRefill()
+	if err != nil {
 		log.Warn("could not refill redis at start; will retry on demand", "error", err)
 	} else {
 		log.Info("registered keys loaded", "keys", len(keys))

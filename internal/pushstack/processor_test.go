@@ -242,7 +242,7 @@ func TestMessagesAPI(t *testing.T) {
 	key := str(t, binary, "key")
 	assert.Regexp(t, `^artifacts/messages-api/[0-9a-f]{64}$`, key)
 	script := userData(t, p, "push-processor-api")
-	assert.Contains(t, script, "aws s3 cp 's3://push-test-logs-"+plan.MockAccountID+"/"+key+"'")
+	assert.Contains(t, script, "aws s3 cp --only-show-errors 's3://push-test-logs-"+plan.MockAccountID+"/"+key+"'")
 	assert.Contains(t, script, "echo '"+strings.TrimPrefix(key, "artifacts/messages-api/")+"  '\"$tmp\" | sha256sum --check")
 	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
 	assert.Contains(t, script, "Environment=MESSAGES_TABLE=push-test_push_messages")
@@ -270,7 +270,30 @@ func TestMessagesAPIUserDataPassesShellcheck(t *testing.T) {
 	require.NoError(t, err)
 	dir := t.TempDir()
 	checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
-	checkFile(t, shellcheck, filepath.Join(dir, "token.sh"), heredoc(t, script, "TOKEN"))
+	checkFile(t, shellcheck, filepath.Join(dir, "prepare.sh"), heredoc(t, script, "PREPARE"))
 }
 
 var lookPath = exec.LookPath
+
+func TestFirstBootOrdering(t *testing.T) {
+	p := runPlan(t, map[string]string{"processor": "true", "natGateway": "true"}, nil)
+	igw := one(t, p, "aws:ec2/internetGateway:InternetGateway", "push")
+	for _, name := range []string{"push-processor-api", "push-private-nat"} {
+		eip := one(t, p, "aws:ec2/eip:Eip", name)
+		assert.Contains(t, eip.Options.DependsOn, igw.URN, "%s waits for the internet gateway", name)
+	}
+	instance := one(t, p, "aws:ec2/instance:Instance", "push-processor-api")
+	for _, dep := range []plan.Resource{
+		one(t, p, "aws:iam/rolePolicy:RolePolicy", "push-processor-api"),
+		one(t, p, "aws:ec2/eip:Eip", "push-processor-api"),
+		one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-api-binary"),
+	} {
+		assert.Contains(t, instance.Options.DependsOn, dep.URN)
+	}
+	fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
+	env := fn.Inputs["environment"].ObjectValue()["variables"].ObjectValue()
+	settings := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-settings")
+	sum := sha256.Sum256([]byte(str(t, settings, "content")))
+	assert.Equal(t, hex.EncodeToString(sum[:]), env["SETTINGS_SHA256"].StringValue(),
+		"a settings change changes the function, so no warm instance keeps old settings")
+}

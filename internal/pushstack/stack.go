@@ -143,7 +143,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	var processor *components.ProcessorTier
 	if cfg.Processor {
 		if processor, err = buildProcessorTier(ctx, cfg, network, logging, zones.Names,
-			partition.Partition, region.Name, caller.AccountId, withProvider); err != nil {
+			partition.Partition, partition.ReverseDnsPrefix, region.Name, caller.AccountId, withProvider); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +193,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 // buildProcessorTier builds the processor Lambda and the Messages API from
 // this repository, then registers the private network and the tier.
 func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *components.Network,
-	logging *components.FirehoseLogging, zones []string, partition, region, account string,
+	logging *components.FirehoseLogging, zones []string, partition, servicePrefix, region, account string,
 	opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
 	root, err := artifact.ModuleRoot(".")
 	if err != nil {
@@ -222,6 +222,8 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *co
 		Region:            region,
 		NATGateway:        cfg.NATGateway,
 		PublicSubnetID:    network.PublicSubnetIDs.Index(pulumi.Int(0)),
+		CoreNetwork:       network,
+		ServicePrefix:     servicePrefix,
 	}, opts...)
 	if err != nil {
 		return nil, err
@@ -231,6 +233,7 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *co
 		VpcCidr:                 components.VpcCidr,
 		PrivateSubnetIDs:        private.SubnetIDs,
 		PublicSubnetID:          network.PublicSubnetIDs.Index(pulumi.Int(0)),
+		CoreNetwork:             network,
 		S3PrefixListID:          private.S3PrefixListID,
 		DynamoDBPrefixListID:    private.DynamoDBPrefixListID,
 		LogBucketName:           logging.BucketName,
