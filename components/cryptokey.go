@@ -31,13 +31,18 @@ type CryptoKeyArgs struct {
 	// Key is an existing Fernet key (the cryptoKey config) to reuse; nil
 	// generates FernetKeyBytes random bytes with pulumi-random.
 	Key pulumi.StringInput
-	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push_dev/crypto-key".
+	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push-dev/crypto-key".
 	ParameterName pulumi.StringInput
+	// PreviousKeys (a secret, or nil) are keys the servers still accept
+	// after Key, comma separated, newest first: endpoints issued under an
+	// old key keep working after a rotation.
+	PreviousKeys pulumi.StringInput
 }
 
 // NewCryptoKey registers the key (generated unless given) and its SSM
-// SecureString parameter, encrypted with the account's aws/ssm KMS key and
-// retained on delete like the tables whose endpoints it decrypts.
+// SecureString parameter ("<key>[,<previous key>...]"), encrypted with the
+// account's aws/ssm KMS key and retained on delete like the tables whose
+// endpoints it decrypts.
 func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ...pulumi.ResourceOption) (*CryptoKey, error) {
 	k := &CryptoKey{}
 	if err := ctx.RegisterComponentResource(Project+":security:CryptoKey", name, k, opts...); err != nil {
@@ -57,10 +62,14 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 	}
 	k.Key = pulumi.ToSecret(key).(pulumi.StringOutput)
 
+	value := k.Key
+	if args.PreviousKeys != nil {
+		value = pulumi.Sprintf("%s,%s", k.Key, args.PreviousKeys)
+	}
 	param, err := ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
 		Name:        args.ParameterName,
 		Type:        pulumi.String("SecureString"),
-		Value:       k.Key,
+		Value:       pulumi.ToSecret(value).(pulumi.StringOutput),
 		Description: pulumi.String("autopush crypto key (Fernet); nodes refuse to start without it"),
 	}, parent, pulumi.RetainOnDelete(true)) // without the key every subscription is lost
 	if err != nil {

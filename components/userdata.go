@@ -80,16 +80,21 @@ region=$(meta placement/region)
 {{- if .Connection}}
 private_ip=$(meta local-ipv4)
 {{- end}}
-key=$(aws ssm get-parameter --region "$region" --name '{{.CryptoKeyParameter}}' \
-  --with-decryption --query Parameter.Value --output text) || key=
-if ! [[ $key =~ ^[A-Za-z0-9_-]{43}=$ ]]; then
-  echo "push-turnkey: crypto key '{{.CryptoKeyParameter}}' is unreadable or not a Fernet key; not starting {{.Command}}" >&2
+# The parameter holds the current key, then any previous keys, comma
+# separated; the server takes them newest first.
+keys=$(aws ssm get-parameter --region "$region" --name '{{.CryptoKeyParameter}}' \
+  --with-decryption --query Parameter.Value --output text) || keys=
+if ! [[ $keys =~ ^[A-Za-z0-9_-]{43}=(,[A-Za-z0-9_-]{43}=)*$ ]]; then
+  echo "push-turnkey: crypto key '{{.CryptoKeyParameter}}' is unreadable or not a list of Fernet keys; not starting {{.Command}}" >&2
   exit 1
+fi
+if [[ $keys == *,* ]]; then
+  keys="[${keys//,/, }]" # several keys: the list form of CRYPTO_KEY
 fi
 umask 077
 install -d -m 0700 /run/push-turnkey
-printf 'CRYPTO_KEY=%s\nAWS_DEFAULT_REGION=%s\n' "$key" "$region" > /run/push-turnkey/secrets.env
-unset key
+printf 'CRYPTO_KEY=%s\nAWS_DEFAULT_REGION=%s\n' "$keys" "$region" > /run/push-turnkey/secrets.env
+unset keys
 docker rm -f {{.Command}} >/dev/null 2>&1 || true
 exec docker run --rm --name {{.Command}} --network host \
   --ulimit nofile=1000000:1000000 --log-driver journald \

@@ -63,7 +63,7 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		} else {
 			// tablePrefix (derived from the stack name) and the optional keys.
 			assert.Nil(t, decl.Default, "%s has no static default", key)
-			if key == "messagesApiAllowedCidrs" {
+			if key == "messagesApiAllowedCidrs" || key == "previousCryptoKeys" {
 				assert.Equal(t, "array", decl.Type, key)
 			} else {
 				assert.Equal(t, "string", decl.Type, key)
@@ -71,6 +71,7 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		}
 	}
 	assert.True(t, project.Config["cryptoKey"].Secret, "cryptoKey is declared secret")
+	assert.True(t, project.Config["previousCryptoKeys"].Secret, "previousCryptoKeys is declared secret")
 }
 
 func TestLoadStack(t *testing.T) {

@@ -1,6 +1,7 @@
 package pushstack_test
 
 import (
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/plan"
 )
 
 func TestUserDataPassesShellcheck(t *testing.T) {
@@ -82,29 +85,72 @@ func TestNodesRunTheConfiguredServer(t *testing.T) {
 	assert.Contains(t, userData(t, p, "push-endpoint"), "'registry.example.com:5000/push/autopush:1.58.4-fix' autoendpoint")
 }
 
+// TestNodeRefusesToStartWithoutTheCryptoKey runs the start script's key
+// step in bash, with aws stubbed: a missing or malformed key stops the
+// start before the server runs; good keys become CRYPTO_KEY, several in
+// the list form, newest first.
 func TestNodeRefusesToStartWithoutTheCryptoKey(t *testing.T) {
 	p := runPlan(t, nil, nil)
 	start := heredoc(t, userData(t, p, "push-connection"), "START")
-	check := strings.Index(start, "if ! [[ $key =~ ^[A-Za-z0-9_-]{43}=$ ]]; then")
-	require.NotEqual(t, -1, check, "the key is checked for the Fernet form")
-	run := strings.Index(start, "exec docker run")
-	require.Greater(t, run, check, "the check comes before the server starts")
-	assert.Contains(t, start[check:run], "exit 1")
+	from, to := strings.Index(start, "keys=$(aws ssm"), strings.Index(start, "unset keys")
+	require.True(t, from >= 0 && to > from, "the key step is in the start script")
+	require.Less(t, to, strings.Index(start, "exec docker run"), "the key step comes before the server starts")
 	assert.Contains(t, start, "set -euo pipefail")
 
-	// Run the check itself with bash: a missing or malformed key fails.
-	re := regexp.MustCompile(`\^\[A-Za-z0-9_-\]\{43\}=\$`)
-	pattern := re.FindString(start)
-	require.NotEmpty(t, pattern)
-	for key, ok := range map[string]bool{
-		mockGeneratedKey():            true,
-		"":                            false,
-		"None":                        false,
-		mockGeneratedKey()[:43] + "x": false,
+	k1, k2 := mockGeneratedKey(), base64.URLEncoding.EncodeToString(make([]byte, 32))
+	for _, tc := range []struct {
+		name, value string
+		awsFails    bool
+		want        string // CRYPTO_KEY, "" for a refused start
+	}{
+		{"one key", k1, false, k1},
+		{"rotation", k1 + "," + k2, false, "[" + k1 + ", " + k2 + "]"},
+		{"unreadable", "", true, ""},
+		{"empty", "", false, ""},
+		{"aws says None", "None", false, ""},
+		{"cut key", k1[:43], false, ""},
+		{"trailing comma", k1 + ",", false, ""},
+		{"space", k1 + ", " + k2, false, ""},
 	} {
-		err := exec.Command("bash", "-c", `[[ $1 =~ `+pattern+` ]]`, "check", key).Run()
-		assert.Equal(t, ok, err == nil, "key %q", key)
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			stub := "aws() { if [ -n \"${AWS_FAILS:-}\" ]; then return 254; fi; printf '%s\\n' \"$VALUE\"; }\nregion=us-east-1\nset -euo pipefail\n"
+			script := stub + strings.ReplaceAll(start[from:to], "/run/push-turnkey", dir+"/run")
+			cmd := exec.Command("bash", "-c", script)
+			cmd.Env = append(os.Environ(), "VALUE="+tc.value)
+			if tc.awsFails {
+				cmd.Env = append(cmd.Env, "AWS_FAILS=1")
+			}
+			out, err := cmd.CombinedOutput()
+			if tc.want == "" {
+				require.Error(t, err, "start must fail: %s", out)
+				assert.Contains(t, string(out), "not starting autopush")
+				assert.NoFileExists(t, dir+"/run/secrets.env")
+				return
+			}
+			require.NoError(t, err, "%s", out)
+			env, err := os.ReadFile(dir + "/run/secrets.env")
+			require.NoError(t, err)
+			assert.Equal(t, "CRYPTO_KEY="+tc.want+"\nAWS_DEFAULT_REGION=us-east-1\n", string(env))
+			info, err := os.Stat(dir + "/run/secrets.env")
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "root-only")
+		})
 	}
+}
+
+func TestPreviousCryptoKeysReachTheParameter(t *testing.T) {
+	current := base64.URLEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	old := mockGeneratedKey()
+	p := runPlan(t, nil, map[string]string{"cryptoKey": current, "previousCryptoKeys": `["` + old + `"]`})
+	param := one(t, p, "aws:ssm/parameter:Parameter", "crypto-key")
+	require.True(t, param.Inputs["value"].IsSecret())
+	assert.Equal(t, current+","+old, param.Inputs["value"].SecretValue().Element.StringValue())
+	assert.Equal(t, current, p.Outputs["cryptoKey"].Value, "the output is the current key")
+	assert.False(t, containsAny(plainStrings(p), old), "an old key appears in plain text")
+
+	_, err := plan.Run(stackFor(map[string]string{"previousCryptoKeys": `["` + old + `"]`}, map[string]string{"cryptoKey": current}))
+	assert.ErrorContains(t, err, "config push-turnkey:previousCryptoKeys: is stored in plain text")
 }
 
 func TestLaunchTemplates(t *testing.T) {

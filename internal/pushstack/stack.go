@@ -6,6 +6,7 @@ package pushstack
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -83,6 +84,9 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	}
 	if cfg.CryptoKey != "" {
 		keyArgs.Key = pulumi.ToSecret(pulumi.String(cfg.CryptoKey)).(pulumi.StringOutput)
+	}
+	if len(cfg.PreviousCryptoKeys) > 0 {
+		keyArgs.PreviousKeys = pulumi.ToSecret(pulumi.String(strings.Join(cfg.PreviousCryptoKeys, ","))).(pulumi.StringOutput)
 	}
 	key, err := components.NewCryptoKey(ctx, "crypto-key", keyArgs, withProvider)
 	if err != nil {

@@ -47,7 +47,10 @@ const (
 	MaxNodes = 1000
 )
 
-const cryptoKeyHint = "set an existing key with: pulumi config set --secret cryptoKey <44-character key>, or remove it to generate one"
+const (
+	cryptoKeyHint    = "set an existing key with: pulumi config set --secret cryptoKey <44-character key>, or remove it to generate one"
+	previousKeysHint = "set each old key with: pulumi config set --secret --path 'previousCryptoKeys[0]' <44-character key>"
+)
 
 // Keys lists every config key of the push-turnkey namespace, in the order
 // Pulumi.yaml declares them.
@@ -59,7 +62,7 @@ var Keys = []string{
 	"sshKeyName", "sshAllowedCidr",
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
-	"alarmEmail",
+	"alarmEmail", "previousCryptoKeys",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -107,6 +110,9 @@ type Config struct {
 
 	// AlarmEmail subscribes to the alarm topic, or "".
 	AlarmEmail string
+	// PreviousCryptoKeys are Fernet keys the servers accept after CryptoKey,
+	// newest first (key rotation). Secrets.
+	PreviousCryptoKeys []string
 }
 
 // Image is the container image reference both node types run.
@@ -215,6 +221,17 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		MessagesAPIAllowedCIDRs:         p.cidrList("messagesApiAllowedCidrs"),
 		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
 		AlarmEmail:                      p.str("alarmEmail", ""),
+		PreviousCryptoKeys:              p.keyList("previousCryptoKeys"),
+	}
+	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
+		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",
+			Hint: cryptoKeyHint})
+	}
+	for i, k := range c.PreviousCryptoKeys {
+		if k == c.CryptoKey {
+			p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: fmt.Sprintf("item %d repeats cryptoKey", i),
+				Hint: previousKeysHint})
+		}
 	}
 	if c.AlarmEmail != "" {
 		p.check("alarmEmail", c.AlarmEmail, validEmail, "ops@example.com")
@@ -327,6 +344,25 @@ func (p *parser) cidrList(key string) []string {
 			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, has host bits set; the block is %s", i, cidr, prefix.Masked()), Hint: hint})
 		case prefix.Bits() < 8:
 			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, opens the internal API to a large part of the internet (at least /8)", i, cidr), Hint: hint})
+		}
+	}
+	return list
+}
+
+// keyList reads a JSON list of Fernet keys; messages never repeat a key.
+func (p *parser) keyList(key string) []string {
+	v, ok := p.raw[key]
+	if !ok {
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(v), &list); err != nil {
+		p.errs = append(p.errs, &Error{Key: key, Problem: "is not a list of Fernet keys", Hint: previousKeysHint})
+		return nil
+	}
+	for i, k := range list {
+		if problem := validFernetKey(k); problem != "" {
+			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d %s", i, problem), Hint: previousKeysHint})
 		}
 	}
 	return list
@@ -510,6 +546,9 @@ func ParseStack(stack string, raw map[string]string, region string, isSecret fun
 	var errs []error
 	if _, ok := raw["cryptoKey"]; ok && !isSecret(Namespace+":cryptoKey") {
 		errs = append(errs, &Error{Key: "cryptoKey", Problem: "is stored in plain text in the stack file", Hint: cryptoKeyHint})
+	}
+	if _, ok := raw["previousCryptoKeys"]; ok && !isSecret(Namespace+":previousCryptoKeys") {
+		errs = append(errs, &Error{Key: "previousCryptoKeys", Problem: "is stored in plain text in the stack file", Hint: previousKeysHint})
 	}
 	if region != "" && !regionRe.MatchString(region) {
 		errs = append(errs, &Error{Key: "aws:region", Problem: fmt.Sprintf("%q is not an AWS region name", region), Example: "us-east-1"})

@@ -142,7 +142,15 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", `["office"]`, "not an IPv4 CIDR block", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
+		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["short"]`, "item 0 is not a Fernet key", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "item 0 repeats cryptoKey", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "needs cryptoKey", nil},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
+		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["short"]`, "item 0 is not a Fernet key", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "item 0 repeats cryptoKey", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
+		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "needs cryptoKey", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
@@ -165,6 +173,8 @@ func TestBadValues(t *testing.T) {
 				assert.Contains(t, msg, "pulumi config set --secret cryptoKey <44-character key>")
 			case "firehoze":
 				assert.Contains(t, msg, "pulumi config rm firehoze")
+			case "previousCryptoKeys":
+				assert.Contains(t, msg, "pulumi config set --secret --path 'previousCryptoKeys[0]'")
 			case "messagesApiAllowedCidrs":
 				assert.Contains(t, msg, "pulumi config set --path 'messagesApiAllowedCidrs[0]' 10.0.0.0/16")
 			default:
