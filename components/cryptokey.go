@@ -31,8 +31,12 @@ type CryptoKeyArgs struct {
 	// Key is an existing Fernet key (the cryptoKey config) to reuse; nil
 	// generates FernetKeyBytes random bytes with pulumi-random.
 	Key pulumi.StringInput
-	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push-dev/crypto-key".
-	ParameterName pulumi.StringInput
+	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push-dev/crypto-key";
+	// a plain string, it is also the import ID when Adopt is set.
+	ParameterName string
+	// Adopt imports the parameter an earlier stack retained; its value must
+	// then be the same (give the old key as Key).
+	Adopt bool
 	// PreviousKeys (a secret, or nil) are keys the servers still accept
 	// after Key, comma separated, newest first: endpoints issued under an
 	// old key keep working after a rotation.
@@ -67,11 +71,11 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 		value = pulumi.Sprintf("%s,%s", k.Key, args.PreviousKeys)
 	}
 	param, err := ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
-		Name:        args.ParameterName,
+		Name:        pulumi.String(args.ParameterName),
 		Type:        pulumi.String("SecureString"),
 		Value:       pulumi.ToSecret(value).(pulumi.StringOutput),
 		Description: pulumi.String("autopush crypto key (Fernet); nodes refuse to start without it"),
-	}, parent, pulumi.RetainOnDelete(true)) // without the key every subscription is lost
+	}, retained(parent, args.Adopt, args.ParameterName)...) // without the key every subscription is lost
 	if err != nil {
 		return nil, fmt.Errorf("ssm parameter: %w", err)
 	}

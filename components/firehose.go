@@ -35,8 +35,11 @@ type FirehoseLogging struct {
 
 // FirehoseLoggingArgs names the bucket and stream.
 type FirehoseLoggingArgs struct {
-	// BucketName is the log bucket, "<prefix>-logs-<account id>" (S3 rules).
-	BucketName pulumi.StringInput
+	// BucketName is the log bucket (stackconfig.LogBucketName); a plain
+	// string, it is also the import ID of the bucket and its settings.
+	BucketName string
+	// Adopt imports the bucket an earlier stack retained, with its settings.
+	Adopt bool
 	// StreamName is the delivery stream, "<prefix>-push-logs".
 	StreamName string
 	// AccountID is the AWS account; the Firehose role trusts only deliveries
@@ -58,9 +61,9 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	parent := pulumi.Parent(f)
 	// The bucket and the settings that protect it outlive the stack: a
 	// retained bucket must not lose its encryption or public access block.
-	keep := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
+	keep := retained(parent, args.Adopt, args.BucketName)
 
-	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: args.BucketName}, keep...)
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName)}, keep...)
 	if err != nil {
 		return nil, fmt.Errorf("log bucket: %w", err)
 	}

@@ -80,7 +80,9 @@ type ProcessorTierArgs struct {
 
 	MessagesTableName  string
 	DeletionProtection bool
-	RedisNodeType      string
+	// Adopt imports the push messages table an earlier stack retained.
+	Adopt         bool
+	RedisNodeType string
 	// AuthTokenParameterName is the SSM parameter for the Redis auth token.
 	AuthTokenParameterName string
 
@@ -111,8 +113,8 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 		return nil, err
 	}
 	table, err := newRetainedTable(ctx, name+"-messages", tableSpec{
-		name: pulumi.String(args.MessagesTableName), hashKey: "public_key",
-		deletionProtection: pulumi.Bool(args.DeletionProtection),
+		name: args.MessagesTableName, hashKey: "public_key",
+		deletionProtection: pulumi.Bool(args.DeletionProtection), adopt: args.Adopt,
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("push messages table: %w", err)

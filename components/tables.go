@@ -18,12 +18,16 @@ type PushTables struct {
 	MessageTableArn  pulumi.StringOutput `pulumi:"messageTableArn"`
 }
 
-// PushTablesArgs names the tables.
+// PushTablesArgs names the tables. Names are plain strings: they are also
+// the import IDs when Adopt is set.
 type PushTablesArgs struct {
-	RouterTableName  pulumi.StringInput // "<tablePrefix>_router"
-	MessageTableName pulumi.StringInput // "<tablePrefix>_message"
+	RouterTableName  string // "<tablePrefix>_router"
+	MessageTableName string // "<tablePrefix>_message"
 	// DeletionProtection turns on DynamoDB deletion protection for both.
 	DeletionProtection pulumi.BoolInput
+	// Adopt imports tables retained by an earlier stack instead of
+	// creating them.
+	Adopt bool
 }
 
 // NewPushTables registers the router and message tables with the key schema
@@ -35,14 +39,14 @@ func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts 
 		return nil, err
 	}
 	router, err := newRetainedTable(ctx, name+"-router", tableSpec{
-		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection,
+		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection, adopt: args.Adopt,
 	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("router table: %w", err)
 	}
 	message, err := newRetainedTable(ctx, name+"-message", tableSpec{
 		name: args.MessageTableName, hashKey: "uaid", rangeKey: "chidmessageid", ttlAttribute: "expiry",
-		deletionProtection: args.DeletionProtection,
+		deletionProtection: args.DeletionProtection, adopt: args.Adopt,
 	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("message table: %w", err)
@@ -59,10 +63,11 @@ func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts 
 
 // tableSpec describes a table keyed by string attributes.
 type tableSpec struct {
-	name               pulumi.StringInput
+	name               string
 	hashKey, rangeKey  string // rangeKey "" for none
 	ttlAttribute       string // "" for no TTL
 	deletionProtection pulumi.BoolInput
+	adopt              bool // import the existing table of this name
 }
 
 // newRetainedTable registers a table with on-demand billing, point-in-time
@@ -70,7 +75,7 @@ type tableSpec struct {
 // replacements leave the data in place.
 func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
 	args := &dynamodb.TableArgs{
-		Name:        spec.name,
+		Name:        pulumi.String(spec.name),
 		BillingMode: pulumi.String("PAY_PER_REQUEST"),
 		HashKey:     pulumi.String(spec.hashKey),
 		Attributes: dynamodb.TableAttributeArray{
@@ -88,5 +93,16 @@ func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent p
 	if spec.ttlAttribute != "" {
 		args.Ttl = &dynamodb.TableTtlArgs{AttributeName: pulumi.String(spec.ttlAttribute), Enabled: pulumi.Bool(true)}
 	}
-	return dynamodb.NewTable(ctx, name, args, parent, pulumi.RetainOnDelete(true))
+	return dynamodb.NewTable(ctx, name, args, retained(parent, spec.adopt, spec.name)...)
+}
+
+// retained are the options of a store of user data: kept on delete, and
+// imported by ID (its name) instead of created when adopt is set, so a new
+// stack takes over what an earlier one left.
+func retained(parent pulumi.ResourceOption, adopt bool, id string) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
+	if adopt {
+		opts = append(opts, pulumi.Import(pulumi.ID(id)))
+	}
+	return opts
 }

@@ -47,6 +47,7 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		"redisNodeType":           defaults.RedisNodeType,
 		"natGateway":              defaults.NATGateway,
 		"messagesApiInstanceType": defaults.MessagesAPIInstanceType,
+		"adoptExisting":           defaults.AdoptExisting,
 	}
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)

@@ -80,7 +80,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	}
 
 	keyArgs := &components.CryptoKeyArgs{
-		ParameterName: pulumi.String(fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)),
+		ParameterName: fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix),
+		Adopt:         cfg.AdoptExisting,
 	}
 	if cfg.CryptoKey != "" {
 		keyArgs.Key = pulumi.ToSecret(pulumi.String(cfg.CryptoKey)).(pulumi.StringOutput)
@@ -94,8 +95,9 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	}
 
 	tables, err := components.NewPushTables(ctx, "push-tables", &components.PushTablesArgs{
-		RouterTableName:    pulumi.String(cfg.RouterTableName()),
-		MessageTableName:   pulumi.String(cfg.MessageTableName()),
+		RouterTableName:    cfg.RouterTableName(),
+		MessageTableName:   cfg.MessageTableName(),
+		Adopt:              cfg.AdoptExisting,
 		DeletionProtection: pulumi.Bool(cfg.TableDeletionProtection),
 	}, withProvider)
 	if err != nil {
@@ -105,7 +107,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	var logging *components.FirehoseLogging
 	if cfg.Firehose {
 		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
-			BucketName: pulumi.String(stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)),
+			BucketName: stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId),
+			Adopt:      cfg.AdoptExisting,
 			StreamName: cfg.TablePrefix + "-push-logs",
 			AccountID:  caller.AccountId,
 			Partition:  partition.Partition,
@@ -244,6 +247,7 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *co
 		LogBucketArn:            logging.BucketArn,
 		MessagesTableName:       cfg.MessagesTableName(),
 		DeletionProtection:      cfg.TableDeletionProtection,
+		Adopt:                   cfg.AdoptExisting,
 		RedisNodeType:           cfg.RedisNodeType,
 		AuthTokenParameterName:  fmt.Sprintf("/%s/%s/redis-auth-token", components.Project, cfg.TablePrefix),
 		FunctionName:            cfg.TablePrefix + "-push-processor",

@@ -62,7 +62,7 @@ var Keys = []string{
 	"sshKeyName", "sshAllowedCidr",
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
-	"alarmEmail", "previousCryptoKeys",
+	"alarmEmail", "previousCryptoKeys", "adoptExisting",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -113,6 +113,9 @@ type Config struct {
 	// PreviousCryptoKeys are Fernet keys the servers accept after CryptoKey,
 	// newest first (key rotation). Secrets.
 	PreviousCryptoKeys []string
+	// AdoptExisting imports the tables, key parameter and log bucket that an
+	// earlier stack with this TablePrefix retained, instead of creating them.
+	AdoptExisting bool
 }
 
 // Image is the container image reference both node types run.
@@ -222,6 +225,12 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
 		AlarmEmail:                      p.str("alarmEmail", ""),
 		PreviousCryptoKeys:              p.keyList("previousCryptoKeys"),
+		AdoptExisting:                   p.boolean("adoptExisting", false),
+	}
+	if c.AdoptExisting && c.CryptoKey == "" {
+		p.errs = append(p.errs, &Error{Key: "adoptExisting",
+			Problem: "needs the old stack's cryptoKey: the retained key parameter holds it, and a new key would not decode the subscriptions",
+			Hint:    cryptoKeyHint})
 	}
 	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",
