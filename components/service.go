@@ -24,6 +24,13 @@ const (
 	// WebsocketIdleTimeoutSeconds keeps idle client websockets open through
 	// the Network Load Balancer (its default is 350 s).
 	WebsocketIdleTimeoutSeconds = 1200
+	// With TLS the load balancer serves wss:// on the standard HTTPS port,
+	// so browsers need no port in the push server URL, and https:// for
+	// WebPush on TLSEndpointPort.
+	TLSWebsocketPort = 443
+	TLSEndpointPort  = 8443
+	// TLSPolicy is the load balancer's TLS policy: TLS 1.3 and 1.2 only.
+	TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 )
 
 // Capacity sizes one Auto Scaling group: Min <= Desired <= Max.
@@ -45,6 +52,9 @@ type PushService struct {
 	InternalRouterSecurityGroupID pulumi.StringOutput `pulumi:"internalRouterSecurityGroupId"`
 	ConnectionNodeSecurityGroupID pulumi.StringOutput `pulumi:"connectionNodeSecurityGroupId"`
 	EndpointNodeSecurityGroupID   pulumi.StringOutput `pulumi:"endpointNodeSecurityGroupId"`
+	// LoadBalancerZoneID is the load balancer's canonical hosted zone, for
+	// alias records.
+	LoadBalancerZoneID pulumi.StringOutput `pulumi:"loadBalancerZoneId"`
 	// LoadBalancerArnSuffix and TargetGroupArnSuffixes ("connection",
 	// "endpoint") are the load balancer's CloudWatch dimensions.
 	LoadBalancerArnSuffix  pulumi.StringOutput            `pulumi:"loadBalancerArnSuffix"`
@@ -73,6 +83,12 @@ type PushServiceArgs struct {
 
 	// Partition, Region and AccountID scope the instance role's policy.
 	Partition, Region, AccountID string
+
+	// CertificateArn (an ACM certificate, or nil) turns on TLS: the load
+	// balancer then listens for wss:// and https:// only, and the servers
+	// hand out https:// endpoints for DomainName, which must be set too.
+	CertificateArn pulumi.StringInput
+	DomainName     string
 }
 
 // NewPushService registers the security groups, instance role, load
@@ -107,16 +123,27 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	if streamName == nil {
 		streamName = pulumi.String("")
 	}
+	// The public address the servers put into push endpoint URLs.
+	endpointHost := func(lbDNS string) string { return lbDNS }
+	endpointPort, endpointScheme := EndpointPort, "http"
+	if args.CertificateArn != nil {
+		endpointHost = func(string) string { return args.DomainName }
+		endpointPort, endpointScheme = TLSEndpointPort, "https"
+	}
+	tls := args.CertificateArn != nil
+	if tls && args.DomainName == "" {
+		return nil, fmt.Errorf("push service %s: TLS needs the domain name the certificate is for", name)
+	}
 	nodes := []struct {
 		role, command string
-		port          int
+		port, tlsPort int
 		health        *lb.TargetGroupHealthCheckArgs
 		groups        pulumi.StringArray
 		capacity      Capacity
 		idleTimeout   int
 	}{
 		{
-			role: "connection", command: "autopush", port: WebsocketPort,
+			role: "connection", command: "autopush", port: WebsocketPort, tlsPort: TLSWebsocketPort,
 			// The websocket port speaks HTTP only for the upgrade: a TCP check.
 			health: &lb.TargetGroupHealthCheckArgs{Protocol: pulumi.String("TCP")},
 			// Connection nodes carry the internal router group too: a node
@@ -126,7 +153,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			capacity: args.Connection, idleTimeout: WebsocketIdleTimeoutSeconds,
 		},
 		{
-			role: "endpoint", command: "autoendpoint", port: EndpointPort,
+			role: "endpoint", command: "autoendpoint", port: EndpointPort, tlsPort: TLSEndpointPort,
 			health: &lb.TargetGroupHealthCheckArgs{
 				Protocol: pulumi.String("HTTP"), Path: pulumi.String("/status"), Matcher: pulumi.String("200"),
 			},
@@ -151,6 +178,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			return nil, fmt.Errorf("target group %s: %w", nodeName, err)
 		}
 		s.TargetGroupArnSuffixes[n.role] = tg.ArnSuffix
+		listenerName := nodeName
 		listener := &lb.ListenerArgs{
 			LoadBalancerArn: nlb.Arn,
 			Port:            pulumi.Int(n.port),
@@ -160,11 +188,19 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 				TargetGroupArn: tg.Arn,
 			}},
 		}
+		if tls {
+			// TLS ends at the load balancer; nodes keep their plain ports.
+			listenerName = nodeName + "-tls"
+			listener.Port = pulumi.Int(n.tlsPort)
+			listener.Protocol = pulumi.String("TLS")
+			listener.CertificateArn = args.CertificateArn
+			listener.SslPolicy = pulumi.String(TLSPolicy)
+		}
 		if n.idleTimeout > 0 {
 			listener.TcpIdleTimeoutSeconds = pulumi.Int(n.idleTimeout)
 		}
-		if _, err := lb.NewListener(ctx, nodeName, listener, parent); err != nil {
-			return nil, fmt.Errorf("listener %s: %w", nodeName, err)
+		if _, err := lb.NewListener(ctx, listenerName, listener, parent); err != nil {
+			return nil, fmt.Errorf("listener %s: %w", listenerName, err)
 		}
 
 		command := n.command
@@ -173,9 +209,9 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			script, err := UserData(NodeBoot{
 				Command:            command,
 				Image:              args.Image,
-				EndpointHost:       v[0].(string),
-				EndpointPort:       EndpointPort,
-				EndpointScheme:     "http",
+				EndpointHost:       endpointHost(v[0].(string)),
+				EndpointPort:       endpointPort,
+				EndpointScheme:     endpointScheme,
 				CryptoKeyParameter: v[1].(string),
 				RouterTable:        v[2].(string),
 				MessageTable:       v[3].(string),
@@ -222,8 +258,14 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 
 	s.LoadBalancerDNS = nlb.DnsName
 	s.LoadBalancerArnSuffix = nlb.ArnSuffix
-	s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", nlb.DnsName, WebsocketPort)
-	s.EndpointURL = pulumi.Sprintf("http://%s:%d/", nlb.DnsName, EndpointPort)
+	if tls {
+		s.PushServerURL = pulumi.Sprintf("wss://%s/", args.DomainName).ToStringOutput()
+		s.EndpointURL = pulumi.Sprintf("https://%s:%d/", args.DomainName, TLSEndpointPort).ToStringOutput()
+	} else {
+		s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", nlb.DnsName, WebsocketPort)
+		s.EndpointURL = pulumi.Sprintf("http://%s:%d/", nlb.DnsName, EndpointPort)
+	}
+	s.LoadBalancerZoneID = nlb.ZoneId
 	s.InternalRouterSecurityGroupID = groups.internalRouter.ID().ToStringOutput()
 	s.ConnectionNodeSecurityGroupID = groups.connection.ID().ToStringOutput()
 	s.EndpointNodeSecurityGroupID = groups.endpoint.ID().ToStringOutput()
@@ -232,6 +274,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		"endpointUrl":                   s.EndpointURL,
 		"loadBalancerDns":               s.LoadBalancerDNS,
 		"loadBalancerArnSuffix":         s.LoadBalancerArnSuffix,
+		"loadBalancerZoneId":            s.LoadBalancerZoneID,
 		"internalRouterSecurityGroupId": s.InternalRouterSecurityGroupID,
 		"connectionNodeSecurityGroupId": s.ConnectionNodeSecurityGroupID,
 		"endpointNodeSecurityGroupId":   s.EndpointNodeSecurityGroupID,

@@ -161,6 +161,7 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 	case "aws:lb/loadBalancer:LoadBalancer":
 		set("arn", arn("elasticloadbalancing", "loadbalancer/net/"+resName+"/"+suffix))
 		set("arnSuffix", "net/"+resName+"/"+suffix)
+		set("zoneId", "Z26RNL4JYFTOTI") // the NLB hosted zone of us-east-1
 		set("dnsName", resName+"-"+suffix+".elb."+region+".amazonaws.com")
 		id = str("arn")
 	case "aws:lb/targetGroup:TargetGroup":
@@ -184,6 +185,20 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 	case "aws:lambda/function:Function":
 		set("arn", arn("lambda", "function:"+resName))
 		id = resName
+	case "aws:acm/certificate:Certificate":
+		set("arn", fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s-0000-0000-0000-000000000000", region, account, suffix+"0"))
+		domain := str("domainName")
+		state["domainValidationOptions"] = resource.NewProperty([]resource.PropertyValue{
+			resource.NewObjectProperty(resource.PropertyMap{
+				"domainName":          resource.NewProperty(domain),
+				"resourceRecordName":  resource.NewProperty("_" + suffix + "." + domain + "."),
+				"resourceRecordType":  resource.NewProperty("CNAME"),
+				"resourceRecordValue": resource.NewProperty("_" + suffix + ".acm-validations.aws."),
+			}),
+		})
+		id = str("arn")
+	case "aws:route53/record:Record":
+		set("fqdn", strings.TrimSuffix(str("name"), "."))
 	case "aws:sns/topic:Topic":
 		set("arn", arn("sns", resName))
 		id = str("arn")

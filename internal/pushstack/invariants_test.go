@@ -18,6 +18,7 @@ var invariantConfigs = map[string]map[string]string{
 	"processor": {"processor": "true"},
 	"ssh":       {"sshKeyName": "ops", "sshAllowedCidr": "198.51.100.0/24"},
 	"nat":       {"processor": "true", "natGateway": "true", "messagesApiAllowedSecurityGroup": "sg-0123456789abcdef0"},
+	"tls":       {"processor": "true", "domainName": "push.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"},
 }
 
 // publicPorts may be open to 0.0.0.0/0: the push service itself.

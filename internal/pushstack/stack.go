@@ -118,7 +118,23 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		}
 	}
 
+	var certificateArn pulumi.StringInput
+	switch {
+	case cfg.CertificateArn != "":
+		certificateArn = pulumi.String(cfg.CertificateArn)
+	case cfg.TLS():
+		cert, err := components.NewCertificate(ctx, "push-certificate", &components.CertificateArgs{
+			DomainName: cfg.DomainName, HostedZoneID: cfg.HostedZoneID,
+		}, withProvider)
+		if err != nil {
+			return nil, err
+		}
+		certificateArn = cert.Arn
+	}
+
 	serviceArgs := &components.PushServiceArgs{
+		CertificateArn:         certificateArn,
+		DomainName:             cfg.DomainName,
 		VpcID:                  network.VpcID,
 		SubnetIDs:              network.PublicSubnetIDs,
 		Image:                  cfg.Image(),
@@ -145,6 +161,14 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	service, err := components.NewPushService(ctx, "push", serviceArgs, withProvider)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.TLS() && cfg.HostedZoneID != "" {
+		if _, err := components.NewDomainAlias(ctx, "push-domain", &components.DomainAliasArgs{
+			DomainName: cfg.DomainName, HostedZoneID: cfg.HostedZoneID,
+			LoadBalancerDNS: service.LoadBalancerDNS, LoadBalancerZoneID: service.LoadBalancerZoneID,
+		}, withProvider); err != nil {
+			return nil, err
+		}
 	}
 
 	var processor *components.ProcessorTier

@@ -63,6 +63,7 @@ var Keys = []string{
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
 	"alarmEmail", "previousCryptoKeys", "adoptExisting",
+	"certificateArn", "domainName", "hostedZoneId",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -116,7 +117,16 @@ type Config struct {
 	// AdoptExisting imports the tables, key parameter and log bucket that an
 	// earlier stack with this TablePrefix retained, instead of creating them.
 	AdoptExisting bool
+
+	// TLS: CertificateArn (an existing ACM certificate) or HostedZoneID (to
+	// request one) for DomainName; HostedZoneID also gets an alias record.
+	CertificateArn string
+	DomainName     string
+	HostedZoneID   string
 }
+
+// TLS reports whether the load balancer terminates TLS.
+func (c Config) TLS() bool { return c.DomainName != "" }
 
 // Image is the container image reference both node types run.
 func (c Config) Image() string { return c.AutopushImage + ":" + c.AutopushVersion }
@@ -226,6 +236,26 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		AlarmEmail:                      p.str("alarmEmail", ""),
 		PreviousCryptoKeys:              p.keyList("previousCryptoKeys"),
 		AdoptExisting:                   p.boolean("adoptExisting", false),
+		CertificateArn:                  p.str("certificateArn", ""),
+		DomainName:                      p.str("domainName", ""),
+		HostedZoneID:                    p.str("hostedZoneId", ""),
+	}
+	if c.CertificateArn != "" {
+		p.check("certificateArn", c.CertificateArn, validCertificateArn, "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+	}
+	if c.DomainName != "" {
+		p.check("domainName", c.DomainName, validDomainName, "push.example.com")
+	}
+	if c.HostedZoneID != "" {
+		p.check("hostedZoneId", c.HostedZoneID, validHostedZoneID, "Z0123456789ABCDEFGHIJ")
+	}
+	switch {
+	case c.CertificateArn != "" && c.DomainName == "":
+		p.fail("domainName", "must be set with certificateArn: the servers put it into the endpoint URLs they hand out", "push.example.com")
+	case c.HostedZoneID != "" && c.DomainName == "":
+		p.fail("domainName", "must be set with hostedZoneId: it names the record to create", "push.example.com")
+	case c.DomainName != "" && c.CertificateArn == "" && c.HostedZoneID == "":
+		p.fail("hostedZoneId", "or certificateArn must be set with domainName: a certificate is needed, and one can only be requested and validated in a hosted zone", "Z0123456789ABCDEFGHIJ")
 	}
 	if c.AdoptExisting && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "adoptExisting",
@@ -499,6 +529,33 @@ func validRedisNodeType(v string) string {
 func validSecurityGroupID(v string) string {
 	if !securityGroupIDRe.MatchString(v) {
 		return fmt.Sprintf("%q is not a security group ID (sg- and 8 or 17 hex digits)", v)
+	}
+	return ""
+}
+
+var (
+	certificateArnRe = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	domainNameRe     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	hostedZoneIDRe   = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+)
+
+func validCertificateArn(v string) string {
+	if !certificateArnRe.MatchString(v) {
+		return fmt.Sprintf("%q is not an ACM certificate ARN", v)
+	}
+	return ""
+}
+
+func validDomainName(v string) string {
+	if !domainNameRe.MatchString(v) || len(v) > 253 {
+		return fmt.Sprintf("%q is not a lower-case DNS name such as push.example.com", v)
+	}
+	return ""
+}
+
+func validHostedZoneID(v string) string {
+	if !hostedZoneIDRe.MatchString(v) {
+		return fmt.Sprintf("%q is not a Route 53 hosted zone ID", v)
 	}
 	return ""
 }
