@@ -45,8 +45,6 @@ type FirehoseLoggingArgs struct {
 	// AccountID is the AWS account; the Firehose role trusts only deliveries
 	// made on its behalf (sts:ExternalId).
 	AccountID string
-	// Partition is the ARN partition ("aws").
-	Partition string
 }
 
 // NewFirehoseLogging registers the log bucket (retained, with versioning,

@@ -55,19 +55,19 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		return nil, err
 	}
 	withProvider := pulumi.Provider(provider)
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(provider))
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("list availability zones: %w", err)
 	}
-	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
+	caller, err := aws.GetCallerIdentity(ctx, nil, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
-	partition, err := aws.GetPartition(ctx, nil, pulumi.Provider(provider))
+	partition, err := aws.GetPartition(ctx, nil, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("read partition: %w", err)
 	}
-	region, err := aws.GetRegion(ctx, nil, pulumi.Provider(provider))
+	region, err := aws.GetRegion(ctx, nil, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("read region: %w", err)
 	}
@@ -111,7 +111,6 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 			Adopt:      cfg.AdoptExisting,
 			StreamName: cfg.TablePrefix + "-push-logs",
 			AccountID:  caller.AccountId,
-			Partition:  partition.Partition,
 		}, withProvider)
 		if err != nil {
 			return nil, err
