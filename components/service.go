@@ -114,6 +114,10 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		Internal:                     pulumi.Bool(false),
 		Subnets:                      args.SubnetIDs,
 		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
+		// Only the load balancer faces the internet; the nodes admit their
+		// push ports from this group alone. (A load balancer made without a
+		// group can never get one: this is set from the start.)
+		SecurityGroups: pulumi.StringArray{groups.loadBalancer.ID()},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer: %w", err)
@@ -282,13 +286,14 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 }
 
 type nodeSecurityGroups struct {
-	internalRouter, connection, endpoint *ec2.SecurityGroup
+	loadBalancer, internalRouter, connection, endpoint *ec2.SecurityGroup
 }
 
-// newNodeSecurityGroups registers the seed's groups: internal router (a
-// marker carried by every node), connection node (8080 public, 8081 from the
-// internal router group) and endpoint node (8082 public); SSH only when
-// configured.
+// newNodeSecurityGroups registers the load balancer's group (its listener
+// ports open to the internet) and the seed's groups: internal router (a
+// marker carried by every node), connection node (8080 from the load
+// balancer, 8081 from the internal router group) and endpoint node (8082
+// from the load balancer); SSH only when configured.
 func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) (*nodeSecurityGroups, error) {
 	group := func(suffix, description string) (*ec2.SecurityGroup, error) {
 		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+suffix, &ec2.SecurityGroupArgs{
@@ -302,6 +307,9 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 	}
 	var g nodeSecurityGroups
 	var err error
+	if g.loadBalancer, err = group("load-balancer", "Push load balancer: the public push ports"); err != nil {
+		return nil, err
+	}
 	if g.internalRouter, err = group("internal-router", "Members may reach connection nodes on the internal router port"); err != nil {
 		return nil, err
 	}
@@ -319,10 +327,16 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 		cidr   string
 		source *ec2.SecurityGroup
 	}
+	publicWebsocket, publicEndpoint := WebsocketPort, EndpointPort
+	if args.CertificateArn != nil {
+		publicWebsocket, publicEndpoint = TLSWebsocketPort, TLSEndpointPort
+	}
 	rules := []rule{
-		{"connection-websocket", g.connection, WebsocketPort, "0.0.0.0/0", nil},
+		{"public-websocket", g.loadBalancer, publicWebsocket, "0.0.0.0/0", nil},
+		{"public-endpoint", g.loadBalancer, publicEndpoint, "0.0.0.0/0", nil},
+		{"connection-websocket", g.connection, WebsocketPort, "", g.loadBalancer},
 		{"connection-router", g.connection, RouterPort, "", g.internalRouter},
-		{"endpoint-http", g.endpoint, EndpointPort, "0.0.0.0/0", nil},
+		{"endpoint-http", g.endpoint, EndpointPort, "", g.loadBalancer},
 	}
 	if args.SSHKeyName != "" && args.SSHAllowedCIDR != "" {
 		rules = append(rules,
@@ -343,6 +357,18 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 		}
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, ingress, parent); err != nil {
 			return nil, fmt.Errorf("ingress rule %s: %w", r.name, err)
+		}
+	}
+	// The load balancer forwards to the nodes and checks their health.
+	for _, r := range []rule{
+		{"load-balancer-to-connection", g.loadBalancer, WebsocketPort, "", g.connection},
+		{"load-balancer-to-endpoint", g.loadBalancer, EndpointPort, "", g.endpoint},
+	} {
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+r.name, &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port), ReferencedSecurityGroupId: r.source.ID(),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("egress rule %s: %w", r.name, err)
 		}
 	}
 	// Nodes pull images and call AWS APIs over the internet; endpoint nodes

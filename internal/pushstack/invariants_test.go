@@ -21,8 +21,9 @@ var invariantConfigs = map[string]map[string]string{
 	"tls":       {"processor": "true", "domainName": "push.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"},
 }
 
-// publicPorts may be open to 0.0.0.0/0: the push service itself.
-var publicPorts = map[float64]bool{8080: true, 8082: true}
+// publicPorts may be open to 0.0.0.0/0, on the load balancer's group only:
+// the push service itself, plain or with TLS.
+var publicPorts = map[float64]bool{8080: true, 8082: true, 443: true, 8443: true}
 
 // violations checks every registered resource against the stack's security
 // rules and returns one line per violation, naming the resource and rule.
@@ -129,7 +130,7 @@ func violations(p *plan.Plan, sshAllowed bool) []string {
 			if get(r, "fromPort") != get(r, "toPort") {
 				bad(r, "opens a port range")
 			}
-			if get(r, "cidrIpv4") == "0.0.0.0/0" && !publicPorts[port] {
+			if get(r, "cidrIpv4") == "0.0.0.0/0" && (!publicPorts[port] || !strings.Contains(r.Name, "-public-")) {
 				bad(r, "port %v is open to the internet", port)
 			}
 			if port == 22 && !sshAllowed {

@@ -32,9 +32,9 @@ var coreTypes = map[string]int{
 	"push-turnkey:storage:PushTables":                           1,
 	"aws:dynamodb/table:Table":                                  2,
 	"push-turnkey:service:PushService":                          1,
-	"aws:ec2/securityGroup:SecurityGroup":                       3,
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3,
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   2,
+	"aws:ec2/securityGroup:SecurityGroup":                       4,
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 5,
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   4,
 	"aws:iam/role:Role":                                         1,
 	"aws:iam/rolePolicy:RolePolicy":                             1,
 	"aws:iam/instanceProfile:InstanceProfile":                   1,
@@ -324,10 +324,13 @@ func TestSecurityGroupRules(t *testing.T) {
 		sort.Slice(got, func(i, j int) bool { return fmt.Sprint(got[i]) < fmt.Sprint(got[j]) })
 		return got
 	}
+	// As the seed, except that only the load balancer faces the internet.
 	seed := []rule{
-		{"push-connection", "8080", "0.0.0.0/0"},
+		{"push-connection", "8080", "push-load-balancer"},
 		{"push-connection", "8081", "push-internal-router"},
-		{"push-endpoint", "8082", "0.0.0.0/0"},
+		{"push-endpoint", "8082", "push-load-balancer"},
+		{"push-load-balancer", "8080", "0.0.0.0/0"},
+		{"push-load-balancer", "8082", "0.0.0.0/0"},
 	}
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
@@ -345,6 +348,21 @@ func TestSecurityGroupRules(t *testing.T) {
 		for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
 			assert.Equal(t, "ops", str(t, lt, "keyName"))
 		}
+	})
+	t.Run("tls", func(t *testing.T) {
+		p := runPlan(t, map[string]string{"domainName": "push.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}, nil)
+		assert.Equal(t, []rule{
+			{"push-connection", "8080", "push-load-balancer"},
+			{"push-connection", "8081", "push-internal-router"},
+			{"push-endpoint", "8082", "push-load-balancer"},
+			{"push-load-balancer", "443", "0.0.0.0/0"},
+			{"push-load-balancer", "8443", "0.0.0.0/0"},
+		}, rules(p), "with TLS the plain ports are closed to the internet")
+	})
+	t.Run("the load balancer carries its group", func(t *testing.T) {
+		p := runPlan(t, nil, nil)
+		nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
+		assert.Equal(t, []interface{}{mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-load-balancer"))}, masked(nlb, "securityGroups"))
 	})
 	t.Run("every node carries the internal router group", func(t *testing.T) {
 		p := runPlan(t, nil, nil)
