@@ -4,14 +4,16 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Alarms watches the stack: unhealthy load-balancer targets, processor
 // Lambda errors and parked events, and Firehose delivery failures. Every
-// alarm notifies one SNS topic (encrypted with the account's aws/sns key),
-// to which an e-mail address may subscribe.
+// alarm notifies one SNS topic, to which an e-mail address may subscribe.
+// The topic is encrypted with a KMS key of its own: CloudWatch cannot
+// publish to a topic under the AWS managed aws/sns key.
 type Alarms struct {
 	pulumi.ResourceState
 
@@ -30,6 +32,8 @@ type AlarmsArgs struct {
 	// Email subscribes to the topic ("" for none); AWS mails a
 	// confirmation link first.
 	Email string
+	// AccountID and Partition write the key policy.
+	AccountID, Partition string
 }
 
 // NewAlarms registers the topic, the optional e-mail subscription and the
@@ -40,7 +44,33 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
-	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: pulumi.String("alias/aws/sns")}, parent)
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String("push-turnkey alarm topic"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(7),
+		Policy: pulumi.String(PolicyDocument(
+			Statement{
+				// The account's IAM policies govern the key, as with the
+				// default key policy.
+				Sid:       "AccountAdministers",
+				Effect:    "Allow",
+				Principal: map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", args.Partition, args.AccountID)},
+				Action:    []string{"kms:*"},
+				Resource:  []string{"*"},
+			},
+			Statement{
+				Sid:       "CloudWatchPublishes",
+				Effect:    "Allow",
+				Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+				Resource:  []string{"*"},
+			},
+		)),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("alarm topic key: %w", err)
+	}
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: key.Arn}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("alarm topic: %w", err)
 	}
@@ -65,7 +95,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			continue
 		}
 		alarms = append(alarms, alarm{
-			name: "unhealthy-" + tg + "-nodes", description: "A " + tg + " node fails its load balancer health check",
+			name: "unhealthy-" + tg + "-nodes", description: "A " + tg + " node is failing its load balancer health check",
 			namespace: "AWS/NetworkELB", metric: "UnHealthyHostCount", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 3,
 			dimensions: pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": suffix},

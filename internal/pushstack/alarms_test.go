@@ -12,6 +12,19 @@ import (
 func TestAlarmsWatchEveryTier(t *testing.T) {
 	p := runPlan(t, map[string]string{"processor": "true", "alarmEmail": "ops@example.com"}, nil)
 	topic := one(t, p, "aws:sns/topic:Topic", "push-alarms")
+	key := one(t, p, "aws:kms/key:Key", "push-alarms")
+	assert.Equal(t, "arn:aws:kms:us-east-1:"+plan.MockAccountID+":kms/"+mockID(key), str(t, topic, "kmsMasterKeyId"),
+		"a key of the stack's own, not aws/sns, which CloudWatch cannot use")
+	keyPolicy := policy(t, key, "policy")
+	var cloudwatch bool
+	for _, st := range keyPolicy.Statement {
+		if st.Principal["Service"] == "cloudwatch.amazonaws.com" {
+			cloudwatch = true
+			assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, st.Action)
+		}
+	}
+	assert.True(t, cloudwatch, "CloudWatch may use the key to publish")
+	assert.Equal(t, true, masked(key, "enableKeyRotation"))
 	topicArn := "arn:aws:sns:us-east-1:" + plan.MockAccountID + ":" + mockID(topic)
 	assert.Equal(t, topicArn, p.Outputs["alarmTopicArn"].Value)
 

@@ -174,7 +174,7 @@ func TestEveryPolicyDocumentParses(t *testing.T) {
 			seen++
 		}
 	}
-	assert.Equal(t, 5, seen, "two roles with trust and inline policies, one bucket policy")
+	assert.Equal(t, 6, seen, "two roles with trust and inline policies, one bucket policy, one key policy")
 	p = runPlan(t, configs["processor"], nil)
 	for _, r := range p.Resources {
 		for _, key := range []string{"policy", "assumeRolePolicy"} {

@@ -182,6 +182,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		LoadBalancerArnSuffix:  service.LoadBalancerArnSuffix,
 		TargetGroupArnSuffixes: map[string]pulumi.StringInput{},
 		Email:                  cfg.AlarmEmail,
+		AccountID:              caller.AccountId,
+		Partition:              partition.Partition,
 	}
 	for role, suffix := range service.TargetGroupArnSuffixes {
 		alarmArgs.TargetGroupArnSuffixes[role] = suffix
@@ -200,6 +202,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 
 	outputs := pulumi.Map{
 		"alarmTopicArn":    alarms.TopicArn,
+		"loadBalancerDns":  service.LoadBalancerDNS,
 		"pushServerUrl":    service.PushServerURL,
 		"endpointUrl":      service.EndpointURL,
 		"routerTableName":  tables.RouterTableName,

@@ -45,6 +45,7 @@ var coreTypes = map[string]int{
 	"aws:autoscaling/group:Group":                               2,
 	"push-turnkey:monitoring:Alarms":                            1,
 	"aws:sns/topic:Topic":                                       1,
+	"aws:kms/key:Key":                                           1, // the alarm topic's
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                    2, // unhealthy connection / endpoint nodes
 }
 
@@ -195,7 +196,7 @@ func TestOutputs(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, nil)
-			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix"}
+			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix"}
 			if firehoseOn(name) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}
