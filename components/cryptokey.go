@@ -1,6 +1,8 @@
 package components
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -24,6 +26,10 @@ type CryptoKey struct {
 	// ParameterName and ParameterArn name the SSM parameter holding Key.
 	ParameterName pulumi.StringOutput `pulumi:"parameterName"`
 	ParameterArn  pulumi.StringOutput `pulumi:"parameterArn"`
+	// Fingerprint changes whenever the parameter's keys do: the first 16
+	// hex digits of their SHA-256, not a secret. Nodes carry it in their
+	// launch template, so a rotation rolls them.
+	Fingerprint pulumi.StringOutput `pulumi:"fingerprint"`
 }
 
 // CryptoKeyArgs chooses the key.
@@ -81,10 +87,16 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 	}
 	k.ParameterName = param.Name
 	k.ParameterArn = param.Arn
+	// A digest of 256-bit random keys reveals nothing of them.
+	k.Fingerprint = pulumi.Unsecret(value.ApplyT(func(v string) string {
+		sum := sha256.Sum256([]byte(v))
+		return hex.EncodeToString(sum[:8])
+	})).(pulumi.StringOutput)
 	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{
 		"key":           k.Key,
 		"parameterName": k.ParameterName,
 		"parameterArn":  k.ParameterArn,
+		"fingerprint":   k.Fingerprint,
 	})
 }
 

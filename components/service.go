@@ -78,6 +78,7 @@ type PushServiceArgs struct {
 	MessageTableName, MessageTableArn pulumi.StringInput
 	CryptoKeyParameterName            pulumi.StringInput
 	CryptoKeyParameterArn             pulumi.StringInput
+	CryptoKeyFingerprint              pulumi.StringInput
 	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
 	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
 
@@ -209,7 +210,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 
 		command := n.command
 		userData := pulumi.All(nlb.DnsName, args.CryptoKeyParameterName, args.RouterTableName,
-			args.MessageTableName, streamName).ApplyT(func(v []interface{}) (string, error) {
+			args.MessageTableName, streamName, args.CryptoKeyFingerprint).ApplyT(func(v []interface{}) (string, error) {
 			script, err := UserData(NodeBoot{
 				Command:            command,
 				Image:              args.Image,
@@ -220,6 +221,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 				RouterTable:        v[2].(string),
 				MessageTable:       v[3].(string),
 				DeliveryStream:     v[4].(string),
+				KeyFingerprint:     v[5].(string),
 			})
 			return base64.StdEncoding.EncodeToString([]byte(script)), err
 		}).(pulumi.StringOutput)

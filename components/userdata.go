@@ -32,6 +32,9 @@ type NodeBoot struct {
 	EndpointScheme string
 	// DeliveryStream is the Firehose delivery stream for every log line, or "".
 	DeliveryStream string
+	// KeyFingerprint names the crypto keys in the parameter (CryptoKey.
+	// Fingerprint): a new one changes the user data, and so rolls the node.
+	KeyFingerprint string
 }
 
 // Connection reports whether the node is a connection node.
@@ -63,6 +66,7 @@ func UserData(b NodeBoot) (string, error) {
 
 var userDataTemplate = template.Must(template.New("user-data").Parse(`#!/bin/bash
 # push-turnkey {{if .Connection}}connection{{else}}endpoint{{end}} node: runs '{{.Command}}' from {{.Image}} under systemd.
+# crypto keys: {{.KeyFingerprint}}
 set -euo pipefail
 
 dnf install -y docker

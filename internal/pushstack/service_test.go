@@ -222,3 +222,21 @@ func TestLoadBalancerRoutesPublicPorts(t *testing.T) {
 	assert.Equal(t, "TCP", health("push-connection")["protocol"])
 	assert.Equal(t, map[string]interface{}{"protocol": "HTTP", "path": "/status", "matcher": "200"}, health("push-endpoint"))
 }
+
+// TestKeyRotationRollsTheNodes: a change of the keys in the parameter
+// changes every node's launch template (so the groups roll), without any
+// key in the user data.
+func TestKeyRotationRollsTheNodes(t *testing.T) {
+	k1 := base64.URLEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	k2 := mockGeneratedKey()
+	before := runPlan(t, nil, map[string]string{"cryptoKey": k1})
+	after := runPlan(t, nil, map[string]string{"cryptoKey": k2, "previousCryptoKeys": `["` + k1 + `"]`})
+	same := runPlan(t, nil, map[string]string{"cryptoKey": k1})
+	for _, node := range []string{"push-connection", "push-endpoint"} {
+		assert.NotEqual(t, userData(t, before, node), userData(t, after, node), "%s must roll on a rotation", node)
+		assert.Equal(t, userData(t, before, node), userData(t, same, node), "%s must not roll without one", node)
+		for _, k := range []string{k1, k2} {
+			assert.NotContains(t, userData(t, after, node), k)
+		}
+	}
+}

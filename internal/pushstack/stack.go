@@ -149,6 +149,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		MessageTableArn:        tables.MessageTableArn,
 		CryptoKeyParameterName: key.ParameterName,
 		CryptoKeyParameterArn:  key.ParameterArn,
+		CryptoKeyFingerprint:   key.Fingerprint,
 		Partition:              partition.Partition,
 		Region:                 region.Name,
 		AccountID:              caller.AccountId,
