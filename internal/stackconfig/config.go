@@ -255,22 +255,28 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	case c.HostedZoneID != "" && c.DomainName == "":
 		p.fail("domainName", "must be set with hostedZoneId: it names the record to create", "push.example.com")
 	case c.DomainName != "" && c.CertificateArn == "" && c.HostedZoneID == "":
-		p.fail("hostedZoneId", "or certificateArn must be set with domainName: a certificate is needed, and one can only be requested and validated in a hosted zone", "Z0123456789ABCDEFGHIJ")
+		p.fail("hostedZoneId", "must be set with domainName unless certificateArn is: TLS needs a certificate, and the stack can only request and validate one in a hosted zone", "Z0123456789ABCDEFGHIJ")
 	}
 	if c.AdoptExisting && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "adoptExisting",
-			Problem: "needs the old stack's cryptoKey: the retained key parameter holds it, and a new key would not decode the subscriptions",
-			Hint:    cryptoKeyHint})
+			Problem: "needs the old stack's cryptoKey (and its previousCryptoKeys, if it had any): the retained key parameter holds them, and a new key would not decode the subscriptions",
+			Hint:    "set the old key with: pulumi config set --secret cryptoKey <the old stack's cryptoKey output>"})
 	}
 	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",
-			Hint: cryptoKeyHint})
+			Hint: "set the current key with: pulumi config set --secret cryptoKey <44-character key>"})
 	}
+	seen := map[string]int{}
 	for i, k := range c.PreviousCryptoKeys {
 		if k == c.CryptoKey {
 			p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: fmt.Sprintf("item %d repeats cryptoKey", i),
 				Hint: previousKeysHint})
 		}
+		if j, dup := seen[k]; dup {
+			p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: fmt.Sprintf("item %d repeats item %d", i, j),
+				Hint: previousKeysHint})
+		}
+		seen[k] = i
 	}
 	if c.AlarmEmail != "" {
 		p.check("alarmEmail", c.AlarmEmail, validEmail, "ops@example.com")
@@ -618,6 +624,14 @@ func ParseStack(stack string, raw map[string]string, region string, isSecret fun
 	}
 	if region != "" && !regionRe.MatchString(region) {
 		errs = append(errs, &Error{Key: "aws:region", Problem: fmt.Sprintf("%q is not an AWS region name", region), Example: "us-east-1"})
+	}
+	// A load balancer takes certificates of its own region only.
+	if arn := raw["certificateArn"]; region != "" && certificateArnRe.MatchString(arn) {
+		if certRegion := strings.Split(arn, ":")[3]; certRegion != region {
+			errs = append(errs, &Error{Key: "certificateArn",
+				Problem: fmt.Sprintf("is in %s, but the stack is in %s; a load balancer takes certificates of its own region", certRegion, region),
+				Example: "arn:aws:acm:" + region + ":<account>:certificate/<id>"})
+		}
 	}
 	c, err := Parse(stack, raw)
 	if err != nil {

@@ -146,11 +146,8 @@ func TestBadValues(t *testing.T) {
 		{"previousCryptoKeys", `["short"]`, "item 0 is not a Fernet key", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
 		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "item 0 repeats cryptoKey", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
 		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "needs cryptoKey", nil},
+		{"previousCryptoKeys", `["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]`, "item 1 repeats item 0", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
-		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
-		{"previousCryptoKeys", `["short"]`, "item 0 is not a Fernet key", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
-		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "item 0 repeats cryptoKey", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
-		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "needs cryptoKey", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
@@ -226,6 +223,13 @@ func TestParseStack(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "config push-turnkey:cryptoKey: is stored in plain text")
 	assert.NotContains(t, err.Error(), key)
+	cert := "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+	tls := map[string]string{"certificateArn": cert, "domainName": "push.example.com"}
+	_, err = ParseStack("dev", tls, "us-east-1", plain)
+	assert.NoError(t, err)
+	_, err = ParseStack("dev", tls, "eu-west-1", plain)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config push-turnkey:certificateArn: is in us-east-1, but the stack is in eu-west-1")
 	for _, region := range []string{"mars-1", "US-EAST-1", "us-east"} {
 		_, err = ParseStack("dev", nil, region, plain)
 		require.Error(t, err, region)
