@@ -72,6 +72,8 @@ func New(store Store, version Version, log *slog.Logger) *API {
 	return a
 }
 
+// ServeHTTP serves one request: unclean paths get a JSON 404, bodies are
+// cut at MaxBodyBytes and storage calls at RequestTimeout.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != path.Clean(r.URL.Path) {
 		// ServeMux would answer with a redirect in HTML.
