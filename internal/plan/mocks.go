@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // MockAccountID is the AWS account the mocks answer with.
@@ -218,7 +220,7 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 
 // dependencies is every URN a registration waits for: the explicit
 // DependsOn list and those reached through its inputs, sorted, once each.
-func dependencies(explicit []string, byProperty map[string]*pulumirpcPropertyDependencies) []string {
+func dependencies(explicit []string, byProperty map[string]*pulumirpc.RegisterResourceRequest_PropertyDependencies) []string {
 	seen := map[string]bool{}
 	var all []string
 	add := func(urn string) {
@@ -235,7 +237,7 @@ func dependencies(explicit []string, byProperty map[string]*pulumirpcPropertyDep
 			add(u)
 		}
 	}
-	sortStrings(all)
+	sort.Strings(all)
 	return all
 }
 

@@ -15,13 +15,10 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/push-turnkey/push-turnkey/internal/pushstack"
 	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
 )
-
-type pulumirpcPropertyDependencies = pulumirpc.RegisterResourceRequest_PropertyDependencies
 
 // Resource is one registration of the program.
 type Resource struct {
@@ -185,7 +182,6 @@ func MaskedMap(m resource.PropertyMap) map[string]interface{} {
 	return out
 }
 
-func sortStrings(s []string) { sort.Strings(s) }
 
 // JSONResource is a resource as the plan command prints it.
 type JSONResource struct {
