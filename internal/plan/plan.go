@@ -182,7 +182,6 @@ func MaskedMap(m resource.PropertyMap) map[string]interface{} {
 	return out
 }
 
-
 // JSONResource is a resource as the plan command prints it.
 type JSONResource struct {
 	URN     string                 `json:"urn"`
