@@ -34,14 +34,20 @@ type CryptoKey struct {
 
 // CryptoKeyArgs chooses the key.
 type CryptoKeyArgs struct {
-	// Key is an existing Fernet key (the cryptoKey config) to reuse; nil
-	// generates FernetKeyBytes random bytes with pulumi-random.
+	// Key is the Fernet key to use: the cryptoKey config, or the current
+	// key of the parameter an earlier stack retained. nil uses the
+	// generated key.
 	Key pulumi.StringInput
+	// Generate registers FernetKeyBytes random bytes (pulumi-random) as a
+	// key. Set it whenever cryptoKey is not configured, even when Key comes
+	// from a retained parameter: the stack that generated the key then
+	// registers the same resources on every run.
+	Generate bool
 	// ParameterName is the SSM parameter path, e.g. "/push-turnkey/push-dev/crypto-key";
 	// a plain string, it is also the import ID when Adopt is set.
 	ParameterName string
-	// Adopt imports the parameter an earlier stack retained; its value must
-	// then be the same (give the old key as Key).
+	// Adopt imports the parameter, which exists in the account (retained
+	// by an earlier stack); its value must then be the same keys.
 	Adopt bool
 	// PreviousKeys (a secret, or nil) are keys the servers still accept
 	// after Key, comma separated, newest first: endpoints issued under an
@@ -61,14 +67,19 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 	parent := pulumi.Parent(k)
 
 	key := args.Key
-	if key == nil {
+	if args.Generate {
 		bytes, err := random.NewRandomBytes(ctx, name, &random.RandomBytesArgs{
 			Length: pulumi.Int(FernetKeyBytes),
 		}, parent)
 		if err != nil {
 			return nil, fmt.Errorf("random bytes: %w", err)
 		}
-		key = bytes.Base64.ApplyT(FernetKeyFromBase64).(pulumi.StringOutput)
+		if key == nil {
+			key = bytes.Base64.ApplyT(FernetKeyFromBase64).(pulumi.StringOutput)
+		}
+	}
+	if key == nil {
+		return nil, fmt.Errorf("crypto key %s: no key given and none generated", name)
 	}
 	k.Key = pulumi.ToSecret(key).(pulumi.StringOutput)
 

@@ -25,9 +25,10 @@ type PushTablesArgs struct {
 	MessageTableName string // "<tablePrefix>_message"
 	// DeletionProtection turns on DynamoDB deletion protection for both.
 	DeletionProtection pulumi.BoolInput
-	// Adopt imports tables retained by an earlier stack instead of
-	// creating them.
-	Adopt bool
+	// AdoptRouter and AdoptMessage import the table of that name, which
+	// exists in the account (retained by an earlier stack), instead of
+	// creating it.
+	AdoptRouter, AdoptMessage bool
 }
 
 // NewPushTables registers the router and message tables with the key schema
@@ -39,14 +40,14 @@ func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts 
 		return nil, err
 	}
 	router, err := newRetainedTable(ctx, name+"-router", tableSpec{
-		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection, adopt: args.Adopt,
+		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection, adopt: args.AdoptRouter,
 	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("router table: %w", err)
 	}
 	message, err := newRetainedTable(ctx, name+"-message", tableSpec{
 		name: args.MessageTableName, hashKey: "uaid", rangeKey: "chidmessageid", ttlAttribute: "expiry",
-		deletionProtection: args.DeletionProtection, adopt: args.Adopt,
+		deletionProtection: args.DeletionProtection, adopt: args.AdoptMessage,
 	}, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("message table: %w", err)
@@ -98,7 +99,10 @@ func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent p
 
 // retained are the options of a store of user data: kept on delete, and
 // imported by ID (its name) instead of created when adopt is set, so a new
-// stack takes over what an earlier one left.
+// stack takes over what an earlier one left. The engine imports only a
+// resource its state does not hold under that ID; for one it already
+// manages the option changes nothing (pkg/resource/deploy/step_generator.go,
+// isImport), so adopt may be set whenever the store exists.
 func retained(parent pulumi.ResourceOption, adopt bool, id string) []pulumi.ResourceOption {
 	opts := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
 	if adopt {

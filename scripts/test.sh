@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need (Debian's
-# shellcheck and redis-server, dynalite from npm), then vets, benchmarks once
-# and tests. The tests start their own redis-server and dynalite.
+# shellcheck and redis-server, dynalite from npm, the Pulumi CLI built from
+# the Go module proxy), then vets, benchmarks once and tests. The tests
+# start their own redis-server and dynalite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,11 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 # dynalite serves the DynamoDB API; its lock file pins it.
 [ -x tools/dynalite/node_modules/.bin/dynalite ] ||
   npm ci --prefix tools/dynalite --no-audit --no-fund --loglevel=error
+
+# The engine test (internal/enginetest) drives the real Pulumi CLI: built
+# once from the Go module proxy and cached outside the repository.
+PULUMI_CLI_ROOT=$(bash scripts/pulumi-cli.sh)
+export PULUMI_CLI_ROOT
 
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then

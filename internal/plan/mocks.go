@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/push-turnkey/push-turnkey/internal/fakeaws"
 )
 
 // MockAccountID is the AWS account the mocks answer with.
@@ -24,6 +28,7 @@ const MockAccountID = "123456789012"
 // config see identical values. It records every registration.
 type monitor struct {
 	project, stack, region string
+	account                Account
 
 	mu        sync.Mutex
 	resources []Resource
@@ -54,6 +59,23 @@ func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]interface{}{
 			"id": r, "name": r, "region": r, "endpoint": "ec2." + r + ".amazonaws.com", "description": r,
 		}), nil
+	case "aws:dynamodb/getTables:getTables":
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": r, "names": m.account.Tables}), nil
+	case "aws:ssm/getParametersByPath:getParametersByPath":
+		path := args.Args["path"].StringValue()
+		names, values := []string{}, []string{}
+		for _, name := range slices.Sorted(maps.Keys(m.account.Parameters)) {
+			if rest, ok := strings.CutPrefix(name, path); ok && !strings.Contains(rest, "/") {
+				names, values = append(names, name), append(values, m.account.Parameters[name])
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": path, "path": path, "names": names, "values": values}), nil
+	case "aws:s3/getBucket:getBucket":
+		bucket := args.Args["bucket"].StringValue()
+		if !slices.Contains(m.account.Buckets, bucket) {
+			return nil, fmt.Errorf("reading S3 Bucket (%s): NotFound", bucket)
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": bucket, "bucket": bucket, "arn": "arn:aws:s3:::" + bucket}), nil
 	}
 	return nil, fmt.Errorf("plan: no mock answer for invoke %s", args.Token)
 }
@@ -98,21 +120,10 @@ func (m *monitor) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
 }
 
-// computed adds the outputs AWS would compute to state and returns the ID.
+// computed adds the outputs the providers would compute to state and
+// returns the ID; random values derive from the stack and the name.
 func (m *monitor) computed(typ, name string, state resource.PropertyMap) string {
 	suffix := shortHash(typ + "/" + name)
-	str := func(key string) string {
-		if v, ok := state[resource.PropertyKey(key)]; ok {
-			if v.IsSecret() {
-				v = v.SecretValue().Element
-			}
-			if v.IsString() {
-				return v.StringValue()
-			}
-		}
-		return ""
-	}
-	set := func(key, value string) { state[resource.PropertyKey(key)] = resource.NewProperty(value) }
 	if !strings.HasPrefix(typ, "aws:") {
 		sum := sha256.Sum256([]byte(m.stack + "/" + name))
 		switch typ {
@@ -124,98 +135,7 @@ func (m *monitor) computed(typ, name string, state resource.PropertyMap) string 
 		}
 		return name + "-" + suffix
 	}
-
-	// Auto-naming: Pulumi appends a random suffix to the logical name.
-	if typ == "aws:s3/bucketV2:BucketV2" {
-		if str("bucket") == "" {
-			set("bucket", name+"-"+suffix)
-		}
-	} else if str("name") == "" {
-		set("name", name+"-"+suffix)
-	}
-	resName := str("name")
-	account, region := MockAccountID, m.region
-	arn := func(service, rest string) string {
-		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, account, rest)
-	}
-	id := name + "-" + suffix
-	switch typ {
-	case "aws:dynamodb/table:Table":
-		set("arn", arn("dynamodb", "table/"+resName))
-		id = resName
-	case "aws:ssm/parameter:Parameter":
-		set("arn", arn("ssm", "parameter/"+strings.TrimPrefix(resName, "/")))
-		id = resName
-	case "aws:s3/bucketV2:BucketV2":
-		set("arn", "arn:aws:s3:::"+str("bucket"))
-		id = str("bucket")
-	case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-		set("arn", arn("firehose", "deliverystream/"+resName))
-	case "aws:iam/role:Role":
-		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", account, resName))
-		id = resName
-	case "aws:iam/instanceProfile:InstanceProfile":
-		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", account, resName))
-		id = resName
-	case "aws:cloudwatch/logGroup:LogGroup":
-		set("arn", arn("logs", "log-group:"+resName))
-		id = resName
-	case "aws:lb/loadBalancer:LoadBalancer":
-		set("arn", arn("elasticloadbalancing", "loadbalancer/net/"+resName+"/"+suffix))
-		set("arnSuffix", "net/"+resName+"/"+suffix)
-		set("zoneId", "Z26RNL4JYFTOTI") // the NLB hosted zone of us-east-1
-		set("dnsName", resName+"-"+suffix+".elb."+region+".amazonaws.com")
-		id = str("arn")
-	case "aws:lb/targetGroup:TargetGroup":
-		set("arn", arn("elasticloadbalancing", "targetgroup/"+resName+"/"+suffix))
-		set("arnSuffix", "targetgroup/"+resName+"/"+suffix)
-		id = str("arn")
-	case "aws:ec2/vpcEndpoint:VpcEndpoint":
-		state["prefixListId"] = resource.NewProperty("pl-" + suffix)
-		id = "vpce-" + suffix
-	case "aws:ec2/eip:Eip":
-		set("allocationId", "eipalloc-"+suffix)
-		id = "eipalloc-" + suffix
-	case "aws:ec2/networkInterface:NetworkInterface":
-		sum := sha256.Sum256([]byte(name))
-		set("privateIp", fmt.Sprintf("10.20.%d.%d", sum[0]%16, 4+sum[1]%250))
-		id = "eni-" + suffix
-	case "aws:elasticache/replicationGroup:ReplicationGroup":
-		set("primaryEndpointAddress", "master."+resName+"."+suffix+".use1.cache.amazonaws.com")
-		set("arn", arn("elasticache", "replicationgroup:"+resName))
-		id = resName
-	case "aws:lambda/function:Function":
-		set("arn", arn("lambda", "function:"+resName))
-		id = resName
-	case "aws:acm/certificate:Certificate":
-		set("arn", fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s-0000-0000-0000-000000000000", region, account, suffix+"0"))
-		domain := str("domainName")
-		state["domainValidationOptions"] = resource.NewProperty([]resource.PropertyValue{
-			resource.NewObjectProperty(resource.PropertyMap{
-				"domainName":          resource.NewProperty(domain),
-				"resourceRecordName":  resource.NewProperty("_" + suffix + "." + domain + "."),
-				"resourceRecordType":  resource.NewProperty("CNAME"),
-				"resourceRecordValue": resource.NewProperty("_" + suffix + ".acm-validations.aws."),
-			}),
-		})
-		id = str("arn")
-	case "aws:route53/record:Record":
-		set("fqdn", strings.TrimSuffix(str("name"), "."))
-	case "aws:sns/topic:Topic":
-		set("arn", arn("sns", resName))
-		id = str("arn")
-	case "aws:sqs/queue:Queue":
-		set("arn", arn("sqs", resName))
-		set("url", "https://sqs."+region+".amazonaws.com/"+account+"/"+resName)
-		id = str("url")
-	case "aws:ec2/launchTemplate:LaunchTemplate":
-		state["latestVersion"] = resource.NewProperty(1.0)
-		id = "lt-" + suffix
-	default:
-		module := strings.Split(strings.TrimPrefix(typ, "aws:"), "/")[0]
-		set("arn", arn(module, module+"/"+id))
-	}
-	return id
+	return fakeaws.Computed(typ, name, suffix, m.region, MockAccountID, state)
 }
 
 // dependencies is every URN a registration waits for: the explicit

@@ -64,6 +64,20 @@ type Stack struct {
 	Name       string
 	Config     map[string]string
 	SecretKeys []string // config keys whose values are secrets
+	// Account is what the mocks find in the AWS account; the zero value
+	// is a new account.
+	Account Account
+	// Artifacts makes the processor tier's programs; nil builds them
+	// (pushstack.BuildArtifacts), as `pulumi up` does.
+	Artifacts pushstack.ArtifactBuilder
+}
+
+// Account is the AWS account the mocks answer look-ups from: the stores
+// that earlier stacks retained.
+type Account struct {
+	Tables     []string          // DynamoDB table names
+	Parameters map[string]string // SSM parameter name -> value
+	Buckets    []string          // S3 bucket names
 }
 
 // Run validates the stack's config, then runs the program under mocks. A
@@ -86,7 +100,11 @@ func Run(stack Stack) (*Plan, error) {
 		pending sync.WaitGroup
 	)
 	p, err := RunProgram(stack, func(ctx *pulumi.Context) error {
-		exported, err := pushstack.Deploy(ctx)
+		build := stack.Artifacts
+		if build == nil {
+			build = pushstack.BuildArtifacts
+		}
+		exported, err := pushstack.Deploy(ctx, build)
 		if err != nil {
 			return err
 		}
@@ -126,7 +144,7 @@ func RunProgram(stack Stack, body pulumi.RunFunc) (*Plan, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	mocks := &monitor{project: stackconfig.Namespace, stack: stack.Name, region: region}
+	mocks := &monitor{project: stackconfig.Namespace, stack: stack.Name, region: region, account: stack.Account}
 	err := pulumi.RunErr(body, pulumi.WithMocks(stackconfig.Namespace, stack.Name, mocks), func(info *pulumi.RunInfo) {
 		info.Config = stack.Config
 		info.ConfigSecretKeys = stack.SecretKeys

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +48,7 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		"redisNodeType":           defaults.RedisNodeType,
 		"natGateway":              defaults.NATGateway,
 		"messagesApiInstanceType": defaults.MessagesAPIInstanceType,
-		"adoptExisting":           defaults.AdoptExisting,
+		"adoptExisting":           false,
 	}
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)
@@ -62,17 +63,40 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 				assert.Equal(t, "string", decl.Type, key)
 			}
 		} else {
-			// tablePrefix (derived from the stack name) and the optional keys.
-			assert.Nil(t, decl.Default, "%s has no static default", key)
+			// tablePrefix (derived from the stack name) and the optional
+			// keys: the engine requires a default, so they declare the
+			// value that means unset.
 			if key == "messagesApiAllowedCidrs" || key == "previousCryptoKeys" {
 				assert.Equal(t, "array", decl.Type, key)
+				assert.Equal(t, []interface{}{}, decl.Default, "%s defaults to the unset list", key)
 			} else {
 				assert.Equal(t, "string", decl.Type, key)
+				assert.Equal(t, stackconfig.UnsetString, decl.Default, "%s defaults to the unset string", key)
 			}
 		}
+		// The engine refuses a secret key's default: it is stored in plain
+		// text, then fails "must be encrypted as it's secret". The program
+		// checks secrecy itself (stackconfig.ParseStack).
+		assert.False(t, decl.Secret && decl.Default != nil, "%s is declared secret with a default", key)
 	}
-	assert.True(t, project.Config["cryptoKey"].Secret, "cryptoKey is declared secret")
-	assert.True(t, project.Config["previousCryptoKeys"].Secret, "previousCryptoKeys is declared secret")
+}
+
+// TestUnsetDefaultsMeanNotSet: a stack given every Pulumi.yaml default, as
+// the engine gives them, plans exactly like a stack given none.
+func TestUnsetDefaultsMeanNotSet(t *testing.T) {
+	withDefaults, err := LoadStack("../..", "unset", nil)
+	require.NoError(t, err)
+	withDefaults.Config["aws:region"] = "us-east-1"
+	bare := Stack{Name: "unset", Config: map[string]string{"aws:region": "us-east-1"}}
+	a, err := Run(withDefaults)
+	require.NoError(t, err)
+	b, err := Run(bare)
+	require.NoError(t, err)
+	require.Equal(t, len(b.Resources), len(a.Resources))
+	for i := range a.Resources {
+		assert.Equal(t, b.Resources[i].URN, a.Resources[i].URN)
+		assert.Equal(t, Masked(resource.NewObjectProperty(b.Resources[i].Inputs)), Masked(resource.NewObjectProperty(a.Resources[i].Inputs)), a.Resources[i].URN)
+	}
 }
 
 func TestLoadStack(t *testing.T) {

@@ -9,24 +9,38 @@ import (
 	"github.com/push-turnkey/push-turnkey/internal/plan"
 )
 
-// TestAdoptExistingImportsEveryRetainedResource: a new stack pointed at an
-// old prefix imports, by its physical ID, every resource the old stack
-// retained, and nothing else.
-func TestAdoptExistingImportsEveryRetainedResource(t *testing.T) {
-	oldKey := mockGeneratedKey()
-	p := runPlan(t, map[string]string{"processor": "true", "adoptExisting": "true", "tablePrefix": "push-old"},
-		map[string]string{"cryptoKey": oldKey})
-	bucket := "push-old-logs-" + plan.MockAccountID
-	imports := map[string]string{}
+// retainedAccount is an account where a destroyed processor stack with
+// prefix left every store: its three tables, the key parameter holding
+// keys, and the log bucket.
+func retainedAccount(prefix, keys string) plan.Account {
+	return plan.Account{
+		Tables:     []string{prefix + "_router", prefix + "_message", prefix + "_push_messages", "someone-elses_router"},
+		Parameters: map[string]string{"/push-turnkey/" + prefix + "/crypto-key": keys},
+		Buckets:    []string{prefix + "-logs-" + plan.MockAccountID},
+	}
+}
+
+func imports(p *plan.Plan) map[string]string {
+	out := map[string]string{}
 	for _, r := range p.Resources {
 		if r.Options.ImportID != "" {
-			imports[r.Type+" "+r.Name] = r.Options.ImportID
-			assert.True(t, r.Options.RetainOnDelete, "%s %s is imported, so it is retained", r.Type, r.Name)
-		} else if r.Custom {
-			assert.False(t, r.Options.RetainOnDelete && r.Type != "random:index/randomPassword:RandomPassword",
-				"retained %s %s is not imported", r.Type, r.Name)
+			out[r.Type+" "+r.Name] = r.Options.ImportID
 		}
 	}
+	return out
+}
+
+// TestRetainedStoresAreImported: a new stack on an old prefix imports, by
+// its physical ID, every store the old stack retained (each of them
+// retained again), and nothing else; it takes the old key from the
+// parameter.
+func TestRetainedStoresAreImported(t *testing.T) {
+	oldKey := mockGeneratedKey()
+	stack := stackFor(map[string]string{"processor": "true", "tablePrefix": "push-old"}, nil)
+	stack.Account = retainedAccount("push-old", oldKey)
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
+	bucket := "push-old-logs-" + plan.MockAccountID
 	assert.Equal(t, map[string]string{
 		"aws:dynamodb/table:Table push-tables-router":                                                          "push-old_router",
 		"aws:dynamodb/table:Table push-tables-message":                                                         "push-old_message",
@@ -38,28 +52,73 @@ func TestAdoptExistingImportsEveryRetainedResource(t *testing.T) {
 		"aws:s3/bucketVersioningV2:BucketVersioningV2 push-logs":                                               bucket,
 		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 push-logs": bucket,
 		"aws:s3/bucketPolicy:BucketPolicy push-logs":                                                           bucket,
-	}, imports)
+	}, imports(p))
+	for _, r := range p.Resources {
+		if r.Options.ImportID != "" {
+			assert.True(t, r.Options.RetainOnDelete, "%s %s is imported, so it is retained", r.Type, r.Name)
+		}
+	}
 
-	// The old key is what the imported parameter holds: old subscriptions
-	// keep working.
+	// The old key is what the imported parameter holds and what the stack
+	// hands out: old subscriptions keep working.
 	param := one(t, p, "aws:ssm/parameter:Parameter", "crypto-key")
 	assert.Equal(t, oldKey, param.Inputs["value"].SecretValue().Element.StringValue())
-	assert.Empty(t, p.Find("random:index/randomBytes:RandomBytes"), "no new key is made")
+	assert.Equal(t, oldKey, p.Outputs["cryptoKey"].Value)
 
-	// Without adoptExisting nothing is imported.
+	// A new account imports nothing.
 	for _, r := range runPlan(t, configs["processor"], nil).Resources {
 		assert.Empty(t, r.Options.ImportID, "%s %s", r.Type, r.Name)
 	}
 }
 
-func TestAdoptExistingNeedsTheOldKey(t *testing.T) {
-	_, err := plan.Run(stackFor(map[string]string{"adoptExisting": "true"}, nil))
+// TestMissingStoresAreCreated: only the stores that exist are imported.
+func TestMissingStoresAreCreated(t *testing.T) {
+	stack := stackFor(map[string]string{"processor": "true", "tablePrefix": "push-old"}, nil)
+	stack.Account = plan.Account{Tables: []string{"push-old_router"}}
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"aws:dynamodb/table:Table push-tables-router": "push-old_router"}, imports(p))
+}
+
+// TestRetainedRotationKeysAreKept: a parameter that holds a rotation
+// (current key, then older ones) is taken over whole.
+func TestRetainedRotationKeysAreKept(t *testing.T) {
+	current, older := mockGeneratedKey(), "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="
+	stack := stackFor(map[string]string{"tablePrefix": "push-old"}, nil)
+	stack.Account = retainedAccount("push-old", current+","+older)
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
+	param := one(t, p, "aws:ssm/parameter:Parameter", "crypto-key")
+	assert.Equal(t, current+","+older, param.Inputs["value"].SecretValue().Element.StringValue())
+	assert.Equal(t, current, p.Outputs["cryptoKey"].Value)
+}
+
+// TestConfiguredKeyMustKeepTheRetainedOne: a cryptoKey that leaves out the
+// key the retained parameter issues endpoints with is refused; keeping it
+// as a previous key (a rotation) is fine.
+func TestConfiguredKeyMustKeepTheRetainedOne(t *testing.T) {
+	oldKey, newKey := mockGeneratedKey(), "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="
+	stack := stackFor(map[string]string{"tablePrefix": "push-old"}, map[string]string{"cryptoKey": newKey})
+	stack.Account = retainedAccount("push-old", oldKey)
+	_, err := plan.Run(stack)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "config push-turnkey:adoptExisting: needs the old stack's cryptoKey")
+	assert.Contains(t, err.Error(), "config push-turnkey:cryptoKey: leaves out the key that /push-turnkey/push-old/crypto-key")
+	assert.NotContains(t, err.Error(), oldKey, "the message never shows a key")
+
+	stack = stackFor(map[string]string{"tablePrefix": "push-old"},
+		map[string]string{"cryptoKey": newKey, "previousCryptoKeys": `["` + oldKey + `"]`})
+	stack.Account = retainedAccount("push-old", oldKey)
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
+	param := one(t, p, "aws:ssm/parameter:Parameter", "crypto-key")
+	assert.Equal(t, newKey+","+oldKey, param.Inputs["value"].SecretValue().Element.StringValue())
 }
 
 func TestPlanShowsImportIDs(t *testing.T) {
-	p := runPlan(t, map[string]string{"adoptExisting": "true"}, map[string]string{"cryptoKey": mockGeneratedKey()})
+	stack := stackFor(nil, nil)
+	stack.Account = retainedAccount("push-test", mockGeneratedKey())
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
 	doc := plan.Document(p)
 	for _, r := range doc.Resources {
 		if r.Name == "push-tables-router" {

@@ -3,6 +3,8 @@ package pushstack_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,8 +34,13 @@ func runPlan(t testing.TB, config, secrets map[string]string) *plan.Plan {
 	return p
 }
 
+// standIns are the processor tier's programs in these tests; the real
+// builds are tested in internal/artifact and by
+// TestProcessorArchiveIsIdenticalAcrossRuns.
+var standIns = plan.StandInArtifacts(filepath.Join(os.TempDir(), "push-turnkey-test-artifacts"))
+
 func stackFor(config, secrets map[string]string) plan.Stack {
-	s := plan.Stack{Name: "test", Config: map[string]string{"aws:region": "us-east-1"}}
+	s := plan.Stack{Name: "test", Config: map[string]string{"aws:region": "us-east-1"}, Artifacts: standIns}
 	for k, v := range config {
 		s.Config["push-turnkey:"+k] = v
 	}

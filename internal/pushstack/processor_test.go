@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/internal/plan"
+	"github.com/push-turnkey/push-turnkey/internal/pushstack"
 )
 
 // mockID is the ID the plan's mocks give a resource without its own rule.
@@ -101,7 +102,10 @@ func TestProcessorFunction(t *testing.T) {
 
 func TestProcessorArchiveIsIdenticalAcrossRuns(t *testing.T) {
 	hash := func() (string, []byte) {
-		p := runPlan(t, configs["processor"], nil)
+		stack := stackFor(configs["processor"], nil)
+		stack.Artifacts = pushstack.BuildArtifacts // the real build, this once
+		p, err := plan.Run(stack)
+		require.NoError(t, err)
 		fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
 		data, err := os.ReadFile(fn.Inputs["code"].ArchiveValue().Path)
 		require.NoError(t, err)

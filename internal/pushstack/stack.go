@@ -12,24 +12,27 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/push-turnkey/push-turnkey/components"
-	"github.com/push-turnkey/push-turnkey/internal/artifact"
 	"github.com/push-turnkey/push-turnkey/internal/stackconfig"
 )
 
 // Program is the Pulumi program: Deploy without its result.
 func Program(ctx *pulumi.Context) error {
-	_, err := Deploy(ctx)
+	_, err := Deploy(ctx, BuildArtifacts)
 	return err
 }
 
 // Deploy loads and validates the stack config, registers every tier and
-// exports the stack outputs, which it also returns (see Build).
-func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
+// exports the stack outputs, which it also returns (see Build). build
+// makes the processor tier's programs (BuildArtifacts in a real run).
+func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 	cfg, err := stackconfig.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	outputs, err := Build(ctx, cfg)
+	for _, w := range cfg.Warnings {
+		_ = ctx.Log.Warn(w, nil)
+	}
+	outputs, err := Build(ctx, cfg, build)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +52,7 @@ func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
 // tablePrefix, cryptoKey (secret); with Firehose, firehoseLoggingBucket and
 // deliveryStreamName; with the processor tier, processorFunctionName,
 // messagesApiPrivateIp, messagesApiUrl and redisEndpoint.
-func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
+func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (pulumi.Map, error) {
 	provider, err := newProvider(ctx)
 	if err != nil {
 		return nil, err
@@ -79,15 +82,26 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	keyParameter := fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)
+	bucketName := stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)
+	retained, err := findRetained(ctx, cfg, keyParameter, bucketName, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := cryptoKeys(cfg, keyParameter, retained.CryptoKeys)
+	if err != nil {
+		return nil, err
+	}
 	keyArgs := &components.CryptoKeyArgs{
-		ParameterName: fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix),
-		Adopt:         cfg.AdoptExisting,
+		ParameterName: keyParameter,
+		Adopt:         retained.CryptoKeys != nil,
+		Generate:      cfg.CryptoKey == "",
 	}
-	if cfg.CryptoKey != "" {
-		keyArgs.Key = pulumi.ToSecret(pulumi.String(cfg.CryptoKey)).(pulumi.StringOutput)
+	if len(keys) > 0 {
+		keyArgs.Key = pulumi.ToSecret(pulumi.String(keys[0])).(pulumi.StringOutput)
 	}
-	if len(cfg.PreviousCryptoKeys) > 0 {
-		keyArgs.PreviousKeys = pulumi.ToSecret(pulumi.String(strings.Join(cfg.PreviousCryptoKeys, ","))).(pulumi.StringOutput)
+	if len(keys) > 1 {
+		keyArgs.PreviousKeys = pulumi.ToSecret(pulumi.String(strings.Join(keys[1:], ","))).(pulumi.StringOutput)
 	}
 	key, err := components.NewCryptoKey(ctx, "crypto-key", keyArgs, withProvider)
 	if err != nil {
@@ -97,7 +111,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	tables, err := components.NewPushTables(ctx, "push-tables", &components.PushTablesArgs{
 		RouterTableName:    cfg.RouterTableName(),
 		MessageTableName:   cfg.MessageTableName(),
-		Adopt:              cfg.AdoptExisting,
+		AdoptRouter:        retained.Tables[cfg.RouterTableName()],
+		AdoptMessage:       retained.Tables[cfg.MessageTableName()],
 		DeletionProtection: pulumi.Bool(cfg.TableDeletionProtection),
 	}, withProvider)
 	if err != nil {
@@ -107,8 +122,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	var logging *components.FirehoseLogging
 	if cfg.Firehose {
 		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
-			BucketName: stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId),
-			Adopt:      cfg.AdoptExisting,
+			BucketName: bucketName,
+			Adopt:      retained.LogBucket,
 			StreamName: cfg.TablePrefix + "-push-logs",
 			AccountID:  caller.AccountId,
 		}, withProvider)
@@ -173,7 +188,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 
 	var processor *components.ProcessorTier
 	if cfg.Processor {
-		if processor, err = buildProcessorTier(ctx, cfg, network, logging, zones.Names,
+		if processor, err = buildProcessorTier(ctx, cfg, build, retained, network, logging, zones.Names,
 			partition.Partition, partition.ReverseDnsPrefix, region.Name, caller.AccountId, withProvider); err != nil {
 			return nil, err
 		}
@@ -224,28 +239,16 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config) (pulumi.Map, error) {
 	return outputs, nil
 }
 
-// buildProcessorTier builds the processor Lambda and the Messages API from
-// this repository, then registers the private network and the tier.
-func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *components.Network,
-	logging *components.FirehoseLogging, zones []string, partition, servicePrefix, region, account string,
-	opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
-	root, err := artifact.ModuleRoot(".")
-	if err != nil {
-		return nil, err
-	}
-	lambdaBin, err := artifact.Build(ctx.Context(), root, "./cmd/processor", "arm64", "processor", "lambda.norpc")
-	if err != nil {
-		return nil, err
-	}
-	lambdaZip, codeHash, err := artifact.LambdaZip(lambdaBin)
-	if err != nil {
-		return nil, err
-	}
+// buildProcessorTier builds the processor Lambda and the Messages API,
+// then registers the private network and the tier.
+func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder, retained Retained,
+	network *components.Network, logging *components.FirehoseLogging, zones []string,
+	partition, servicePrefix, region, account string, opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
 	apiArch := "amd64"
 	if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
 		apiArch = "arm64"
 	}
-	apiBin, err := artifact.Build(ctx.Context(), root, "./cmd/messages-api", apiArch, "messages-api")
+	programs, err := build(ctx.Context(), apiArch)
 	if err != nil {
 		return nil, err
 	}
@@ -274,14 +277,14 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, network *co
 		LogBucketArn:            logging.BucketArn,
 		MessagesTableName:       cfg.MessagesTableName(),
 		DeletionProtection:      cfg.TableDeletionProtection,
-		Adopt:                   cfg.AdoptExisting,
+		Adopt:                   retained.Tables[cfg.MessagesTableName()],
 		RedisNodeType:           cfg.RedisNodeType,
 		AuthTokenParameterName:  fmt.Sprintf("/%s/%s/redis-auth-token", components.Project, cfg.TablePrefix),
 		FunctionName:            cfg.TablePrefix + "-push-processor",
-		ProcessorZip:            lambdaZip,
-		ProcessorCodeHash:       codeHash,
-		APIBinary:               apiBin.Path,
-		APIBinarySHA256:         apiBin.SHA256,
+		ProcessorZip:            programs.ProcessorZip,
+		ProcessorCodeHash:       programs.ProcessorCodeHash,
+		APIBinary:               programs.API.Path,
+		APIBinarySHA256:         programs.API.SHA256,
 		APIInstanceType:         cfg.MessagesAPIInstanceType,
 		APIArm64:                stackconfig.Arm64(cfg.MessagesAPIInstanceType),
 		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,

@@ -114,9 +114,9 @@ type Config struct {
 	// PreviousCryptoKeys are Fernet keys the servers accept after CryptoKey,
 	// newest first (key rotation). Secrets.
 	PreviousCryptoKeys []string
-	// AdoptExisting imports the tables, key parameter and log bucket that an
-	// earlier stack with this TablePrefix retained, instead of creating them.
-	AdoptExisting bool
+	// Warnings are problems that do not stop the run (a key that no longer
+	// has an effect), for the program to log.
+	Warnings []string
 
 	// TLS: CertificateArn (an existing ACM certificate) or HostedZoneID (to
 	// request one) for DomainName; HostedZoneID also gets an alias record.
@@ -235,7 +235,6 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
 		AlarmEmail:                      p.str("alarmEmail", ""),
 		PreviousCryptoKeys:              p.keyList("previousCryptoKeys"),
-		AdoptExisting:                   p.boolean("adoptExisting", false),
 		CertificateArn:                  p.str("certificateArn", ""),
 		DomainName:                      p.str("domainName", ""),
 		HostedZoneID:                    p.str("hostedZoneId", ""),
@@ -257,10 +256,8 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	case c.DomainName != "" && c.CertificateArn == "" && c.HostedZoneID == "":
 		p.fail("hostedZoneId", "must be set with domainName unless certificateArn is: TLS needs a certificate, and the stack can only request and validate one in a hosted zone", "Z0123456789ABCDEFGHIJ")
 	}
-	if c.AdoptExisting && c.CryptoKey == "" {
-		p.errs = append(p.errs, &Error{Key: "adoptExisting",
-			Problem: "needs the old stack's cryptoKey (and its previousCryptoKeys, if it had any): the retained key parameter holds them, and a new key would not decode the subscriptions",
-			Hint:    "set the old key with: pulumi config set --secret cryptoKey <the old stack's cryptoKey output>"})
+	if p.boolean("adoptExisting", false) {
+		c.Warnings = append(c.Warnings, Namespace+":adoptExisting is no longer needed and has no effect: every stack takes over the tables, key parameter and log bucket its tablePrefix names, when they exist (remove it: pulumi config rm adoptExisting)")
 	}
 	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",
@@ -611,10 +608,37 @@ func Load(ctx *pulumi.Context) (Config, error) {
 	return ParseStack(ctx.Stack(), raw, region, ctx.IsConfigSecret)
 }
 
+// Unset values: the Pulumi engine requires a default for every key
+// Pulumi.yaml declares in the project's namespace (pkg/workspace/config.go,
+// mergeConfig: a declared key without one is "missing") and hands the
+// default to the program like any value. Keys that are optional without a
+// static default therefore declare "" (strings) or [] (lists), and those
+// values mean "not set".
+const (
+	UnsetString = ""
+	UnsetList   = "[]"
+)
+
+// withoutUnset drops the keys of raw that hold an unset value, except a
+// value set as a secret: `pulumi config set --secret cryptoKey ""` is a
+// user's empty key, refused later, never a reason to generate one.
+func withoutUnset(raw map[string]string, isSecret func(key string) bool) map[string]string {
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
+		if (v == UnsetString || v == UnsetList) && !isSecret(Namespace+":"+k) {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
 // ParseStack is Parse plus the checks that need more than this namespace:
 // cryptoKey must be a secret (isSecret gets the qualified key), and
-// aws:region ("" when unset) must look like a region name.
+// aws:region ("" when unset) must look like a region name. Keys holding
+// an unset value ("" or [], see UnsetString) count as not set.
 func ParseStack(stack string, raw map[string]string, region string, isSecret func(key string) bool) (Config, error) {
+	raw = withoutUnset(raw, isSecret)
 	var errs []error
 	if _, ok := raw["cryptoKey"]; ok && !isSecret(Namespace+":cryptoKey") {
 		errs = append(errs, &Error{Key: "cryptoKey", Problem: "is stored in plain text in the stack file", Hint: cryptoKeyHint})

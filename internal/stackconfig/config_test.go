@@ -238,3 +238,37 @@ func TestParseStack(t *testing.T) {
 	_, err = ParseStack("dev", nil, "us-gov-west-1", plain)
 	assert.NoError(t, err)
 }
+
+// TestUnsetValues: the "" and [] defaults Pulumi.yaml declares (the engine
+// hands them to the program) mean not set; an empty key set as a secret is
+// still a user's empty key, refused.
+func TestUnsetValues(t *testing.T) {
+	plain := func(string) bool { return false }
+	unset := map[string]string{
+		"tablePrefix": "", "cryptoKey": "", "sshKeyName": "", "sshAllowedCidr": "", "alarmEmail": "",
+		"messagesApiAllowedSecurityGroup": "", "certificateArn": "", "domainName": "", "hostedZoneId": "",
+		"messagesApiAllowedCidrs": "[]", "previousCryptoKeys": "[]",
+	}
+	c, err := ParseStack("dev", unset, "us-east-1", plain)
+	require.NoError(t, err)
+	bare, err := ParseStack("dev", nil, "us-east-1", plain)
+	require.NoError(t, err)
+	assert.Equal(t, bare, c)
+
+	secret := func(k string) bool { return k == "push-turnkey:cryptoKey" }
+	_, err = ParseStack("dev", map[string]string{"cryptoKey": ""}, "us-east-1", secret)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config push-turnkey:cryptoKey: is empty")
+}
+
+// TestAdoptExistingOnlyWarns: the key of the release before automatic
+// take-over is accepted, with a warning that it does nothing.
+func TestAdoptExistingOnlyWarns(t *testing.T) {
+	c, err := Parse("dev", map[string]string{"adoptExisting": "true"})
+	require.NoError(t, err)
+	require.Len(t, c.Warnings, 1)
+	assert.Contains(t, c.Warnings[0], "push-turnkey:adoptExisting is no longer needed")
+	c, err = Parse("dev", map[string]string{"adoptExisting": "false"})
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings)
+}

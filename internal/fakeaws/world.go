@@ -1,0 +1,152 @@
+package fakeaws
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"syscall"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// StateFileEnv names the environment variable holding the path of the
+// fake account's state: a JSON file that outlives stacks and provider
+// processes, as an AWS account does. The engine passes its environment on
+// to the provider plugins.
+const StateFileEnv = "FAKE_AWS_STATE"
+
+// World is the fake AWS account: every resource that exists in it, by
+// "<type> <id>". Serial counts creations, so a resource created anew (even
+// with the same name) is told apart from one that survived.
+type World struct {
+	Serial    int                `json:"serial"`
+	Resources map[string]*Object `json:"resources"`
+}
+
+// Object is one resource in the account.
+type Object struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	// Name is the PhysicalName input's value ("" for none).
+	Name string `json:"name,omitempty"`
+	// Created is the World.Serial of its creation.
+	Created int `json:"created"`
+	// Inputs and Outputs in the provider protocol's form (secrets kept as
+	// secrets), so a Read hands back what Create was given.
+	Inputs  json.RawMessage `json:"inputs"`
+	Outputs json.RawMessage `json:"outputs"`
+	// Items stands for the data a store holds (table items, objects): the
+	// tests write it as a user of the account would and check that it
+	// survives.
+	Items []string `json:"items,omitempty"`
+}
+
+func key(typ, id string) string { return typ + " " + id }
+
+// Find returns the resource of type typ whose physical name is name.
+func (w *World) Find(typ, name string) *Object {
+	for _, o := range w.Resources {
+		if o.Type == typ && o.Name == name && name != "" {
+			return o
+		}
+	}
+	return nil
+}
+
+// OfType returns the resources of type typ, sorted by ID.
+func (w *World) OfType(typ string) []*Object {
+	var out []*Object
+	for _, o := range w.Resources {
+		if o.Type == typ {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Object) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// Props decodes a stored property map.
+func Props(raw json.RawMessage) (resource.PropertyMap, error) {
+	if len(raw) == 0 {
+		return resource.PropertyMap{}, nil
+	}
+	var s structpb.Struct
+	if err := protojson.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("decode stored properties: %w", err)
+	}
+	return plugin.UnmarshalProperties(&s, plugin.MarshalOptions{KeepSecrets: true, KeepUnknowns: true, KeepResources: true})
+}
+
+func encodeProps(props resource.PropertyMap) (json.RawMessage, error) {
+	s, err := plugin.MarshalProperties(props, plugin.MarshalOptions{KeepSecrets: true, KeepUnknowns: true, KeepResources: true})
+	if err != nil {
+		return nil, err
+	}
+	return protojson.Marshal(s)
+}
+
+// Update runs fn on the world in the state file at path, under an
+// exclusive lock, and writes the world back when fn succeeds. A missing
+// file is an empty account.
+func Update(path string, fn func(*World) error) error {
+	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("fake aws: lock state: %w", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("fake aws: lock state: %w", err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks too
+
+	w, err := Load(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(w); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(w, "", "  ")
+	if err != nil {
+		return fmt.Errorf("fake aws: encode state: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return fmt.Errorf("fake aws: write state: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Load reads the world at path without locking it (for tests that only
+// look).
+func Load(path string) (*World, error) {
+	w := &World{Resources: map[string]*Object{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return w, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fake aws: read state: %w", err)
+	}
+	if err := json.Unmarshal(data, w); err != nil {
+		return nil, fmt.Errorf("fake aws: parse state %s: %w", path, err)
+	}
+	if w.Resources == nil {
+		w.Resources = map[string]*Object{}
+	}
+	return w, nil
+}

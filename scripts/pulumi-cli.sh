@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the Pulumi CLI the engine test drives, once, into a cache outside
+# the repository, and prints its root (the directory holding bin/pulumi).
+# The version is pinned by tools/pulumi-cli/go.mod; it is stamped into the
+# binary because the Automation API refuses a CLI without a version. A cold
+# build takes about 4 to 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version=v3.274.1
+root="${PUSH_TURNKEY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/push-turnkey}/pulumi-$version"
+if [ ! -x "$root/bin/pulumi" ]; then
+  mkdir -p "$root/bin"
+  echo "building the Pulumi CLI $version into $root (once)" >&2
+  (cd tools/pulumi-cli && go build -o "$root/bin/pulumi.partial" \
+    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  mv "$root/bin/pulumi.partial" "$root/bin/pulumi"
+fi
+got=$("$root/bin/pulumi" version)
+if [ "$got" != "$version" ]; then
+  echo "$root/bin/pulumi is $got, want $version; delete it to rebuild" >&2
+  exit 1
+fi
+echo "$root"
