@@ -13,7 +13,7 @@ if [ ! -x "$root/bin/pulumi" ]; then
   mkdir -p "$root/bin"
   echo "building the Pulumi CLI $version into $root (once)" >&2
   (cd tools/pulumi-cli && go build -o "$root/bin/pulumi.partial" \
-    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
   mv "$root/bin/pulumi.partial" "$root/bin/pulumi"
 fi

@@ -303,7 +303,11 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 				replaces = append(replaces, strings.Split(path, ".")[0])
 			}
 		}
-		if hasTags(typ) && !equalValues(olds["tagsAll"], p.tagsAll(news)) {
+		have := olds["tagsAll"]
+		if have.IsNull() {
+			have = resource.NewObjectProperty(resource.PropertyMap{})
+		}
+		if hasTags(typ) && !equalValues(have, p.tagsAll(news)) {
 			diffs = append(diffs, "tagsAll")
 		}
 	}
