@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need (Debian's
-# shellcheck and redis-server, dynalite from npm, the Pulumi CLI built from
-# the Go module proxy), then vets, benchmarks once and tests. The tests
-# start their own redis-server and dynalite.
+# packages shellcheck and redis-server, dynalite from npm, the Pulumi CLI
+# built from the Go module proxy), then vets, benchmarks once and tests.
+# The tests start their own redis-server and dynalite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
