@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,10 +60,15 @@ type Handler struct {
 	Store     Store
 	LogPrefix string
 	Log       *slog.Logger
+	// FunctionName is the metrics' dimension (AWS_LAMBDA_FUNCTION_NAME).
+	FunctionName string
+	// Now is the clock of the metrics' timestamp (time.Now when nil).
+	Now func() time.Time
 }
 
 // Handle processes every object of the event under LogPrefix, one after
-// the other, and logs one summary line per object. Objects outside the
+// the other, and logs one summary line per object, which is also a
+// CloudWatch embedded metric format document (see MetricAttrs). Objects outside the
 // prefix (the settings object) are ignored. It returns the first failure,
 // so Lambda retries the event and, at last, sends it to the on-failure
 // destination: nothing is dropped silently.
@@ -80,8 +86,13 @@ func (h *Handler) Handle(ctx context.Context, event events.S3Event) error {
 			continue
 		}
 		sum, err := h.process(ctx, bucket, key)
-		h.Log.Info("processed log object", "bucket", bucket, "key", key,
-			"records", sum.Records, "matched", sum.Matched, "keys", sum.Keys, "skipped", sum.Skipped, "ok", err == nil)
+		now := time.Now
+		if h.Now != nil {
+			now = h.Now
+		}
+		attrs := append([]any{"bucket", bucket, "key", key, "matched", sum.Matched, "keys", sum.Keys,
+			"reasons", sum.Reasons, "ok", err == nil}, MetricAttrs(h.FunctionName, sum, now())...)
+		h.Log.Info("processed log object", attrs...)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("s3://%s/%s: %w", bucket, key, err))
 		}
@@ -96,4 +107,50 @@ func (h *Handler) process(ctx context.Context, bucket, key string) (Summary, err
 	}
 	defer out.Body.Close()
 	return Process(ctx, out.Body, h.Store)
+}
+
+// MetricsNamespace is the CloudWatch namespace of the processor's metrics.
+const MetricsNamespace = "PushTurnkey/Processor"
+
+// Metric names, per log object (Count, or Percent for MalformedPercent).
+var metricNames = []string{"Records", "Readable", "Deliveries", "Skipped", "Malformed", "MalformedPercent"}
+
+// MetricAttrs are the slog attributes that make a JSON log line a
+// CloudWatch embedded metric format document (CloudWatch User Guide,
+// "Specification: Embedded metric format"): the "_aws" member naming the
+// namespace, the FunctionName dimension and the metrics, and each metric
+// and the dimension as root members. Lambda sends standard output to
+// CloudWatch Logs, which extracts the metrics without an API call.
+// Readable is Records less Malformed; MalformedPercent is 0 for an empty
+// object.
+func MetricAttrs(functionName string, s Summary, now time.Time) []any {
+	metrics := make([]map[string]string, 0, len(metricNames))
+	for _, name := range metricNames {
+		unit := "Count"
+		if name == "MalformedPercent" {
+			unit = "Percent"
+		}
+		metrics = append(metrics, map[string]string{"Name": name, "Unit": unit})
+	}
+	percent := 0.0
+	if s.Records > 0 {
+		percent = 100 * float64(s.Malformed) / float64(s.Records)
+	}
+	return []any{
+		"_aws", map[string]any{
+			"Timestamp": now.UnixMilli(),
+			"CloudWatchMetrics": []map[string]any{{
+				"Namespace":  MetricsNamespace,
+				"Dimensions": [][]string{{"FunctionName"}},
+				"Metrics":    metrics,
+			}},
+		},
+		"FunctionName", functionName,
+		"Records", s.Records,
+		"Readable", s.Records - s.Malformed,
+		"Deliveries", s.Deliveries,
+		"Skipped", s.Skipped,
+		"Malformed", s.Malformed,
+		"MalformedPercent", percent,
+	}
 }

@@ -3,11 +3,13 @@ package processor_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -46,7 +48,7 @@ func TestHandlerProcessesLogObjectsOnly(t *testing.T) {
 	k := vapidKey(t)
 	require.NoError(t, store.Register(ctx, k))
 	var o logfixture.Object
-	o.Delivery(1_790_000_000*second, k, "m1", 5, 60)
+	deliver(&o, k, "m1", base, 5, 60)
 	var logs bytes.Buffer
 	h := &processor.Handler{
 		S3: objects{
@@ -61,7 +63,7 @@ func TestHandlerProcessesLogObjectsOnly(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, msgs, 1)
 	assert.Contains(t, logs.String(), `"msg":"processed log object"`)
-	assert.Contains(t, logs.String(), `"records":1,"matched":1,"keys":1,"skipped":0`)
+	assert.Contains(t, logs.String(), `"matched":1,"keys":1`)
 	assert.Contains(t, logs.String(), `"msg":"ignored object outside the log prefix"`)
 
 	err = h.Handle(ctx, event("b", "logs/missing.gz"))
@@ -83,4 +85,50 @@ func TestParseSettings(t *testing.T) {
 		assert.True(t, strings.Contains(err.Error(), problem), "%s: %v", body, err)
 		assert.Contains(t, err.Error(), processor.SettingsKey)
 	}
+}
+
+// TestSummaryIsAnEmbeddedMetricFormatDocument: the summary line follows
+// the CloudWatch embedded metric format specification: "_aws" with a
+// millisecond Timestamp and CloudWatchMetrics naming a namespace, the
+// dimension sets and the metrics, each of which is a root member (a
+// string for a dimension, a number for a metric).
+func TestSummaryIsAnEmbeddedMetricFormatDocument(t *testing.T) {
+	ctx := context.Background()
+	store := env.Store(t)
+	var o logfixture.Object
+	deliver(&o, vapidKey(t), "m1", base, 5, 60)
+	o.Raw([]byte("\x1e[broken]\n"))
+	var logs bytes.Buffer
+	h := &processor.Handler{
+		S3: objects{"b/logs/1.gz": o.Gzip()}, Store: store, LogPrefix: "logs/",
+		Log: slog.New(slog.NewJSONHandler(&logs, nil)), FunctionName: "push-dev-push-processor",
+		Now: func() time.Time { return time.UnixMilli(1_790_000_000_123) },
+	}
+	require.NoError(t, h.Handle(ctx, event("b", "logs/1.gz")))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &doc))
+
+	aws, ok := doc["_aws"].(map[string]any)
+	require.True(t, ok, "_aws member")
+	assert.Equal(t, 1_790_000_000_123.0, aws["Timestamp"])
+	directives := aws["CloudWatchMetrics"].([]any)
+	require.Len(t, directives, 1)
+	d := directives[0].(map[string]any)
+	assert.Equal(t, processor.MetricsNamespace, d["Namespace"])
+	for _, set := range d["Dimensions"].([]any) {
+		for _, dim := range set.([]any) {
+			assert.IsType(t, "", doc[dim.(string)], "dimension %s is a root string", dim)
+		}
+	}
+	values := map[string]float64{}
+	for _, m := range d["Metrics"].([]any) {
+		name := m.(map[string]any)["Name"].(string)
+		v, ok := doc[name].(float64)
+		require.True(t, ok, "metric %s is a root number", name)
+		values[name] = v
+	}
+	assert.Equal(t, map[string]float64{
+		"Records": 3, "Readable": 2, "Deliveries": 1, "Skipped": 0, "Malformed": 1, "MalformedPercent": 100.0 / 3,
+	}, values)
+	assert.Equal(t, "push-dev-push-processor", doc["FunctionName"])
 }

@@ -7,22 +7,20 @@ package processor
 import (
 	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 
 	"github.com/push-turnkey/push-turnkey/pushlog"
 	"github.com/push-turnkey/push-turnkey/pushmessages"
-	"github.com/push-turnkey/push-turnkey/vapid"
 )
 
-// Summary counts what one object held; the Lambda logs it per invocation.
+// Summary counts what one object held; the Lambda logs it per object and
+// publishes it as metrics.
 type Summary struct {
-	Records int `json:"records"` // records read, readable or not
+	pushlog.Counts
 	Matched int `json:"matched"` // deliveries for registered keys
 	Keys    int `json:"keys"`    // registered keys whose list grew
-	Skipped int `json:"skipped"` // malformed records, and deliveries with unreadable fields
 }
 
 // Store is what the processor needs of pushmessages.Store. Push takes
@@ -45,49 +43,27 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	reader, err := pushlog.NewReader(object)
-	if err != nil {
-		return sum, err
-	}
-	defer reader.Close()
-
 	newest := map[string]*entryHeap{}
 	seq := 0 // position in the object: the tie-breaker among equal timestamps
-	for {
-		rec, err := reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var malformed *pushlog.MalformedError
-		if errors.As(err, &malformed) {
-			sum.Records++
-			sum.Skipped++
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
-		sum.Records++
-		d, ok, err := rec.Delivery()
-		if err != nil {
-			sum.Skipped++
-			continue
-		}
-		key := vapid.Canonical(d.Key)
-		if !ok || !registered[key] {
-			continue
+	sum.Counts, err = pushlog.Scan(object, func(d pushlog.Delivery) error {
+		if !registered[d.Key] {
+			return nil
 		}
 		sum.Matched++
-		h := newest[key]
+		h := newest[d.Key]
 		if h == nil {
 			h = &entryHeap{}
-			newest[key] = h
+			newest[d.Key] = h
 		}
 		seq++
 		heap.Push(h, ranked{d.Entry, seq})
 		if h.Len() > pushmessages.MaxMessages {
 			heap.Pop(h) // the oldest
 		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
 	}
 
 	keys := make([]string, 0, len(newest))

@@ -34,30 +34,35 @@ func vapidKey(t testing.TB) string {
 	return base64.RawURLEncoding.EncodeToString(k.PublicKey().Bytes())
 }
 
-const second = int64(1e9)
+// deliver logs one delivered message of key (as its sender writes it) at
+// t seconds, as the endpoint node does: its delivery record, then its
+// request's timings.
+func deliver(o *logfixture.Object, key, id string, t float64, size, ttl int) {
+	o.Delivery(logfixture.Push{Time: t, SenderKey: key, MessageID: id, BodyLength: size, TTL: logfixture.TTL(ttl)})
+}
+
+const base = 1_790_000_000.0
 
 // realisticObject has deliveries for two registered keys and one
-// unregistered key, senders without VAPID, other server records and broken
-// records.
+// unregistered key, written as autoendpoint 1.58.4 writes them (a stored
+// message only in its request's timings, a sender without TTL, a sender
+// who pads its key), a sender without VAPID, other server records and
+// broken records.
 func realisticObject(t testing.TB, registered1, registered2, unregistered string) *logfixture.Object {
 	var o logfixture.Object
-	base := int64(1_790_000_000) * second
-	o.Record(base, "autopush-1.58.4", map[string]interface{}{"message": "Connection made", "uaid_hash": "x"})
+	o.Message(base, logfixture.ConnectionLogger, "Connection made", logfixture.Field{Key: "uaid_hash", Value: "x"})
 	for i := 0; i < 150; i++ {
-		o.Delivery(base+int64(i)*second, registered1, fmt.Sprintf("r1-%03d", i), 100+i, 60)
+		deliver(&o, registered1, fmt.Sprintf("r1-%03d", i), base+float64(i), 100+i, 60)
 	}
-	o.Delivery(base+5*second, registered2, "r2-a", 10, 0)
-	stored := logfixture.DeliveryFields(registered2+"==", "r2-b", 20, 3600) // padded form of the key
-	stored["message"] = pushlog.MessageStored
-	o.Record(base+6*second, "autoendpoint-1.58.4", stored)
-	o.Delivery(base+7*second, unregistered, "u-1", 30, 60)
-	o.Delivery(base+8*second, "", "no-vapid", 30, 60)
-	o.Record(base+9*second, "autoendpoint-1.58.4", map[string]interface{}{"message": "Request timings", "request_time": 12})
+	o.Delivery(logfixture.Push{Time: base + 5, SenderKey: registered2, MessageID: "r2-a", BodyLength: 10}) // no TTL
+	o.Delivery(logfixture.Push{Time: base + 6, SenderKey: registered2 + "=", MessageID: "r2-b", BodyLength: 20,
+		TTL: logfixture.TTL(3600), Stored: true}) // padded key, stored: 1.58.4 logs only its timings
+	deliver(&o, unregistered, "u-1", base+7, 30, 60)
+	deliver(&o, "", "no-vapid", base+8, 30, 60)
 	o.Raw([]byte("\x1e{\"Hostname\": \"broken\n"))
-	broken := logfixture.DeliveryFields(registered1, "bad-size", 0, 60)
-	broken["message_size"] = "lots"
-	o.Record(base+10*second, "autoendpoint-1.58.4", broken)
-	o.Record(base+11*second, "autopush-1.58.4", map[string]interface{}{"message": "Successful delivery"}) // no key
+	var bad logfixture.Object
+	deliver(&bad, registered1, "bad-size", base+10, 0, 60)
+	o.Raw(bytes.ReplaceAll(bad.Plain(), []byte(`"message_size": 0`), []byte(`"message_size": "lots"`)))
 	return &o
 }
 
@@ -77,20 +82,26 @@ func TestProcessKeepsRegisteredDeliveries(t *testing.T) {
 
 			sum, err := processor.Process(ctx, bytes.NewReader(data), store)
 			require.NoError(t, err)
-			assert.Equal(t, processor.Summary{Records: 159, Matched: 152, Keys: 2, Skipped: 2}, sum)
+			assert.Len(t, sum.Reasons, 3, "the two unreadable sizes and the cut record: %v", sum.Reasons)
+			sum.Reasons = nil
+			assert.Equal(t, processor.Summary{
+				Counts:  pushlog.Counts{Records: 1 + 300 + 2 + 1 + 2 + 2 + 1 + 2, Deliveries: 153, Skipped: 2, Malformed: 1},
+				Matched: 152, Keys: 2,
+			}, sum)
 
 			msgs, err := store.Messages(ctx, k1)
 			require.NoError(t, err)
 			require.Len(t, msgs, 100, "trimmed to the newest 100")
-			assert.Equal(t, pushlog.Entry{ID: "r1-149", Timestamp: 1_790_000_149, Size: 249, TTL: 60}, msgs[0], "newest first")
+			assert.Equal(t, pushlog.Entry{ID: "r1-149", Timestamp: base + 149, Size: 249, TTL: 60}, msgs[0], "newest first")
 			assert.Equal(t, "r1-050", msgs[99].ID)
 
 			msgs, err = store.Messages(ctx, k2)
 			require.NoError(t, err)
-			assert.Equal(t, []pushlog.Entry{
-				{ID: "r2-b", Timestamp: 1_790_000_006, Size: 20, TTL: 3600},
-				{ID: "r2-a", Timestamp: 1_790_000_005, Size: 10, TTL: 0},
-			}, msgs)
+			require.Len(t, msgs, 2)
+			assert.Equal(t, "r2-b", msgs[0].ID, "the stored message, from its timings")
+			assert.InDelta(t, base+6.002, msgs[0].Timestamp, 1e-6)
+			assert.Equal(t, int64(3600), msgs[0].TTL)
+			assert.Equal(t, pushlog.Entry{ID: "r2-a", Timestamp: base + 5, Size: 10, TTL: 0}, msgs[1], "no TTL given: 0")
 			assert.Zero(t, store.Redis.Exists(ctx, other).Val(), "an unregistered key gets no list")
 		})
 	}
@@ -105,7 +116,7 @@ func TestListsGrowAcrossObjects(t *testing.T) {
 		var o logfixture.Object
 		for i := 0; i < 40; i++ {
 			n := batch*40 + i
-			o.Delivery(int64(1_790_000_000+n)*second, k, fmt.Sprintf("m%03d", n), 1, 1)
+			deliver(&o, k, fmt.Sprintf("m%03d", n), base+float64(n), 1, 1)
 		}
 		_, err := processor.Process(ctx, bytes.NewReader(o.Gzip()), store)
 		require.NoError(t, err)
@@ -125,7 +136,7 @@ func TestKeysAreReloadedFromDynamoDBAfterRedisLoss(t *testing.T) {
 	require.NoError(t, store.Redis.FlushAll(ctx).Err()) // failover: empty Redis
 
 	var o logfixture.Object
-	o.Delivery(1_790_000_000*second, k, "after-failover", 5, 5)
+	deliver(&o, k, "after-failover", base, 5, 5)
 	sum, err := processor.Process(ctx, bytes.NewReader(o.Plain()), store)
 	require.NoError(t, err)
 	assert.Equal(t, 1, sum.Matched)
@@ -142,7 +153,7 @@ func TestFailuresAreReturnedNotDropped(t *testing.T) {
 	k := vapidKey(t)
 	require.NoError(t, store.Register(ctx, k))
 	var o logfixture.Object
-	o.Delivery(1_790_000_000*second, k, "m", 5, 5)
+	deliver(&o, k, "m", base, 5, 5)
 
 	down := &pushmessages.Store{Redis: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), DynamoDB: store.DynamoDB, Table: store.Table}
 	_, err := processor.Process(ctx, bytes.NewReader(o.Plain()), down)
@@ -180,7 +191,7 @@ func TestRetriesAndOutOfOrderObjectsGiveTheSameList(t *testing.T) {
 	object := func(from, to int) []byte {
 		var o logfixture.Object
 		for i := from; i < to; i++ {
-			o.Delivery(int64(1_790_000_000+i)*second, k, fmt.Sprintf("m%03d", i), 1, 1)
+			deliver(&o, k, fmt.Sprintf("m%03d", i), base+float64(i), 1, 1)
 		}
 		return o.Gzip()
 	}
@@ -206,7 +217,7 @@ func TestEqualTimestampsKeepFileOrder(t *testing.T) {
 	require.NoError(t, store.Register(ctx, k))
 	var o logfixture.Object
 	for i := 0; i < 150; i++ {
-		o.Delivery(1_790_000_000*second, k, fmt.Sprintf("m%03d", i), 1, 1)
+		deliver(&o, k, fmt.Sprintf("m%03d", i), base, 1, 1)
 	}
 	_, err := processor.Process(ctx, bytes.NewReader(o.Plain()), store)
 	require.NoError(t, err)

@@ -1,29 +1,45 @@
 package pushlog
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
 )
 
-// Messages of the records that report a delivery (reference: autopush.md).
+// Messages of the records that report an accepted WebPush message
+// (autopush 1.58.4: web/webpush.py, web/base.py; reference: autopush.md).
 const (
+	// MessageDelivered: handed straight to a connected client.
 	MessageDelivered = "Successful delivery"
-	MessageStored    = "Router miss, message stored."
+	// MessageStored: stored for an offline client; logged by 1.58.0 to
+	// 1.58.2 only (from 1.58.3 the server answers 201 and skips it).
+	MessageStored = "Router miss, message stored."
+	// MessageTimings ends every request. With a 2xx status_code and a
+	// message_id it reports an accepted message, stored or delivered: the
+	// one record that shows stored messages from 1.58.3 on.
+	MessageTimings = "Request timings"
 )
 
-// Delivery is one message delivered (or stored for later delivery) for an
-// application server that signed it with a VAPID key.
+// Delivery is one message an application server that signs with a VAPID
+// key sent through the push service.
 type Delivery struct {
-	// Key is the sender's VAPID public key, URL-safe base64 (jwt_crypto_key).
+	// Key is the sender's VAPID public key in canonical form: URL-safe
+	// base64 without padding, as the Messages API registers it. The
+	// record's jwt_crypto_key is decoded once to get it.
 	Key string
 	// Entry is what the processor keeps for the dashboard.
 	Entry Entry
 }
 
 // Entry is one recent message of a VAPID key, as stored in the key's Redis
-// list: {"id", "timestamp" (seconds since the epoch), "size" (bytes), "ttl"
-// (seconds)} (reference: processor-and-messages-api.md).
+// list: {"id", "timestamp" (seconds since the epoch, to the microsecond),
+// "size" (length of the base64url-encoded body, bytes), "ttl" (seconds, 0
+// when the sender gave none)} (reference: processor-and-messages-api.md).
+// It never holds the sender's Authorization header or anything else of
+// the record.
 type Entry struct {
 	ID        string  `json:"id"`
 	Timestamp float64 `json:"timestamp"`
@@ -31,40 +47,92 @@ type Entry struct {
 	TTL       int64   `json:"ttl"`
 }
 
-// Delivery reports whether the record is a delivery with a VAPID key, and
-// returns it. A delivery record without jwt_crypto_key (a sender without
-// VAPID) is not one. A delivery record with a key but unreadable fields is
-// an error naming the field.
+// Delivery reports whether the record reports an accepted message signed
+// with a VAPID key, and returns it: a delivery or stored record, or the
+// "Request timings" record of a request answered 2xx that carries a
+// message_id. A record without jwt_crypto_key (a sender without VAPID) is
+// not one. A delivery or stored record whose fields cannot be read is an
+// error naming the field.
 func (r Record) Delivery() (Delivery, bool, error) {
-	if m := r.Message(); m != MessageDelivered && m != MessageStored {
+	return r.delivery(SenderKey)
+}
+
+// delivery is Delivery with the jwt_crypto_key decoder given (Scan's
+// remembers the keys it decoded).
+func (r Record) delivery(senderKey func(string) (string, error)) (Delivery, bool, error) {
+	switch r.Message() {
+	case MessageDelivered, MessageStored:
+	case MessageTimings:
+		if !accepted(r.Fields.StatusCode) || absent(r.Fields.MessageID) || r.Fields.JWTCryptoKey == "" {
+			return Delivery{}, false, nil
+		}
+	default:
 		return Delivery{}, false, nil
 	}
 	if r.Fields.JWTCryptoKey == "" {
 		return Delivery{}, false, nil
 	}
-	d := Delivery{Key: r.Fields.JWTCryptoKey}
-	var err error
+	key, err := senderKey(r.Fields.JWTCryptoKey)
+	if err != nil {
+		return Delivery{}, false, err
+	}
+	d := Delivery{Key: key}
 	if d.Entry.ID, err = stringField("message_id", r.Fields.MessageID); err != nil {
 		return Delivery{}, false, err
 	}
 	if d.Entry.Size, err = intField("message_size", r.Fields.MessageSize); err != nil {
 		return Delivery{}, false, err
 	}
-	if d.Entry.TTL, err = intField("message_ttl", r.Fields.MessageTTL); err != nil {
+	if !absent(r.Fields.MessageTTL) {
+		if d.Entry.TTL, err = intField("message_ttl", r.Fields.MessageTTL); err != nil {
+			return Delivery{}, false, err
+		}
+	}
+	if d.Entry.Timestamp, err = Seconds(r.Timestamp); err != nil {
 		return Delivery{}, false, err
 	}
-	ns, err := strconv.ParseInt(r.Timestamp.String(), 10, 64)
-	if err != nil || ns < 0 {
-		return Delivery{}, false, fmt.Errorf("Timestamp %q is not a whole number of nanoseconds since the epoch", r.Timestamp)
-	}
-	// Whole seconds and fraction apart: float64(ns)/1e9 rounds off the last digit.
-	d.Entry.Timestamp = float64(ns/1e9) + float64(ns%1e9)/1e9
 	return d, true, nil
 }
 
+// SenderKey decodes a record's jwt_crypto_key: unpadded base64url of the
+// key text the sender wrote (autopush/utils.py base64url_encode), which is
+// itself URL-safe base64 of the P-256 point, with or without '=' padding.
+// It returns that key without padding, the form the Messages API
+// registers, so an 87- and an 88-character sender key give the same key.
+func SenderKey(jwtCryptoKey string) (string, error) {
+	text, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(jwtCryptoKey, "="))
+	if err != nil {
+		return "", fmt.Errorf("Fields.jwt_crypto_key is not base64url: %v", err)
+	}
+	return strings.TrimRight(string(text), "="), nil
+}
+
+// Seconds reads a record's Timestamp, nanoseconds since the epoch as a
+// float (1.796108707771493e+18; a whole number is read too), as seconds
+// rounded to the microsecond: a float64 of about 1.8e18 ns is exact to
+// 256 ns, so the microsecond is the finest digit that means something.
+func Seconds(ts json.Number) (float64, error) {
+	ns, err := strconv.ParseFloat(string(ts), 64)
+	if err != nil || math.IsNaN(ns) || math.IsInf(ns, 0) || ns < 0 {
+		return 0, fmt.Errorf("Timestamp %q is not a time in nanoseconds since the epoch", ts)
+	}
+	return math.Round(ns/1e3) / 1e6, nil
+}
+
+func absent(raw json.RawMessage) bool { return raw == nil || string(raw) == "null" }
+
+// accepted reports whether a status_code is 2xx.
+func accepted(raw json.RawMessage) bool {
+	code, err := strconv.Atoi(strings.Trim(string(raw), `"`))
+	return err == nil && code >= 200 && code < 300
+}
+
 func stringField(name string, raw json.RawMessage) (string, error) {
-	if raw == nil || string(raw) == "null" {
+	if absent(raw) {
 		return "", fmt.Errorf("Fields.%s is missing", name)
+	}
+	if s, ok := plainString(raw); ok {
+		return s, nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -75,8 +143,11 @@ func stringField(name string, raw json.RawMessage) (string, error) {
 
 // intField reads a whole number; servers log some numbers as strings.
 func intField(name string, raw json.RawMessage) (int64, error) {
-	if raw == nil || string(raw) == "null" {
+	if absent(raw) {
 		return 0, fmt.Errorf("Fields.%s is missing", name)
+	}
+	if v, ok := plainDigits(raw); ok {
+		return v, nil
 	}
 	var n json.Number
 	if err := json.Unmarshal(raw, &n); err != nil {
@@ -91,4 +162,20 @@ func intField(name string, raw json.RawMessage) (int64, error) {
 		return 0, fmt.Errorf("Fields.%s %q is not a whole number of at least 0", name, n)
 	}
 	return v, nil
+}
+
+// plainDigits reads a number written as plain digits, the way the server
+// writes its counts; anything else is for the JSON decoder.
+func plainDigits(raw []byte) (int64, bool) {
+	if len(raw) == 0 || len(raw) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, b := range raw {
+		if b < '0' || b > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(b-'0')
+	}
+	return v, true
 }

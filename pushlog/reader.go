@@ -9,11 +9,12 @@ package pushlog
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // RecordSeparator starts every record.
@@ -26,12 +27,14 @@ const MaxRecordBytes = 1 << 20
 // Record is one server log record.
 type Record struct {
 	Hostname Text `json:"Hostname"`
-	// Timestamp is nanoseconds since the Unix epoch.
+	// Timestamp is the log time in nanoseconds since the Unix epoch, as
+	// Python writes a float: usually in exponent form,
+	// 1.796108707771493e+18 (reference: autopush.md).
 	Timestamp  json.Number `json:"Timestamp"`
 	Type       Text        `json:"Type"`
 	Severity   Text        `json:"Severity"` // "3" error, "5" other
 	EnvVersion Text        `json:"EnvVersion"`
-	Logger     Text        `json:"Logger"`
+	Logger     Text        `json:"Logger"` // "Autoendpoint-1.58.4"
 	Fields     Fields      `json:"Fields"`
 }
 
@@ -56,16 +59,22 @@ func (t *Text) UnmarshalJSON(data []byte) error {
 }
 
 // Fields are the context keys of a record that the processor reads; the
-// JSON decoder passes over the others without keeping them, which keeps
-// reading fast. Numbers stay raw: servers log some of them as strings.
+// JSON decoder passes over the others (among them authorization, the
+// sender's whole Authorization header) without keeping them. Numbers stay
+// raw until read.
 type Fields struct {
 	// Message is the formatted text, e.g. "Successful delivery".
 	Message string `json:"message"`
-	// JWTCryptoKey is the sender's VAPID public key, absent without VAPID.
+	// JWTCryptoKey is base64url (unpadded) of the VAPID public key text the
+	// sender wrote; absent without VAPID.
 	JWTCryptoKey string          `json:"jwt_crypto_key"`
 	MessageID    json.RawMessage `json:"message_id"`
-	MessageSize  json.RawMessage `json:"message_size"` // bytes
-	MessageTTL   json.RawMessage `json:"message_ttl"`  // seconds
+	// MessageSize is the length of the base64url-encoded body, not of
+	// the raw body (autopush: notification.data_length).
+	MessageSize json.RawMessage `json:"message_size"`
+	MessageTTL  json.RawMessage `json:"message_ttl"` // seconds; absent: no TTL given
+	// StatusCode is the HTTP status of a "Request timings" record.
+	StatusCode json.RawMessage `json:"status_code"`
 }
 
 // Message is Fields.message.
@@ -115,19 +124,32 @@ func NewReader(object io.Reader) (*Reader, error) {
 	return r, nil
 }
 
-// Next returns the next record. At the end it returns io.EOF. A record that
-// cannot be read comes back as a *MalformedError, after which Next goes on
-// with the following record. Any other error (a broken GZIP stream, a
-// failed read) is final.
+// Next returns the next record, decoded. At the end it returns io.EOF. A
+// record that cannot be read comes back as a *MalformedError, after which
+// Next goes on with the following record. Any other error (a broken GZIP
+// stream, a failed read) is final.
 func (r *Reader) Next() (Record, error) {
+	body, offset, err := r.NextRaw()
+	if err != nil {
+		return Record{}, err
+	}
+	return parseRecord(body, offset)
+}
+
+// NextRaw returns the next record's bytes between its separator and the
+// next one, spaces trimmed, and its offset in the decompressed stream,
+// without decoding it. The bytes are valid until the next call. Errors are
+// those of Next; a record that is not framed (no separator, too long, empty)
+// is a *MalformedError.
+func (r *Reader) NextRaw() ([]byte, int64, error) {
 	for {
 		start := r.offset
 		b, err := r.in.ReadByte()
 		if errors.Is(err, io.EOF) {
-			return Record{}, io.EOF
+			return nil, start, io.EOF
 		}
 		if err != nil {
-			return Record{}, fmt.Errorf("read log object: %w", err)
+			return nil, start, fmt.Errorf("read log object: %w", err)
 		}
 		r.offset++
 		if b != RecordSeparator {
@@ -135,9 +157,9 @@ func (r *Reader) Next() (Record, error) {
 				continue
 			}
 			if _, err := r.skipToSeparator(); err != nil {
-				return Record{}, err
+				return nil, start, err
 			}
-			return Record{}, &MalformedError{Offset: start, Reason: "data outside a record (no 0x1E separator)"}
+			return nil, start, &MalformedError{Offset: start, Reason: "data outside a record (no 0x1E separator)"}
 		}
 
 		body, err := r.in.ReadSlice(RecordSeparator)
@@ -145,21 +167,25 @@ func (r *Reader) Next() (Record, error) {
 		case err == nil:
 			body = body[:len(body)-1]
 			if err := r.in.UnreadByte(); err != nil {
-				return Record{}, fmt.Errorf("read log object: %w", err)
+				return nil, start, fmt.Errorf("read log object: %w", err)
 			}
 		case errors.Is(err, bufio.ErrBufferFull):
 			r.offset += int64(len(body))
 			if _, err := r.skipToSeparator(); err != nil {
-				return Record{}, err
+				return nil, start, err
 			}
-			return Record{}, &MalformedError{Offset: start, Reason: fmt.Sprintf("longer than %d bytes", MaxRecordBytes)}
+			return nil, start, &MalformedError{Offset: start, Reason: fmt.Sprintf("longer than %d bytes", MaxRecordBytes)}
 		case errors.Is(err, io.EOF):
 			// The last record of the object.
 		default:
-			return Record{}, fmt.Errorf("read log object: %w", err)
+			return nil, start, fmt.Errorf("read log object: %w", err)
 		}
 		r.offset += int64(len(body))
-		return parseRecord(bytes.TrimSpace(body), start)
+		body = bytes.TrimSpace(body)
+		if len(body) == 0 {
+			return nil, start, &MalformedError{Offset: start, Reason: "empty record"}
+		}
+		return body, start, nil
 	}
 }
 
@@ -186,9 +212,6 @@ func (r *Reader) skipToSeparator() (int64, error) {
 }
 
 func parseRecord(body []byte, offset int64) (Record, error) {
-	if len(body) == 0 {
-		return Record{}, &MalformedError{Offset: offset, Reason: "empty record"}
-	}
 	if body[0] != '{' {
 		return Record{}, &MalformedError{Offset: offset, Reason: "not a JSON object"}
 	}

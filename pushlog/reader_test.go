@@ -2,7 +2,7 @@ package pushlog
 
 import (
 	"bytes"
-	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,36 +11,34 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/logfixture"
 )
 
-// record frames one log record as the servers send it to Firehose.
-func record(t testing.TB, fields map[string]interface{}, timestampNs int64) []byte {
-	t.Helper()
-	body, err := json.Marshal(map[string]interface{}{
-		"Hostname": "i-0abc", "Timestamp": timestampNs, "Type": "twisted:log",
-		"Severity": 5, "EnvVersion": "2.0", "Logger": "autoendpoint-1.58.4", "Fields": fields,
-	})
-	require.NoError(t, err)
-	return append(append([]byte{RecordSeparator}, body...), '\n')
+// Keys: the RFC 8292 example key (87 characters), and the same key as a
+// sender may write it, with padding (88).
+const (
+	key87 = "BA1Hxzyi1RUM1b5wjxsn7nGxAszw2u61m164i3MrAIxHF6YK5h4SDYic-dRuU_RCPCfA5aq9ojSwk5Y2EmClBPs"
+	key88 = key87 + "="
+)
+
+// push is a delivered message of key87 at t seconds, TTL 60.
+func push(id string, t float64) logfixture.Push {
+	return logfixture.Push{Time: t, SenderKey: key87, MessageID: id, BodyLength: 4096, TTL: logfixture.TTL(60)}
 }
 
-func delivery(key, id string) map[string]interface{} {
-	return map[string]interface{}{
-		"message": MessageDelivered, "jwt_crypto_key": key, "message_id": id,
-		"message_size": 4096, "message_ttl": 60, "channel_id": "c1", "uaid_hash": "h",
-		"router_key": "webpush", "jwt_aud": "https://app.example", "jwt_sub": "mailto:a@example.com",
-		"jwt_exp": 1700000000, "encoding": "aes128gcm", "version": "v1",
-	}
+// object writes records as the server does and returns the object.
+func object(write func(o *logfixture.Object)) []byte {
+	var o logfixture.Object
+	write(&o)
+	return o.Plain()
 }
 
 func gz(t testing.TB, data []byte) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	w := gzip.NewWriter(&buf)
-	_, err := w.Write(data)
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	return buf.Bytes()
+	var o logfixture.Object
+	o.Raw(data)
+	return o.Gzip()
 }
 
 // readAll returns the records and the malformed ones' reasons.
@@ -67,26 +65,27 @@ func readAll(t testing.TB, object []byte) ([]Record, []string) {
 }
 
 func TestReadsPlainAndGzipObjects(t *testing.T) {
-	var object []byte
-	object = append(object, record(t, delivery("KEY1", "m1"), 1_700_000_000_123_000_000)...)
-	object = append(object, record(t, map[string]interface{}{"message": "Connection made"}, 1_700_000_001_000_000_000)...)
-	object = append(object, record(t, delivery("KEY2", "m2"), 1_700_000_002_000_000_000)...)
-	for name, data := range map[string][]byte{"plain": object, "gzip": gz(t, object)} {
+	data := object(func(o *logfixture.Object) {
+		o.Delivery(push("m1", 1796108707.7714929))
+		o.Message(1796108708, logfixture.ConnectionLogger, "Websocket ping", logfixture.Field{Key: "uaid_hash", Value: "x"})
+	})
+	for name, data := range map[string][]byte{"plain": data, "gzip": gz(t, data)} {
 		t.Run(name, func(t *testing.T) {
 			records, malformed := readAll(t, data)
 			assert.Empty(t, malformed)
-			require.Len(t, records, 3)
-			assert.Equal(t, Text("i-0abc"), records[0].Hostname)
-			assert.Equal(t, Text("autoendpoint-1.58.4"), records[0].Logger)
-			assert.Equal(t, "Connection made", records[1].Message())
+			require.Len(t, records, 3, "delivery, its request's timings, a ping")
+			assert.Equal(t, Text("ip-10-20-3-4.ec2.internal"), records[0].Hostname)
+			assert.Equal(t, Text(logfixture.EndpointLogger), records[0].Logger)
+			assert.Equal(t, MessageTimings, records[1].Message())
 
-			d, ok, err := records[0].Delivery()
-			require.NoError(t, err)
-			require.True(t, ok)
-			assert.Equal(t, Delivery{Key: "KEY1", Entry: Entry{ID: "m1", Timestamp: 1_700_000_000.123, Size: 4096, TTL: 60}}, d)
-			_, ok, err = records[1].Delivery()
+			want := Delivery{Key: key87, Entry: Entry{ID: "m1", Timestamp: 1796108707.771493, Size: 4096, TTL: 60}}
+			assert.Equal(t, want, mustDelivery(t, records[0]), "the delivery record")
+			timings := mustDelivery(t, records[1])
+			assert.Equal(t, want.Key, timings.Key, "the timings record reports the same message")
+			assert.Equal(t, want.Entry.ID, timings.Entry.ID)
+			_, ok, err := records[2].Delivery()
 			assert.NoError(t, err)
-			assert.False(t, ok, "a connection record is no delivery")
+			assert.False(t, ok, "a ping is no delivery")
 		})
 	}
 }
@@ -94,18 +93,18 @@ func TestReadsPlainAndGzipObjects(t *testing.T) {
 func TestSkipsBrokenRecordsAndGoesOn(t *testing.T) {
 	var object []byte
 	object = append(object, "garbage before the first record"...)
-	object = append(object, record(t, delivery("K", "a"), 1)...)
+	object = append(object, logOf(push("a", 1))...)
 	object = append(object, RecordSeparator, '{', '"', 'x', '\n') // truncated JSON
 	object = append(object, RecordSeparator, '\n')                // empty record
 	object = append(object, []byte("\x1e{\"Fields\":{}} trailing\n")...)
 	object = append(object, RecordSeparator)
 	object = append(object, bytes.Repeat([]byte("x"), MaxRecordBytes+10)...) // oversized
-	object = append(object, record(t, delivery("K", "b"), 2)...)
+	object = append(object, logOf(push("b", 2))...)
 	object = append(object, []byte("\x1e[1,2]\n")...) // not an object
 	records, malformed := readAll(t, object)
-	require.Len(t, records, 2)
+	require.Len(t, records, 4)
 	assert.Equal(t, "a", mustDelivery(t, records[0]).Entry.ID)
-	assert.Equal(t, "b", mustDelivery(t, records[1]).Entry.ID)
+	assert.Equal(t, "b", mustDelivery(t, records[2]).Entry.ID)
 	require.Len(t, malformed, 6)
 	assert.Contains(t, malformed[0], "outside a record")
 	assert.Contains(t, malformed[1], "invalid JSON")
@@ -123,84 +122,123 @@ func mustDelivery(t *testing.T, r Record) Delivery {
 	return d
 }
 
+// logOf is the records of one request.
+func logOf(p logfixture.Push) []byte {
+	return object(func(o *logfixture.Object) { o.Delivery(p) })
+}
+
+// first reads the first record of data.
+func first(t *testing.T, data []byte) Record {
+	t.Helper()
+	records, malformed := readAll(t, data)
+	require.Empty(t, malformed)
+	require.NotEmpty(t, records)
+	return records[0]
+}
+
+// TestDeliveryRules reads records written the way the server writes them
+// (logfixture) and records with one field changed from that form.
 func TestDeliveryRules(t *testing.T) {
-	stored := delivery("K", "s")
-	stored["message"] = MessageStored
-	noVapid := delivery("", "n")
-	delete(noVapid, "jwt_crypto_key")
-	stringSize := delivery("K", "q")
-	stringSize["message_size"] = "512"
+	noTTL := push("n", 5)
+	noTTL.TTL = nil
+	padded := push("p", 5)
+	padded.SenderKey = key88
+	noVapid := push("v", 5)
+	noVapid.SenderKey = ""
+	stored := push("s", 5)
+	stored.Stored = true
 	cases := map[string]struct {
-		fields  map[string]interface{}
-		ok      bool
-		problem string
+		data []byte
+		want Delivery // zero: not a delivery
 	}{
-		"stored":              {stored, true, ""},
-		"without VAPID":       {noVapid, false, ""},
-		"empty VAPID key":     {delivery("", "e"), false, ""},
-		"size as a string":    {stringSize, true, ""},
-		"other message":       {map[string]interface{}{"message": "Successful delivery!"}, false, ""},
-		"missing message_id":  {withoutField(delivery("K", "x"), "message_id"), false, "Fields.message_id is missing"},
-		"negative ttl":        {withField(delivery("K", "x"), "message_ttl", -5), false, "Fields.message_ttl"},
-		"size not a number":   {withField(delivery("K", "x"), "message_size", "big"), false, "Fields.message_size"},
-		"message_id a number": {withField(delivery("K", "x"), "message_id", 7), false, "Fields.message_id is not a string"},
-		"message_id null":     {withField(delivery("K", "x"), "message_id", nil), false, "Fields.message_id is missing"},
+		"delivered":                    {logOf(push("d", 5)), Delivery{key87, Entry{"d", 5, 4096, 60}}},
+		"without TTL":                  {logOf(noTTL), Delivery{key87, Entry{"n", 5, 4096, 0}}},
+		"88-character key":             {logOf(padded), Delivery{key87, Entry{"p", 5, 4096, 60}}},
+		"without VAPID":                {logOf(noVapid), Delivery{}},
+		"stored, 1.58.4":               {logOf(stored), Delivery{key87, Entry{"s", 5.002, 4096, 60}}},
+		"stored, before 1.58.3":        {object(func(o *logfixture.Object) { o.StoredBefore1583(push("o", 5)) }), Delivery{key87, Entry{"o", 5, 4096, 60}}},
+		"timings of a refused request": {object(func(o *logfixture.Object) { o.RequestTimings(push("r", 5), 413) }), Delivery{}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			records, _ := readAll(t, record(t, tc.fields, 5_000_000_000))
-			require.Len(t, records, 1)
-			d, ok, err := records[0].Delivery()
-			if tc.problem != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tc.problem)
-				return
-			}
+			d, ok, err := first(t, tc.data).Delivery()
 			require.NoError(t, err)
-			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.want != Delivery{}, ok)
 			if ok {
-				assert.Equal(t, 5.0, d.Entry.Timestamp)
+				assert.Equal(t, tc.want, d)
 			}
 		})
 	}
+
+	broken := map[string]struct{ old, new, problem string }{
+		"missing message_id":  {`"message_id": "d", `, ``, "Fields.message_id is missing"},
+		"message_id a number": {`"message_id": "d"`, `"message_id": 7`, "Fields.message_id is not a string"},
+		"negative TTL":        {`"message_ttl": 60`, `"message_ttl": -5`, "Fields.message_ttl"},
+		"size not a number":   {`"message_size": 4096`, `"message_size": "big"`, "Fields.message_size"},
+		"key not base64url":   {`"jwt_crypto_key": "`, `"jwt_crypto_key": "*`, "Fields.jwt_crypto_key is not base64url"},
+		"negative timestamp":  {`"Timestamp": 5000000000.0`, `"Timestamp": -5.0`, "Timestamp"},
+	}
+	for name, tc := range broken {
+		t.Run(name, func(t *testing.T) {
+			data := string(logOf(push("d", 5)))
+			require.Contains(t, data, tc.old)
+			_, _, err := first(t, []byte(strings.Replace(data, tc.old, tc.new, 1))).Delivery()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.problem)
+		})
+	}
+	text := strings.Replace(string(logOf(push("q", 5))), `"message_size": 4096`, `"message_size": "512"`, 1)
+	d := mustDelivery(t, first(t, []byte(text)))
+	assert.Equal(t, int64(512), d.Entry.Size, "a number logged as a string")
 }
 
-func TestOddTypesOutsideTheDeliveryFields(t *testing.T) {
-	body := `{"Hostname": 12, "Timestamp": 2000000000, "Type": "twisted:log", "Severity": "5", "EnvVersion": 2.0,
-		"Logger": null, "Fields": {"message": "Successful delivery", "jwt_crypto_key": "K", "message_id": "m",
-		"message_size": 1, "message_ttl": 2}}`
-	records, malformed := readAll(t, append([]byte{RecordSeparator}, body...))
-	require.Empty(t, malformed)
-	require.Len(t, records, 1)
-	assert.Equal(t, Text("12"), records[0].Hostname)
-	assert.Equal(t, Text("2.0"), records[0].EnvVersion)
-	d := mustDelivery(t, records[0])
-	assert.Equal(t, 2.0, d.Entry.Timestamp)
-
-	for _, ts := range []string{"1790000000.5", "1e30", "9223372036854775808", "-5", `"soon"`} {
-		body := `{"Timestamp": ` + ts + `, "Fields": {"message": "Successful delivery", "jwt_crypto_key": "K",
-			"message_id": "m", "message_size": 1, "message_ttl": 2}}`
-		records, _ := readAll(t, append([]byte{RecordSeparator}, body...))
-		if len(records) == 0 {
-			continue // not even a record: counted as malformed
-		}
-		_, _, err := records[0].Delivery()
-		assert.ErrorContains(t, err, "nanoseconds", ts)
+// TestTimestamps: the server's float, in exponent form or not, kept to the
+// microsecond.
+func TestTimestamps(t *testing.T) {
+	for ts, want := range map[string]float64{
+		"1.796108707771493e+18":  1796108707.771493,
+		"1.7961087077714929e+18": 1796108707.771493,
+		"1796108707000000000":    1796108707,
+		"1796108707500000000.0":  1796108707.5,
+		"1.7e+18":                1.7e9,
+	} {
+		got, err := Seconds(json.Number(ts))
+		require.NoError(t, err, ts)
+		assert.Equal(t, want, got, ts)
+	}
+	for _, ts := range []string{"-1.0", "NaN", "1e400", "soon", ""} {
+		_, err := Seconds(json.Number(ts))
+		assert.Error(t, err, ts)
 	}
 }
 
-func withField(m map[string]interface{}, k string, v interface{}) map[string]interface{} {
-	m[k] = v
-	return m
+// TestSenderKey: jwt_crypto_key decodes once to the sender's key text,
+// padded or not, and comes out without padding.
+func TestSenderKey(t *testing.T) {
+	for _, text := range []string{key87, key88} {
+		got, err := SenderKey(base64.RawURLEncoding.EncodeToString([]byte(text)))
+		require.NoError(t, err)
+		assert.Equal(t, key87, got)
+		got, err = SenderKey(base64.URLEncoding.EncodeToString([]byte(text)))
+		require.NoError(t, err, "a padded encoding is read too")
+		assert.Equal(t, key87, got)
+	}
+	assert.Len(t, base64.RawURLEncoding.EncodeToString([]byte(key87)), 116, "the reference's 116 characters")
 }
 
-func withoutField(m map[string]interface{}, k string) map[string]interface{} {
-	delete(m, k)
-	return m
+func TestOddTypesOutsideTheDeliveryFields(t *testing.T) {
+	data := string(logOf(push("m", 2)))
+	data = strings.Replace(data, `"Hostname": "ip-10-20-3-4.ec2.internal"`, `"Hostname": 12`, 1)
+	data = strings.Replace(data, `"EnvVersion": "2.0"`, `"EnvVersion": 2.0`, 1)
+	data = strings.Replace(data, `"Severity": 5`, `"Severity": "5"`, 1)
+	rec := first(t, []byte(data))
+	assert.Equal(t, Text("12"), rec.Hostname)
+	assert.Equal(t, Text("2.0"), rec.EnvVersion)
+	assert.Equal(t, 2.0, mustDelivery(t, rec).Entry.Timestamp)
 }
 
 func TestBrokenGzipIsAnError(t *testing.T) {
-	data := gz(t, record(t, delivery("K", "a"), 1))
+	data := gz(t, logOf(push("a", 1)))
 	_, err := NewReader(bytes.NewReader(data[:5]))
 	require.Error(t, err, "a cut GZIP header cannot be opened")
 
@@ -209,7 +247,7 @@ func TestBrokenGzipIsAnError(t *testing.T) {
 	for {
 		_, err = r.Next()
 		var m *MalformedError
-		if errors.As(err, &m) {
+		if err == nil || errors.As(err, &m) {
 			continue
 		}
 		break
@@ -231,9 +269,9 @@ func TestEmptyObject(t *testing.T) {
 // FuzzReader: any input ends in io.EOF or an error, never a panic, and the
 // reader never holds more than a bounded buffer.
 func FuzzReader(f *testing.F) {
-	f.Add(record(f, delivery("K", "a"), 1))
+	f.Add(logOf(push("a", 1)))
 	f.Add([]byte("\x1e{}\n\x1e\x1e\x1e{\"Fields\":{\"message\":\"Successful delivery\",\"jwt_crypto_key\":\"k\"}}"))
-	f.Add(gz(f, record(f, delivery("K", "a"), 1)))
+	f.Add(gz(f, logOf(push("a", 1))))
 	f.Add([]byte{0x1f, 0x8b, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewReader(bytes.NewReader(data))

@@ -62,5 +62,6 @@ func setup(ctx context.Context, log *slog.Logger) (*processor.Handler, error) {
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		Table:    settings.Table,
 	}
-	return &processor.Handler{S3: s3c, Store: store, LogPrefix: settings.LogPrefix, Log: log}, nil
+	return &processor.Handler{S3: s3c, Store: store, LogPrefix: settings.LogPrefix, Log: log,
+		FunctionName: os.Getenv("AWS_LAMBDA_FUNCTION_NAME")}, nil
 }

@@ -1,0 +1,22 @@
+package pushlog
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/push-turnkey/push-turnkey/internal/logfixture"
+)
+
+// BenchmarkScan64MiB: the fast path alone on a 64 MiB plain object of the
+// debug-log mix (logfixture.DebugMix), no decompression.
+func BenchmarkScan64MiB(b *testing.B) {
+	var o logfixture.Object
+	o.DebugMix([]string{key87, key88}, 64<<20)
+	data := o.Plain()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Scan(bytes.NewReader(data), func(Delivery) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
