@@ -38,7 +38,8 @@ type FirehoseLoggingArgs struct {
 	// BucketName is the log bucket (stackconfig.LogBucketName); a plain
 	// string, it is also the import ID of the bucket and its settings.
 	BucketName string
-	// Adopt imports the bucket an earlier stack retained, with its settings.
+	// Adopt imports the bucket an earlier stack retained; its settings are
+	// put again.
 	Adopt bool
 	// StreamName is the delivery stream, "<prefix>-push-logs".
 	StreamName string
@@ -59,13 +60,15 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	parent := pulumi.Parent(f)
 	// The bucket and the settings that protect it outlive the stack: a
 	// retained bucket must not lose its encryption or public access block.
-	keep := retained(parent, args.Adopt, args.BucketName)
-
-	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName)}, keep...)
+	// Only the bucket is imported: each setting is created over whatever
+	// the bucket has (S3's Put* calls replace the setting), so a setting
+	// missing from a retained bucket never blocks a take-over.
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName)},
+		retained(parent, args.Adopt, args.BucketName)...)
 	if err != nil {
 		return nil, fmt.Errorf("log bucket: %w", err)
 	}
-	onBucket := append([]pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{bucket})}, keep...)
+	onBucket := []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{bucket}), parent, pulumi.RetainOnDelete(true)}
 	if _, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
 		BlockPublicAcls:       pulumi.Bool(true),

@@ -86,8 +86,9 @@ func TestLifecycle(t *testing.T) {
 	}
 	assert.Len(t, left, len(kept), "only the stores are left: %v", left)
 
-	// 7. A new stack on the old prefix takes the stores over, with the old
-	// key; a store that does not exist is created.
+	// 7. A new stack on the old prefix takes the stores over, once told
+	// the old stack is gone, with the old key; a store that does not exist
+	// is created.
 	e.edit(t, func(w *fakeaws.World) error {
 		delete(w.Resources, "aws:dynamodb/table:Table "+prefix+"_push_messages")
 		return nil
@@ -101,6 +102,14 @@ func TestLifecycle(t *testing.T) {
 		"aws:region": "us-east-1", "push-turnkey:tablePrefix": prefix, "push-turnkey:processor": "true",
 		"push-turnkey:tableDeletionProtection": "false",
 	})
+	// The tables still carry stack=dev: without being told dev is gone,
+	// prod refuses them, before any resource is made.
+	serial := e.world(t).Serial
+	_, err = prod.Up(ctx)
+	require.Error(t, err, "another stack's tables are not taken silently")
+	assert.Contains(t, err.Error(), "pulumi config set takeOverFrom dev")
+	assert.Equal(t, serial, e.world(t).Serial, "nothing was created")
+	setConfig(t, prod, map[string]string{"push-turnkey:takeOverFrom": "dev"})
 	adopted, steps := up(t, prod)
 	assert.Equal(t, key, outputString(t, adopted, "cryptoKey"), "the old subscribers' key")
 	assert.Empty(t, steps.statefulSteps())

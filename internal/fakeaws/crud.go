@@ -94,11 +94,14 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	phys := physicalName(rule, inputs)
 
 	err = Update(p.statePath, func(w *World) error {
-		if phys != "" && w.Find(typ, phys) != nil {
-			return alreadyExistsError(typ, phys)
-		}
-		if w.Resources[key(typ, id)] != nil {
-			return alreadyExistsError(typ, id)
+		existing := w.Resources[key(typ, id)]
+		if !rule.Upsert {
+			if phys != "" && w.Find(typ, phys) != nil {
+				return alreadyExistsError(typ, phys)
+			}
+			if existing != nil {
+				return alreadyExistsError(typ, id)
+			}
 		}
 		in, err := encodeProps(inputs)
 		if err != nil {
@@ -107,6 +110,10 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		out, err := encodeProps(outs)
 		if err != nil {
 			return err
+		}
+		if existing != nil { // a setting put again: the same setting, new values
+			existing.Inputs, existing.Outputs = in, out
+			return nil
 		}
 		w.Serial++
 		w.Resources[key(typ, id)] = &Object{Type: typ, ID: id, Name: phys, Created: w.Serial, Inputs: in, Outputs: out}
@@ -181,6 +188,27 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if req.GetPreview() || p.pkg == "random" {
 		props, err := mustMarshal(outs)
 		return &pulumirpc.UpdateResponse{Properties: props}, err
+	}
+	if p.pkg == "aws" {
+		// The engine replaces on these; an update of one means the rules
+		// missed a replace-forcing input, which AWS would refuse too.
+		rule, err := p.rule(typ)
+		if err != nil {
+			return nil, err
+		}
+		oldInputs, err := unmarshal(req.GetOldInputs())
+		if err != nil {
+			return nil, err
+		}
+		paths := rule.ReplaceOnChanges
+		if rule.PhysicalName != "" {
+			paths = append(paths, rule.PhysicalName)
+		}
+		for _, path := range paths {
+			if !equalValues(atPath(oldInputs, path), atPath(news, path)) {
+				return nil, fmt.Errorf("updating %s (%s): %s cannot change in place", typ, req.GetId(), path)
+			}
+		}
 	}
 	err = Update(p.statePath, func(w *World) error {
 		o := w.Resources[key(typ, req.GetId())]

@@ -33,8 +33,11 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	region := p.region
 	p.mu.Unlock()
 	str := func(k string) string {
-		if v := unwrap(args[resource.PropertyKey(k)]); v.IsString() {
+		switch v := unwrap(args[resource.PropertyKey(k)]); {
+		case v.IsString():
 			return v.StringValue()
+		case v.IsBool():
+			return fmt.Sprint(v.BoolValue())
 		}
 		return ""
 	}
@@ -106,12 +109,50 @@ func lookup(w *World, tok, region string, arg func(string) string) (map[string]i
 			arns = append(arns, unwrap(outs["arn"]).StringValue())
 			names = append(names, o.Name)
 			types = append(types, unwrap(ins["type"]).StringValue())
-			values = append(values, unwrap(ins["value"]).StringValue())
+			value := unwrap(ins["value"]).StringValue()
+			if arg("withDecryption") == "false" && unwrap(ins["type"]).StringValue() == "SecureString" {
+				value = "[encrypted]" // SSM returns the ciphertext unless asked to decrypt
+			}
+			values = append(values, value)
 		}
 		return map[string]interface{}{
 			"id": path, "path": path, "arns": orEmpty(arns), "names": orEmpty(names),
-			"types": orEmpty(types), "values": orEmpty(values), "withDecryption": true,
+			"types": orEmpty(types), "values": orEmpty(values),
 		}, nil
+
+	case "aws:dynamodb/getTable:getTable":
+		name := arg("name")
+		o := w.Find("aws:dynamodb/table:Table", name)
+		if o == nil {
+			return nil, fmt.Errorf("reading DynamoDB Table (%s): couldn't find resource", name)
+		}
+		outs, err := Props(o.Outputs)
+		if err != nil {
+			return nil, err
+		}
+		tags := map[string]interface{}{}
+		if t := unwrap(outs["tagsAll"]); t.IsObject() {
+			for k, v := range t.ObjectValue() {
+				tags[string(k)] = v.StringValue()
+			}
+		}
+		return map[string]interface{}{"id": name, "name": name, "arn": unwrap(outs["arn"]).StringValue(), "tags": tags}, nil
+
+	case "aws:ssm/getParameter:getParameter":
+		name := arg("name")
+		o := w.Find("aws:ssm/parameter:Parameter", name)
+		if o == nil {
+			return nil, fmt.Errorf("reading SSM Parameter (%s): ParameterNotFound", name)
+		}
+		ins, err := Props(o.Inputs)
+		if err != nil {
+			return nil, err
+		}
+		value := unwrap(ins["value"]).StringValue()
+		if arg("withDecryption") == "false" && unwrap(ins["type"]).StringValue() == "SecureString" {
+			value = "[encrypted]"
+		}
+		return map[string]interface{}{"id": name, "name": name, "type": unwrap(ins["type"]).StringValue(), "value": value}, nil
 
 	case "aws:s3/getBucket:getBucket":
 		bucket := arg("bucket")

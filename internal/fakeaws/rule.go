@@ -23,6 +23,10 @@ type TypeRule struct {
 	// for none), cut to AutoNameMaxLength characters when that is set.
 	AutoName          string
 	AutoNameMaxLength int
+	// Upsert: creating the resource replaces whatever is there (a bucket
+	// setting: S3's Put* calls), so it never "already exists"; the
+	// setting keeps its identity.
+	Upsert bool
 	// Doc is the page the rule comes from.
 	Doc string
 }

@@ -294,18 +294,30 @@ var rules = map[string]TypeRule{
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketobjectv2/",
 	},
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+		// Created by a Put* call that replaces the bucket's setting (S3 API
+		// reference: "creates or modifies"/"replaces"), never "already exists".
+		Upsert:           true,
 		ReplaceOnChanges: []string{"bucket"},
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketownershipcontrols/",
 	},
 	"aws:s3/bucketPolicy:BucketPolicy": {
+		// Created by a Put* call that replaces the bucket's setting (S3 API
+		// reference: "creates or modifies"/"replaces"), never "already exists".
+		Upsert:           true,
 		ReplaceOnChanges: []string{"bucket"},
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketpolicy/",
 	},
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+		// Created by a Put* call that replaces the bucket's setting (S3 API
+		// reference: "creates or modifies"/"replaces"), never "already exists".
+		Upsert:           true,
 		ReplaceOnChanges: []string{"bucket"},
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketpublicaccessblock/",
 	},
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {
+		// Created by a Put* call that replaces the bucket's setting (S3 API
+		// reference: "creates or modifies"/"replaces"), never "already exists".
+		Upsert:           true,
 		ReplaceOnChanges: []string{"bucket", "expectedBucketOwner"},
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketserversideencryptionconfigurationv2/",
 	},
@@ -317,6 +329,9 @@ var rules = map[string]TypeRule{
 		Doc:               "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/",
 	},
 	"aws:s3/bucketVersioningV2:BucketVersioningV2": {
+		// Created by a Put* call that replaces the bucket's setting (S3 API
+		// reference: "creates or modifies"/"replaces"), never "already exists".
+		Upsert:           true,
 		ReplaceOnChanges: []string{"bucket", "expectedBucketOwner"},
 		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketversioningv2/",
 	},

@@ -106,6 +106,8 @@ var invokeArgs = map[string]reflect.Type{
 	"aws:index/getPartition:getPartition":                 reflect.TypeOf(aws.GetPartitionArgs{}),
 	"aws:index/getRegion:getRegion":                       reflect.TypeOf(aws.GetRegionArgs{}),
 	"aws:dynamodb/getTables:getTables":                    nil,
+	"aws:dynamodb/getTable:getTable":                      reflect.TypeOf(dynamodb.LookupTableArgs{}),
+	"aws:ssm/getParameter:getParameter":                   reflect.TypeOf(ssm.LookupParameterArgs{}),
 	"aws:ssm/getParametersByPath:getParametersByPath":     reflect.TypeOf(ssm.GetParametersByPathArgs{}),
 	"aws:s3/getBucket:getBucket":                          reflect.TypeOf(s3.LookupBucketArgs{}),
 }

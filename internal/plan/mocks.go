@@ -70,6 +70,21 @@ func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			}
 		}
 		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": path, "path": path, "names": names, "values": values}), nil
+	case "aws:dynamodb/getTable:getTable":
+		name := args.Args["name"].StringValue()
+		if !slices.Contains(m.account.Tables, name) {
+			return nil, fmt.Errorf("reading DynamoDB Table (%s): couldn't find resource", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{
+			"id": name, "name": name, "tags": map[string]interface{}{"stack": m.account.TableOwner},
+		}), nil
+	case "aws:ssm/getParameter:getParameter":
+		name := args.Args["name"].StringValue()
+		value, ok := m.account.Parameters[name]
+		if !ok {
+			return nil, fmt.Errorf("reading SSM Parameter (%s): ParameterNotFound", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": name, "name": name, "value": value, "type": "SecureString"}), nil
 	case "aws:s3/getBucket:getBucket":
 		bucket := args.Args["bucket"].StringValue()
 		if !slices.Contains(m.account.Buckets, bucket) {

@@ -76,6 +76,7 @@ type Stack struct {
 // that earlier stacks retained.
 type Account struct {
 	Tables     []string          // DynamoDB table names
+	TableOwner string            // the tables' "stack" tag
 	Parameters map[string]string // SSM parameter name -> value
 	Buckets    []string          // S3 bucket names
 }

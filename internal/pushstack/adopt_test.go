@@ -1,6 +1,7 @@
 package pushstack_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,7 +34,8 @@ func imports(p *plan.Plan) map[string]string {
 // TestRetainedStoresAreImported: a new stack on an old prefix imports, by
 // its physical ID, every store the old stack retained (each of them
 // retained again), and nothing else; it takes the old key from the
-// parameter.
+// parameter. The bucket's settings are put again, not imported (a missing
+// one must not block the take-over), and are retained too.
 func TestRetainedStoresAreImported(t *testing.T) {
 	oldKey := mockGeneratedKey()
 	stack := stackFor(map[string]string{"processor": "true", "tablePrefix": "push-old"}, nil)
@@ -42,20 +44,15 @@ func TestRetainedStoresAreImported(t *testing.T) {
 	require.NoError(t, err)
 	bucket := "push-old-logs-" + plan.MockAccountID
 	assert.Equal(t, map[string]string{
-		"aws:dynamodb/table:Table push-tables-router":                                                          "push-old_router",
-		"aws:dynamodb/table:Table push-tables-message":                                                         "push-old_message",
-		"aws:dynamodb/table:Table push-processor-messages":                                                     "push-old_push_messages",
-		"aws:ssm/parameter:Parameter crypto-key":                                                               "/push-turnkey/push-old/crypto-key",
-		"aws:s3/bucketV2:BucketV2 push-logs":                                                                   bucket,
-		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock push-logs":                                     bucket,
-		"aws:s3/bucketOwnershipControls:BucketOwnershipControls push-logs":                                     bucket,
-		"aws:s3/bucketVersioningV2:BucketVersioningV2 push-logs":                                               bucket,
-		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 push-logs": bucket,
-		"aws:s3/bucketPolicy:BucketPolicy push-logs":                                                           bucket,
+		"aws:dynamodb/table:Table push-tables-router":      "push-old_router",
+		"aws:dynamodb/table:Table push-tables-message":     "push-old_message",
+		"aws:dynamodb/table:Table push-processor-messages": "push-old_push_messages",
+		"aws:ssm/parameter:Parameter crypto-key":           "/push-turnkey/push-old/crypto-key",
+		"aws:s3/bucketV2:BucketV2 push-logs":               bucket,
 	}, imports(p))
 	for _, r := range p.Resources {
-		if r.Options.ImportID != "" {
-			assert.True(t, r.Options.RetainOnDelete, "%s %s is imported, so it is retained", r.Type, r.Name)
+		if r.Options.ImportID != "" || (r.Name == "push-logs" && strings.HasPrefix(r.Type, "aws:s3/")) {
+			assert.True(t, r.Options.RetainOnDelete, "%s %s is retained", r.Type, r.Name)
 		}
 	}
 
@@ -73,7 +70,7 @@ func TestRetainedStoresAreImported(t *testing.T) {
 
 // TestMissingStoresAreCreated: only the stores that exist are imported.
 func TestMissingStoresAreCreated(t *testing.T) {
-	stack := stackFor(map[string]string{"processor": "true", "tablePrefix": "push-old"}, nil)
+	stack := stackFor(map[string]string{"processor": "true", "tablePrefix": "push-old"}, map[string]string{"cryptoKey": mockGeneratedKey()})
 	stack.Account = plan.Account{Tables: []string{"push-old_router"}}
 	p, err := plan.Run(stack)
 	require.NoError(t, err)
@@ -127,4 +124,26 @@ func TestPlanShowsImportIDs(t *testing.T) {
 		}
 	}
 	t.Fatal("router table not in the plan")
+}
+
+// TestAnotherStacksTablesNeedTakeOverFrom: tables tagged with another
+// stack's name are that stack's: taken over only with takeOverFrom naming
+// it, and refused before any resource is registered.
+func TestAnotherStacksTablesNeedTakeOverFrom(t *testing.T) {
+	stack := stackFor(map[string]string{"tablePrefix": "push-old"}, nil)
+	stack.Account = retainedAccount("push-old", mockGeneratedKey())
+	stack.Account.TableOwner = "prod"
+	p, err := plan.Run(stack)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config push-turnkey:takeOverFrom: the tables of prefix push-old belong to stack prod")
+	assert.Contains(t, err.Error(), "pulumi config set takeOverFrom prod")
+	assert.Nil(t, p)
+
+	stack.Config["push-turnkey:takeOverFrom"] = "prod"
+	_, err = plan.Run(stack)
+	assert.NoError(t, err)
+	stack.Account.TableOwner = "test" // its own tables
+	delete(stack.Config, "push-turnkey:takeOverFrom")
+	_, err = plan.Run(stack)
+	assert.NoError(t, err)
 }

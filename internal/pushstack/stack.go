@@ -75,6 +75,24 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		return nil, fmt.Errorf("read region: %w", err)
 	}
 
+	// Before any resource: what earlier stacks left, and the key.
+	keyParameter := fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)
+	bucketName := stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)
+	retained, err := findRetained(ctx, cfg, keyParameter, bucketName, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	if err := takeOver(cfg, ctx.Stack(), retained); err != nil {
+		return nil, err
+	}
+	keys, warning, err := cryptoKeys(cfg, keyParameter, retained)
+	if err != nil {
+		return nil, err
+	}
+	if warning != "" {
+		_ = ctx.Log.Warn(warning, nil)
+	}
+
 	network, err := components.NewNetwork(ctx, "push", &components.NetworkArgs{
 		AvailabilityZones: zones.Names,
 	}, withProvider)
@@ -82,16 +100,6 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		return nil, err
 	}
 
-	keyParameter := fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)
-	bucketName := stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)
-	retained, err := findRetained(ctx, cfg, keyParameter, bucketName, withProvider)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := cryptoKeys(cfg, keyParameter, retained.CryptoKeys)
-	if err != nil {
-		return nil, err
-	}
 	keyArgs := &components.CryptoKeyArgs{
 		ParameterName: keyParameter,
 		Adopt:         retained.CryptoKeys != nil,

@@ -63,7 +63,7 @@ var Keys = []string{
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
 	"alarmEmail", "previousCryptoKeys", "adoptExisting",
-	"certificateArn", "domainName", "hostedZoneId",
+	"certificateArn", "domainName", "hostedZoneId", "takeOverFrom",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -114,6 +114,9 @@ type Config struct {
 	// PreviousCryptoKeys are Fernet keys the servers accept after CryptoKey,
 	// newest first (key rotation). Secrets.
 	PreviousCryptoKeys []string
+	// TakeOverFrom names a destroyed stack whose retained stores (tables
+	// tagged with its name) this stack may take over; "" for none.
+	TakeOverFrom string
 	// Warnings are problems that do not stop the run (a key that no longer
 	// has an effect), for the program to log.
 	Warnings []string
@@ -238,6 +241,10 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		CertificateArn:                  p.str("certificateArn", ""),
 		DomainName:                      p.str("domainName", ""),
 		HostedZoneID:                    p.str("hostedZoneId", ""),
+		TakeOverFrom:                    p.str("takeOverFrom", ""),
+	}
+	if c.TakeOverFrom != "" {
+		p.check("takeOverFrom", c.TakeOverFrom, validStackName, "dev")
 	}
 	if c.CertificateArn != "" {
 		p.check("certificateArn", c.CertificateArn, validCertificateArn, "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789")
@@ -257,7 +264,7 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		p.fail("hostedZoneId", "must be set with domainName unless certificateArn is: TLS needs a certificate, and the stack can only request and validate one in a hosted zone", "Z0123456789ABCDEFGHIJ")
 	}
 	if p.boolean("adoptExisting", false) {
-		c.Warnings = append(c.Warnings, Namespace+":adoptExisting is no longer needed and has no effect: every stack takes over the tables, key parameter and log bucket its tablePrefix names, when they exist (remove it: pulumi config rm adoptExisting)")
+		c.Warnings = append(c.Warnings, Namespace+":adoptExisting is no longer needed and has no effect: every stack takes over the tables, key parameter and log bucket its tablePrefix names, when they exist (a destroyed stack's with takeOverFrom; remove it: pulumi config rm adoptExisting)")
 	}
 	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",
@@ -480,6 +487,20 @@ func LogBucketName(prefix, accountID string) string {
 		safe += "-" + hex.EncodeToString(sum[:3])
 	}
 	return safe + "-logs-" + accountID
+}
+
+// FernetKeyProblem returns "" for a Fernet key (32 bytes, 44 characters of
+// URL-safe base64 with padding), else the problem; it never repeats the
+// key.
+func FernetKeyProblem(v string) string { return validFernetKey(v) }
+
+var stackNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
+func validStackName(v string) string {
+	if !stackNameRe.MatchString(v) {
+		return fmt.Sprintf("%q is not a stack name (letters, digits, '_', '.', '-')", v)
+	}
+	return ""
 }
 
 func validFernetKey(v string) string {
