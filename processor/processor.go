@@ -5,7 +5,6 @@
 package processor
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"io"
@@ -43,23 +42,22 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	newest := map[string]*entryHeap{}
+	// Per key, the newest entries: appended in log order, cut back to
+	// the newest MaxMessages whenever twice as many piled up (no heap of
+	// interfaces: nothing is allocated per delivery but the entry).
+	newest := map[string][]ranked{}
 	seq := 0 // position in the object: the tie-breaker among equal timestamps
 	sum.Counts, err = pushlog.Scan(object, func(d pushlog.Delivery) error {
 		if !registered[d.Key] {
 			return nil
 		}
 		sum.Matched++
-		h := newest[d.Key]
-		if h == nil {
-			h = &entryHeap{}
-			newest[d.Key] = h
-		}
 		seq++
-		heap.Push(h, ranked{d.Entry, seq})
-		if h.Len() > pushmessages.MaxMessages {
-			heap.Pop(h) // the oldest
+		kept := append(newest[d.Key], ranked{d.Entry, seq})
+		if len(kept) >= 2*pushmessages.MaxMessages {
+			kept = newestFirst(kept)[:pushmessages.MaxMessages]
 		}
+		newest[d.Key] = kept
 		return nil
 	})
 	if err != nil {
@@ -72,8 +70,8 @@ func Process(ctx context.Context, object io.Reader, store Store) (Summary, error
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		kept := *newest[key]
-		sort.Slice(kept, func(i, j int) bool { return kept[j].older(kept[i]) }) // newest first
+		kept := newestFirst(newest[key])
+		kept = kept[:min(len(kept), pushmessages.MaxMessages)]
 		entries := make([]pushlog.Entry, len(kept))
 		for i, r := range kept {
 			entries[i] = r.Entry
@@ -101,16 +99,8 @@ func (r ranked) older(than ranked) bool {
 	return r.seq < than.seq
 }
 
-// entryHeap is a min-heap by age: its root is the oldest entry kept.
-type entryHeap []ranked
-
-func (h entryHeap) Len() int            { return len(h) }
-func (h entryHeap) Less(i, j int) bool  { return h[i].older(h[j]) }
-func (h entryHeap) Swap(i, j int)       { h[i], h[j] = h[j], h[i] }
-func (h *entryHeap) Push(x interface{}) { *h = append(*h, x.(ranked)) }
-func (h *entryHeap) Pop() (x interface{}) {
-	old := *h
-	x = old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// newestFirst sorts entries newest first, in place.
+func newestFirst(entries []ranked) []ranked {
+	sort.Slice(entries, func(i, j int) bool { return entries[j].older(entries[i]) })
+	return entries
 }

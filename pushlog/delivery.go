@@ -54,22 +54,31 @@ type Entry struct {
 // not one. A delivery or stored record whose fields cannot be read is an
 // error naming the field.
 func (r Record) Delivery() (Delivery, bool, error) {
-	return r.delivery(SenderKey)
+	return r.delivery(rawSenderKey)
+}
+
+// rawSenderKey is SenderKey of a JSON string.
+func rawSenderKey(raw []byte) (string, error) {
+	s, err := stringField("jwt_crypto_key", raw)
+	if err != nil {
+		return "", err
+	}
+	return SenderKey(s)
 }
 
 // delivery is Delivery with the jwt_crypto_key decoder given (Scan's
 // remembers the keys it decoded).
-func (r Record) delivery(senderKey func(string) (string, error)) (Delivery, bool, error) {
+func (r Record) delivery(senderKey func([]byte) (string, error)) (Delivery, bool, error) {
 	switch r.Message() {
 	case MessageDelivered, MessageStored:
 	case MessageTimings:
-		if !accepted(r.Fields.StatusCode) || absent(r.Fields.MessageID) || r.Fields.JWTCryptoKey == "" {
+		if !accepted(r.Fields.StatusCode) || absent(r.Fields.MessageID) || absent(r.Fields.JWTCryptoKey) {
 			return Delivery{}, false, nil
 		}
 	default:
 		return Delivery{}, false, nil
 	}
-	if r.Fields.JWTCryptoKey == "" {
+	if absent(r.Fields.JWTCryptoKey) || string(r.Fields.JWTCryptoKey) == `""` {
 		return Delivery{}, false, nil
 	}
 	key, err := senderKey(r.Fields.JWTCryptoKey)

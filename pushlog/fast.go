@@ -17,7 +17,7 @@ var messageKey = []byte(`"message"`)
 
 // tailWindow is how far from a record's end its "message" key is looked
 // for first: the server writes it last in Fields, just before "Logger".
-const tailWindow = 192
+const tailWindow = 128
 
 // candidateMessage returns Fields.message when the record holds a
 // "message" key whose value is one of the candidate texts, else "". A
@@ -62,87 +62,137 @@ func messageFrom(body []byte, from int) (m string, found bool) {
 
 // fastRecord reads Timestamp and the delivery fields of Fields of a
 // record whose Fields.message is message; the raw values point into body.
-// ok is false when the record must be decoded in full.
+// It stops as soon as it has every field a delivery can use. ok is false
+// when the record must be decoded in full.
 func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
 	rec.Fields.Message = message
-	pos, ok := objectKeys(body, 0, func(k []byte, value []byte) bool {
+	// What is left to find in Fields: the key, id, size and TTL, and the
+	// status of a "Request timings" record.
+	left := 4
+	if message == MessageTimings {
+		left = 5
+	}
+	found := func() walk {
+		left--
+		if left == 0 && rec.Timestamp != "" {
+			return stop
+		}
+		return next
+	}
+	fields := func(k []byte, start int) (int, walk) {
+		end, ok := valueEnd(body, start)
+		if !ok {
+			return end, fail
+		}
+		value := body[start:end]
+		switch string(k) {
+		case "message":
+			if string(value) != `"`+message+`"` {
+				return end, fail
+			}
+		case "jwt_crypto_key":
+			if len(value) < 2 || value[0] != '"' || bytes.IndexByte(value, '\\') >= 0 {
+				return end, fail
+			}
+			key = value
+			return end, found()
+		case "message_id":
+			rec.Fields.MessageID = value
+			return end, found()
+		case "message_size":
+			rec.Fields.MessageSize = value
+			return end, found()
+		case "message_ttl":
+			rec.Fields.MessageTTL = value
+			return end, found()
+		case "status_code":
+			if message == MessageTimings {
+				rec.Fields.StatusCode = value
+				return end, found()
+			}
+		}
+		return end, next
+	}
+	end, result := walkObject(body, 0, func(k []byte, start int) (int, walk) {
 		switch string(k) {
 		case "Timestamp":
-			rec.Timestamp = json.Number(value)
+			end, ok := valueEnd(body, start)
+			if !ok {
+				return end, fail
+			}
+			rec.Timestamp = json.Number(body[start:end])
+			return end, next
 		case "Fields":
-			_, ok := objectKeys(value, 0, func(k, value []byte) bool {
-				switch string(k) {
-				case "message":
-					return len(value) == len(message)+2 && string(value[1:len(value)-1]) == message
-				case "jwt_crypto_key":
-					if len(value) < 2 || value[0] != '"' || bytes.IndexByte(value, '\\') >= 0 {
-						return false
-					}
-					key = value[1 : len(value)-1]
-				case "message_id":
-					rec.Fields.MessageID = value
-				case "message_size":
-					rec.Fields.MessageSize = value
-				case "message_ttl":
-					rec.Fields.MessageTTL = value
-				case "status_code":
-					rec.Fields.StatusCode = value
-				}
-				return true
-			})
-			return ok
+			return walkObject(body, start, fields)
 		}
-		return true
+		end, ok := valueEnd(body, start)
+		if !ok {
+			return end, fail
+		}
+		return end, next
 	})
-	return rec, key, ok && skipSpace(body, pos) == len(body)
+	switch result {
+	case stop:
+		return rec, key, true
+	case next: // walked to the end: some optional field is absent
+		return rec, key, rec.Timestamp != "" && skipSpace(body, end) == len(body)
+	}
+	return rec, key, false
 }
 
-// objectKeys walks the object at body[pos:], calling fn with each key
-// (without quotes) and its raw value; it returns the position after the
-// object, and false on anything it cannot walk or when fn says so.
-func objectKeys(body []byte, pos int, fn func(key, value []byte) bool) (int, bool) {
+// walk says how a walk goes on after a key.
+type walk int
+
+const (
+	next walk = iota // the next key
+	stop             // done: every wanted value found
+	fail             // give up: decode the record in full
+)
+
+// walkObject walks the object at body[pos:], calling fn with each key
+// (without quotes) and the position of its value; fn returns the position
+// after the value. It returns the position after the object and next, or
+// stop or fail as fn said (or fail on a structure it cannot walk).
+func walkObject(body []byte, pos int, fn func(key []byte, start int) (int, walk)) (int, walk) {
 	pos = skipSpace(body, pos)
 	if pos >= len(body) || body[pos] != '{' {
-		return pos, false
+		return pos, fail
 	}
 	pos = skipSpace(body, pos+1)
 	if pos < len(body) && body[pos] == '}' {
-		return pos + 1, true
+		return pos + 1, next
 	}
 	for {
 		if pos >= len(body) || body[pos] != '"' {
-			return pos, false
+			return pos, fail
 		}
 		end, ok := stringEnd(body, pos)
 		if !ok {
-			return pos, false
+			return pos, fail
 		}
 		key := body[pos+1 : end-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
-			return pos, false
+			return pos, fail
 		}
 		pos = skipSpace(body, end)
 		if pos >= len(body) || body[pos] != ':' {
-			return pos, false
+			return pos, fail
 		}
-		start := skipSpace(body, pos+1)
-		if pos, ok = valueEnd(body, start); !ok {
-			return pos, false
-		}
-		if !fn(key, body[start:pos]) {
-			return pos, false
+		var w walk
+		if pos, w = fn(key, skipSpace(body, pos+1)); w != next {
+			return pos, w
 		}
 		pos = skipSpace(body, pos)
 		if pos >= len(body) {
-			return pos, false
+			return pos, fail
 		}
 		switch body[pos] {
 		case ',':
 			pos = skipSpace(body, pos+1)
 		case '}':
-			return pos + 1, true
+			return pos + 1, next
 		default:
-			return pos, false
+			return pos, fail
 		}
 	}
 }

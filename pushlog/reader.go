@@ -66,8 +66,8 @@ type Fields struct {
 	// Message is the formatted text, e.g. "Successful delivery".
 	Message string `json:"message"`
 	// JWTCryptoKey is base64url (unpadded) of the VAPID public key text the
-	// sender wrote; absent without VAPID.
-	JWTCryptoKey string          `json:"jwt_crypto_key"`
+	// sender wrote, as a JSON string; absent without VAPID.
+	JWTCryptoKey json.RawMessage `json:"jwt_crypto_key"`
 	MessageID    json.RawMessage `json:"message_id"`
 	// MessageSize is the length of the base64url-encoded body, not of
 	// the raw body (autopush: notification.data_length).
@@ -98,6 +98,17 @@ type Reader struct {
 	closer io.Closer
 }
 
+// closers stops the read-ahead, then releases the GZIP reader.
+type closers struct {
+	ahead *readAhead
+	z     io.Closer
+}
+
+func (c closers) Close() error {
+	c.ahead.Close()
+	return c.z.Close()
+}
+
 // gzipMagic starts every GZIP stream (RFC 1952).
 var gzipMagic = []byte{0x1f, 0x8b}
 
@@ -116,8 +127,9 @@ func NewReader(object io.Reader) (*Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open gzip log object: %w", err)
 		}
-		r.closer = z
-		r.in = bufio.NewReaderSize(z, MaxRecordBytes)
+		ahead := newReadAhead(z)
+		r.closer = closers{ahead, z}
+		r.in = bufio.NewReaderSize(ahead, MaxRecordBytes)
 	} else {
 		r.in = bufio.NewReaderSize(in, MaxRecordBytes)
 	}

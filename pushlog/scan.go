@@ -61,17 +61,17 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 		return c, err
 	}
 	defer r.Close()
-	seen := map[seenKey]bool{}
+	seen := map[string]map[string]bool{} // key -> message ids
 	// keys remembers each jwt_crypto_key decoded: an object holds many
 	// messages of few senders.
 	keys := map[string]string{}
-	senderKey := func(raw string) (string, error) {
-		if k, ok := keys[raw]; ok {
+	senderKey := func(raw []byte) (string, error) {
+		if k, ok := keys[string(raw)]; ok {
 			return k, nil
 		}
-		k, err := SenderKey(raw)
+		k, err := rawSenderKey(raw)
 		if err == nil {
-			keys[raw] = k
+			keys[string(raw)] = k
 		}
 		return k, err
 	}
@@ -107,11 +107,11 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 				// A message logged before in this object (its delivery,
 				// then its timings) is passed over before any decoding.
 				if id, plain := rawString(rec.Fields.MessageID); plain && jwtKey != nil {
-					if k, known := keys[string(jwtKey)]; known && seen[seenKey{k, string(id)}] {
+					if k, known := keys[string(jwtKey)]; known && seen[k][string(id)] {
 						continue
 					}
 				}
-				rec.Fields.JWTCryptoKey = string(jwtKey)
+				rec.Fields.JWTCryptoKey = jwtKey
 			}
 		}
 		if !ok {
@@ -130,19 +130,21 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 		if !ok {
 			continue
 		}
-		k := seenKey{d.Key, d.Entry.ID}
-		if seen[k] {
+		ids := seen[d.Key]
+		if ids == nil {
+			ids = map[string]bool{}
+			seen[d.Key] = ids
+		}
+		if ids[d.Entry.ID] {
 			continue
 		}
-		seen[k] = true
+		ids[d.Entry.ID] = true
 		c.Deliveries++
 		if err := fn(d); err != nil {
 			return c, err
 		}
 	}
 }
-
-type seenKey struct{ key, id string }
 
 // rawString is a JSON string value without escapes, unquoted, in place.
 func rawString(value []byte) ([]byte, bool) {

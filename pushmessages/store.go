@@ -197,14 +197,16 @@ func (s *Store) Push(ctx context.Context, key string, entries []pushlog.Entry) e
 	if len(entries) == 0 {
 		return nil
 	}
-	args := make([]interface{}, 0, len(entries)+1)
+	// The new entries go as id, timestamp, JSON triples, so the script
+	// decodes only the entries already listed.
+	args := make([]interface{}, 0, 3*len(entries)+1)
 	args = append(args, MaxMessages)
 	for _, e := range entries {
 		data, err := json.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("encode entry: %w", err)
 		}
-		args = append(args, data)
+		args = append(args, e.ID, e.Timestamp, data)
 	}
 	if err := mergeScript.Run(ctx, s.Redis, []string{key}, args...).Err(); err != nil {
 		return fmt.Errorf("push messages of key: %w", err)
@@ -212,20 +214,22 @@ func (s *Store) Push(ctx context.Context, key string, entries []pushlog.Entry) e
 	return nil
 }
 
-// mergeScript: KEYS[1] the list, ARGV[1] its length limit, ARGV[2..] new
-// entries (JSON), newest first. Listed entries that are not JSON objects
-// with an id are dropped.
+// mergeScript: KEYS[1] the list, ARGV[1] its length limit, ARGV[2..] the
+// new entries, newest first, as id, timestamp, JSON triples. Listed
+// entries that are not JSON objects with an id are dropped.
 var mergeScript = redis.NewScript(`
 local limit = tonumber(ARGV[1])
 local items, seen = {}, {}
-local function add(raw)
-  local ok, e = pcall(cjson.decode, raw)
-  if not ok or type(e) ~= 'table' or e.id == nil or seen[e.id] then return end
-  seen[e.id] = true
-  items[#items + 1] = {ts = tonumber(e.timestamp) or 0, rank = #items + 1, raw = raw}
+local function add(id, ts, raw)
+  if id == nil or seen[id] then return end
+  seen[id] = true
+  items[#items + 1] = {ts = tonumber(ts) or 0, rank = #items + 1, raw = raw}
 end
-for i = 2, #ARGV do add(ARGV[i]) end
-for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do add(raw) end
+for i = 2, #ARGV, 3 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local ok, e = pcall(cjson.decode, raw)
+  if ok and type(e) == 'table' then add(e.id, e.timestamp, raw) end
+end
 table.sort(items, function(a, b)
   if a.ts ~= b.ts then return a.ts > b.ts end
   return a.rank < b.rank
