@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -46,6 +48,14 @@ type Store struct {
 	Redis    redis.UniversalClient
 	DynamoDB DynamoDB
 	Table    string // the push messages table
+
+	// DynamoDB is the truth and Redis follows it, so the writes of both
+	// for one key must not interleave with another request's: keyLocks
+	// serialise them per key (striped), and refill, which writes every
+	// key, waits for them all. A Store is used by one process (the
+	// Messages API instance); the processor only reads keys.
+	keyLocks [64]sync.Mutex
+	refill   sync.RWMutex
 }
 
 // RegisteredKeys returns every registered key. When the Redis hash is empty
@@ -70,6 +80,8 @@ func (s *Store) RegisteredKeys(ctx context.Context) (map[string]bool, error) {
 // Refill copies every key of the DynamoDB table into the Redis hash and
 // returns them.
 func (s *Store) Refill(ctx context.Context) ([]string, error) {
+	s.refill.Lock()
+	defer s.refill.Unlock()
 	var keys []string
 	pages := dynamodb.NewScanPaginator(s.DynamoDB, &dynamodb.ScanInput{
 		TableName:            aws.String(s.Table),
@@ -110,6 +122,7 @@ func (s *Store) IsRegistered(ctx context.Context, key string) (bool, error) {
 	if ok {
 		return true, nil
 	}
+	defer s.lock(key)() // the restore below writes Redis from the table
 	out, err := s.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.Table),
 		Key:            map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
@@ -130,6 +143,7 @@ func (s *Store) IsRegistered(ctx context.Context, key string) (bool, error) {
 // Register records key in DynamoDB, then in Redis. Registering a key twice
 // is not an error.
 func (s *Store) Register(ctx context.Context, key string) error {
+	defer s.lock(key)()
 	if _, err := s.DynamoDB.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: aws.String(s.Table),
 		Item:      map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
@@ -148,6 +162,7 @@ var ErrNotRegistered = errors.New("key is not registered")
 // Unregister removes key from DynamoDB and Redis, with its messages. It
 // returns ErrNotRegistered for an unknown key.
 func (s *Store) Unregister(ctx context.Context, key string) error {
+	defer s.lock(key)()
 	out, err := s.DynamoDB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:    aws.String(s.Table),
 		Key:          map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
@@ -270,4 +285,17 @@ func NewRedis(addr, authToken string, useTLS bool) *redis.Client {
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
 	}
 	return redis.NewClient(opts)
+}
+
+// lock takes key's lock (and holds off a refill) and returns its unlock.
+func (s *Store) lock(key string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	m := &s.keyLocks[h.Sum32()%uint32(len(s.keyLocks))]
+	s.refill.RLock()
+	m.Lock()
+	return func() {
+		m.Unlock()
+		s.refill.RUnlock()
+	}
 }
