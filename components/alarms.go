@@ -21,6 +21,10 @@ type Alarms struct {
 }
 
 // AlarmsArgs names what to watch; nil inputs leave their alarms out.
+// ProcessorMetricsNamespace is the namespace of the metrics the processor
+// Lambda publishes (processor.MetricsNamespace; a test keeps them equal).
+const ProcessorMetricsNamespace = "PushTurnkey/Processor"
+
 type AlarmsArgs struct {
 	// LoadBalancerArnSuffix and TargetGroupArnSuffixes (name -> suffix) are
 	// the CloudWatch dimensions of the Network Load Balancer.
@@ -117,6 +121,16 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
 		})
 	}
+	if args.FunctionName != nil {
+		// The processor's own metrics (embedded metric format): the server's
+		// log format drifting makes the pipeline go quiet, not fail.
+		alarms = append(alarms, alarm{
+			name: "processor-malformed-records", description: "Most records of a log object are malformed: has the server's log format changed?",
+			namespace: ProcessorMetricsNamespace, metric: "MalformedPercent", statistic: "Maximum",
+			comparison: "GreaterThanThreshold", threshold: 50, periods: 1,
+			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
+		})
+	}
 	if args.FailedEventsQueueName != nil {
 		alarms = append(alarms, alarm{
 			name: "processor-failed-events", description: "Log objects the processor gave up on wait in the failed-events queue",
@@ -142,6 +156,32 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			OkActions:        pulumi.Array{topic.Arn},
 		}, parent); err != nil {
 			return nil, fmt.Errorf("alarm %s: %w", al.name, err)
+		}
+	}
+	if args.FunctionName != nil {
+		// Records arrive but none is readable for an hour (metric math:
+		// CloudWatch User Guide, "Using metric math", IF and AND).
+		metric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
+			return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+				Namespace: pulumi.String(ProcessorMetricsNamespace), MetricName: pulumi.String(name), Stat: pulumi.String("Sum"),
+				Period: pulumi.Int(3600), Dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
+			}}
+		}
+		records, readable := metric("records", "Records"), metric("readable", "Readable")
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-processor-no-readable-records", &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?"),
+			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+			Threshold:          pulumi.Float64(1),
+			EvaluationPeriods:  pulumi.Int(1),
+			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&records, &readable, &cloudwatch.MetricAlarmMetricQueryArgs{
+				Id: pulumi.String("unreadable"), Expression: pulumi.String("IF(records > 0 AND readable == 0, 1, 0)"),
+				Label: pulumi.String("no readable records"), ReturnData: pulumi.Bool(true),
+			}},
+			TreatMissingData: pulumi.String("notBreaching"),
+			AlarmActions:     pulumi.Array{topic.Arn},
+			OkActions:        pulumi.Array{topic.Arn},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("alarm processor-no-readable-records: %w", err)
 		}
 	}
 	a.TopicArn = topic.Arn

@@ -6,7 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/components"
 	"github.com/push-turnkey/push-turnkey/internal/plan"
+	"github.com/push-turnkey/push-turnkey/processor"
 )
 
 func TestAlarmsWatchEveryTier(t *testing.T) {
@@ -49,6 +51,10 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 		"push-alarms-processor-failed-events": {"metricName": "ApproximateNumberOfMessagesVisible", "namespace": "AWS/SQS",
 			"dimensions": map[string]interface{}{"QueueName": mockID(one(t, p, "aws:sqs/queue:Queue", "push-processor-failed-events"))}},
+		"push-alarms-processor-malformed-records": {"metricName": "MalformedPercent", "namespace": processor.MetricsNamespace,
+			"threshold": 50.0, "comparisonOperator": "GreaterThanThreshold",
+			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
+		"push-alarms-processor-no-readable-records": {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
 	}
 	alarms := p.Find("aws:cloudwatch/metricAlarm:MetricAlarm")
 	require.Len(t, alarms, len(want))
@@ -64,4 +70,35 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 
 	p = runPlan(t, nil, nil)
 	assert.Empty(t, p.Find("aws:sns/topicSubscription:TopicSubscription"), "no subscription without alarmEmail")
+}
+
+// TestFormatDriftAlarms: the processor's metrics (published in its log
+// line, see processor.MetricAttrs) watched by name and namespace: a
+// mostly malformed object, and an hour of records none of which is
+// readable.
+func TestFormatDriftAlarms(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	a := one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "push-alarms-processor-no-readable-records")
+	queries, ok := masked(a, "metricQueries").([]interface{})
+	require.True(t, ok)
+	require.Len(t, queries, 3)
+	byID := map[string]map[string]interface{}{}
+	for _, q := range queries {
+		m := q.(map[string]interface{})
+		byID[m["id"].(string)] = m
+	}
+	for id, metric := range map[string]string{"records": "Records", "readable": "Readable"} {
+		m := byID[id]["metric"].(map[string]interface{})
+		assert.Equal(t, metric, m["metricName"])
+		assert.Equal(t, processor.MetricsNamespace, m["namespace"])
+		assert.Equal(t, 3600.0, m["period"], "an hour")
+		assert.Equal(t, map[string]interface{}{"FunctionName": "push-test-push-processor"}, m["dimensions"])
+	}
+	assert.Equal(t, "IF(records > 0 AND readable == 0, 1, 0)", byID["unreadable"]["expression"])
+	assert.Equal(t, true, byID["unreadable"]["returnData"])
+	assert.Equal(t, components.ProcessorMetricsNamespace, processor.MetricsNamespace)
+
+	for _, r := range runPlan(t, configs["firehose"], nil).Find("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		assert.NotContains(t, r.Name, "processor", "no processor alarms without the processor")
+	}
 }
