@@ -26,6 +26,10 @@ type CryptoKey struct {
 	// ParameterName and ParameterArn name the SSM parameter holding Key.
 	ParameterName pulumi.StringOutput `pulumi:"parameterName"`
 	ParameterArn  pulumi.StringOutput `pulumi:"parameterArn"`
+	// Stored is the parameter resource, for resources that must not exist
+	// before the key is stored (DependsOn): a component's children are not
+	// all known when another resource registers, the parameter is.
+	Stored pulumi.Resource
 	// Fingerprint changes whenever the parameter's keys do: the first 16
 	// hex digits of their SHA-256, not a secret. Nodes carry it in their
 	// launch template, so a rotation rolls them.
@@ -92,12 +96,13 @@ func NewCryptoKey(ctx *pulumi.Context, name string, args *CryptoKeyArgs, opts ..
 		Type:        pulumi.String("SecureString"),
 		Value:       pulumi.ToSecret(value).(pulumi.StringOutput),
 		Description: pulumi.String("autopush crypto key (Fernet); nodes refuse to start without it"),
-	}, retained(parent, args.Adopt, args.ParameterName)...) // without the key every subscription is lost
+	}, retained([]pulumi.ResourceOption{parent}, args.Adopt, args.ParameterName)...) // without the key every subscription is lost
 	if err != nil {
 		return nil, fmt.Errorf("ssm parameter: %w", err)
 	}
 	k.ParameterName = param.Name
 	k.ParameterArn = param.Arn
+	k.Stored = param
 	// A digest of 256-bit random keys reveals nothing of them.
 	k.Fingerprint = pulumi.Unsecret(value.ApplyT(func(v string) string {
 		sum := sha256.Sum256([]byte(v))

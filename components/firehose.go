@@ -64,7 +64,7 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	// the bucket has (S3's Put* calls replace the setting), so a setting
 	// missing from a retained bucket never blocks a take-over.
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName)},
-		retained(parent, args.Adopt, args.BucketName)...)
+		retained([]pulumi.ResourceOption{parent}, args.Adopt, args.BucketName)...)
 	if err != nil {
 		return nil, fmt.Errorf("log bucket: %w", err)
 	}

@@ -29,6 +29,9 @@ type PushTablesArgs struct {
 	// exists in the account (retained by an earlier stack), instead of
 	// creating it.
 	AdoptRouter, AdoptMessage bool
+	// After (the crypto key) is created first, so the tables never exist
+	// without the key that decodes their subscriptions.
+	After pulumi.Resource
 }
 
 // NewPushTables registers the router and message tables with the key schema
@@ -39,16 +42,20 @@ func NewPushTables(ctx *pulumi.Context, name string, args *PushTablesArgs, opts 
 	if err := ctx.RegisterComponentResource(Project+":storage:PushTables", name, t, opts...); err != nil {
 		return nil, err
 	}
+	child := []pulumi.ResourceOption{pulumi.Parent(t)}
+	if args.After != nil {
+		child = append(child, pulumi.DependsOn([]pulumi.Resource{args.After}))
+	}
 	router, err := newRetainedTable(ctx, name+"-router", tableSpec{
 		name: args.RouterTableName, hashKey: "uaid", deletionProtection: args.DeletionProtection, adopt: args.AdoptRouter,
-	}, pulumi.Parent(t))
+	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("router table: %w", err)
 	}
 	message, err := newRetainedTable(ctx, name+"-message", tableSpec{
 		name: args.MessageTableName, hashKey: "uaid", rangeKey: "chidmessageid", ttlAttribute: "expiry",
 		deletionProtection: args.DeletionProtection, adopt: args.AdoptMessage,
-	}, pulumi.Parent(t))
+	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("message table: %w", err)
 	}
@@ -74,7 +81,7 @@ type tableSpec struct {
 // newRetainedTable registers a table with on-demand billing, point-in-time
 // recovery and encryption at rest, retained on delete: `pulumi destroy` and
 // replacements leave the data in place.
-func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
+func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, opts ...pulumi.ResourceOption) (*dynamodb.Table, error) {
 	args := &dynamodb.TableArgs{
 		Name:        pulumi.String(spec.name),
 		BillingMode: pulumi.String("PAY_PER_REQUEST"),
@@ -94,7 +101,7 @@ func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent p
 	if spec.ttlAttribute != "" {
 		args.Ttl = &dynamodb.TableTtlArgs{AttributeName: pulumi.String(spec.ttlAttribute), Enabled: pulumi.Bool(true)}
 	}
-	return dynamodb.NewTable(ctx, name, args, retained(parent, spec.adopt, spec.name)...)
+	return dynamodb.NewTable(ctx, name, args, retained(opts, spec.adopt, spec.name)...)
 }
 
 // retained are the options of a store of user data: kept on delete, and
@@ -103,8 +110,8 @@ func newRetainedTable(ctx *pulumi.Context, name string, spec tableSpec, parent p
 // resource its state does not hold under that ID; for one it already
 // manages the option changes nothing (pkg/resource/deploy/step_generator.go,
 // isImport), so adopt may be set whenever the store exists.
-func retained(parent pulumi.ResourceOption, adopt bool, id string) []pulumi.ResourceOption {
-	opts := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
+func retained(base []pulumi.ResourceOption, adopt bool, id string) []pulumi.ResourceOption {
+	opts := append(append([]pulumi.ResourceOption{}, base...), pulumi.RetainOnDelete(true))
 	if adopt {
 		opts = append(opts, pulumi.Import(pulumi.ID(id)))
 	}

@@ -115,9 +115,10 @@ func cryptoKeys(cfg stackconfig.Config, parameter string, r Retained) (keys []st
 		}
 	}
 	if cfg.CryptoKey == "" {
-		if r.CryptoKeys == nil && len(r.Tables) > 0 {
+		// The stack creates the key before these tables (PushTablesArgs.After).
+		if r.CryptoKeys == nil && (r.Tables[cfg.RouterTableName()] || r.Tables[cfg.MessageTableName()]) {
 			return nil, "", &stackconfig.Error{Key: "cryptoKey",
-				Problem: fmt.Sprintf("is not set, and %s does not exist while the prefix's tables do: a new key would not decode their subscriptions", parameter),
+				Problem: fmt.Sprintf("is not set, and %s does not exist while the prefix's subscriber tables do: a new key would not decode their subscriptions", parameter),
 				Hint:    "set the key of these tables: pulumi config set --secret cryptoKey <key> (an earlier stack's: pulumi stack output cryptoKey --show-secrets)"}
 		}
 		return r.CryptoKeys, "", nil

@@ -121,6 +121,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		MessageTableName:   cfg.MessageTableName(),
 		AdoptRouter:        retained.Tables[cfg.RouterTableName()],
 		AdoptMessage:       retained.Tables[cfg.MessageTableName()],
+		After:              key.Stored,
 		DeletionProtection: pulumi.Bool(cfg.TableDeletionProtection),
 	}, withProvider)
 	if err != nil {
