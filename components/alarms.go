@@ -129,6 +129,11 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			namespace: ProcessorMetricsNamespace, metric: "MalformedPercent", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 50, periods: 1,
 			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
+		}, alarm{
+			name: "processor-unreadable-deliveries", description: "Records that report a message could not be read (renamed fields, or a key the sender's Authorization does not vouch for)",
+			namespace: ProcessorMetricsNamespace, metric: "Skipped", statistic: "Sum",
+			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
+			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
 		})
 	}
 	if args.FailedEventsQueueName != nil {

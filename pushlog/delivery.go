@@ -17,9 +17,10 @@ const (
 	// MessageStored: stored for an offline client; logged by 1.58.0 to
 	// 1.58.2 only (from 1.58.3 the server answers 201 and skips it).
 	MessageStored = "Router miss, message stored."
-	// MessageTimings ends every request. With a 2xx status_code and a
-	// message_id it reports an accepted message, stored or delivered: the
-	// one record that shows stored messages from 1.58.3 on.
+	// MessageTimings ends every request. With status_code 200, 201 or 202
+	// (see accepted) and a message_id it reports an accepted message,
+	// stored or delivered: the one record that shows stored messages from
+	// 1.58.3 on.
 	MessageTimings = "Request timings"
 )
 
@@ -49,10 +50,10 @@ type Entry struct {
 
 // Delivery reports whether the record reports an accepted message signed
 // with a VAPID key, and returns it: a delivery or stored record, or the
-// "Request timings" record of a request answered 2xx that carries a
-// message_id. A record without jwt_crypto_key (a sender without VAPID) is
-// not one. A delivery or stored record whose fields cannot be read is an
-// error naming the field.
+// "Request timings" record of an accepted message (see accepted). A record
+// without jwt_crypto_key (a sender without VAPID) is not one. A delivery
+// whose fields cannot be read, or whose key the sender's Authorization
+// header does not vouch for, is an error naming the problem.
 func (r Record) Delivery() (Delivery, bool, error) {
 	return r.delivery(rawSenderKey)
 }
@@ -85,6 +86,13 @@ func (r Record) delivery(senderKey func([]byte) (string, error)) (Delivery, bool
 	if err != nil {
 		return Delivery{}, false, err
 	}
+	auth, err := stringField("authorization", r.Fields.Authorization)
+	if err != nil {
+		return Delivery{}, false, err
+	}
+	if err := checkAuthorization(auth, key); err != nil {
+		return Delivery{}, false, err
+	}
 	d := Delivery{Key: key}
 	if d.Entry.ID, err = stringField("message_id", r.Fields.MessageID); err != nil {
 		return Delivery{}, false, err
@@ -113,7 +121,57 @@ func SenderKey(jwtCryptoKey string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("Fields.jwt_crypto_key is not base64url: %v", err)
 	}
-	return strings.TrimRight(string(text), "="), nil
+	return canonicalKey(string(text)), nil
+}
+
+// canonicalKey is a key text in the URL-safe alphabet without padding: the
+// server also takes a key in the standard alphabet (Python's
+// urlsafe_b64decode keeps '+' and '/').
+func canonicalKey(text string) string {
+	return strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(text), "=")
+}
+
+// checkAuthorization refuses a logged key the sender's Authorization
+// header does not vouch for. autopush copies every claim of the sender's
+// token into the record as jwt_<claim> (web/webpush.py post), so a token
+// with a "crypto_key" claim would log any key it names. With the vapid
+// scheme (RFC 8292: "vapid t=<JWT>, k=<key>") the logged key must be k;
+// with the earlier WebPush and Bearer schemes (key in the unlogged
+// Crypto-Key header) the token must not have such a claim.
+func checkAuthorization(authorization, key string) error {
+	scheme, params, _ := strings.Cut(strings.TrimSpace(authorization), " ")
+	switch strings.ToLower(scheme) {
+	case "vapid":
+		for _, p := range strings.Split(params, ",") {
+			if k, ok := strings.CutPrefix(strings.TrimSpace(p), "k="); ok {
+				if canonicalKey(k) != key {
+					return fmt.Errorf("Fields.jwt_crypto_key is not the key of the sender's Authorization header")
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("Fields.authorization has no k= key")
+	case "webpush", "bearer":
+		parts := strings.Split(strings.TrimSpace(params), ".")
+		if len(parts) != 3 {
+			return fmt.Errorf("Fields.authorization holds no JWT")
+		}
+		payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+		if err != nil {
+			return fmt.Errorf("Fields.authorization holds no JWT")
+		}
+		var claims map[string]json.RawMessage
+		if err := json.Unmarshal(payload, &claims); err != nil {
+			return fmt.Errorf("Fields.authorization holds no JWT")
+		}
+		for c := range claims {
+			if strings.EqualFold(c, "crypto_key") {
+				return fmt.Errorf("the sender's token has a crypto_key claim, which replaces the logged key")
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("Fields.authorization has no VAPID scheme")
 }
 
 // Seconds reads a record's Timestamp, nanoseconds since the epoch as a
@@ -130,10 +188,14 @@ func Seconds(ts json.Number) (float64, error) {
 
 func absent(raw json.RawMessage) bool { return raw == nil || string(raw) == "null" }
 
-// accepted reports whether a status_code is 2xx.
+// accepted reports whether a "Request timings" status_code is that of an
+// accepted message. The record logs the router's logged_status
+// (web/base.py): 200 delivered, 201 stored (1.58.3 on), 202 stored
+// (1.58.0 to 1.58.2). 204 is a TTL=0 message for an offline client,
+// answered 201 but dropped: not counted.
 func accepted(raw json.RawMessage) bool {
 	code, err := strconv.Atoi(strings.Trim(string(raw), `"`))
-	return err == nil && code >= 200 && code < 300
+	return err == nil && (code == 200 || code == 201 || code == 202)
 }
 
 func stringField(name string, raw json.RawMessage) (string, error) {

@@ -66,11 +66,13 @@ func messageFrom(body []byte, from int) (m string, found bool) {
 // when the record must be decoded in full.
 func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
 	rec.Fields.Message = message
-	// What is left to find in Fields: the key, id, size and TTL, and the
-	// status of a "Request timings" record.
-	left := 4
+	// What is left to find in Fields: the message itself (so a "message"
+	// nested elsewhere never passes for it), the key, the sender's
+	// Authorization, id, size and TTL, and the status of a "Request
+	// timings" record.
+	left := 6
 	if message == MessageTimings {
-		left = 5
+		left = 7
 	}
 	found := func() walk {
 		left--
@@ -90,6 +92,10 @@ func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
 			if string(value) != `"`+message+`"` {
 				return end, fail
 			}
+			return end, found()
+		case "authorization":
+			rec.Fields.Authorization = value
+			return end, found()
 		case "jwt_crypto_key":
 			if len(value) < 2 || value[0] != '"' || bytes.IndexByte(value, '\\') >= 0 {
 				return end, fail

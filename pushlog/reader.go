@@ -73,8 +73,42 @@ type Fields struct {
 	// the raw body (autopush: notification.data_length).
 	MessageSize json.RawMessage `json:"message_size"`
 	MessageTTL  json.RawMessage `json:"message_ttl"` // seconds; absent: no TTL given
-	// StatusCode is the HTTP status of a "Request timings" record.
+	// StatusCode is the logged status of a "Request timings" record.
 	StatusCode json.RawMessage `json:"status_code"`
+	// Authorization is the sender's whole Authorization header: read to
+	// check the key against, never kept.
+	Authorization json.RawMessage `json:"authorization"`
+}
+
+// fieldKeys are the Fields keys read, each matched exactly (encoding/json
+// alone would also match another case, and a sender's token can add any
+// jwt_<claim>).
+var fieldKeys = map[string]func(f *Fields) *json.RawMessage{
+	"jwt_crypto_key": func(f *Fields) *json.RawMessage { return &f.JWTCryptoKey },
+	"message_id":     func(f *Fields) *json.RawMessage { return &f.MessageID },
+	"message_size":   func(f *Fields) *json.RawMessage { return &f.MessageSize },
+	"message_ttl":    func(f *Fields) *json.RawMessage { return &f.MessageTTL },
+	"status_code":    func(f *Fields) *json.RawMessage { return &f.StatusCode },
+	"authorization":  func(f *Fields) *json.RawMessage { return &f.Authorization },
+}
+
+// UnmarshalJSON reads the Fields keys by their exact names.
+func (f *Fields) UnmarshalJSON(data []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	*f = Fields{}
+	for k, v := range all {
+		if k == "message" {
+			if err := json.Unmarshal(v, &f.Message); err != nil {
+				return fmt.Errorf("Fields.message: %w", err)
+			}
+		} else if field, ok := fieldKeys[k]; ok {
+			*field(f) = v
+		}
+	}
+	return nil
 }
 
 // Message is Fields.message.

@@ -158,6 +158,7 @@ func TestDeliveryRules(t *testing.T) {
 		"stored, 1.58.4":               {logOf(stored), Delivery{key87, Entry{"s", 5.002, 4096, 60}}},
 		"stored, before 1.58.3":        {object(func(o *logfixture.Object) { o.StoredBefore1583(push("o", 5)) }), Delivery{key87, Entry{"o", 5, 4096, 60}}},
 		"timings of a refused request": {object(func(o *logfixture.Object) { o.RequestTimings(push("r", 5), 413) }), Delivery{}},
+		"dropped, TTL 0 and offline":   {object(func(o *logfixture.Object) { o.Dropped(push("z", 5)) }), Delivery{}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -177,6 +178,10 @@ func TestDeliveryRules(t *testing.T) {
 		"size not a number":   {`"message_size": 4096`, `"message_size": "big"`, "Fields.message_size"},
 		"key not base64url":   {`"jwt_crypto_key": "`, `"jwt_crypto_key": "*`, "Fields.jwt_crypto_key is not base64url"},
 		"negative timestamp":  {`"Timestamp": 5000000000.0`, `"Timestamp": -5.0`, "Timestamp"},
+		// A token claim "crypto_key" makes the server log another key
+		// than the one the sender signed with.
+		"key not the sender's": {`"jwt_crypto_key": "QkEx`, `"jwt_crypto_key": "QkIx`, "not the key of the sender's Authorization header"},
+		"no authorization":     {`"authorization": "vapid`, `"authorisation": "vapid`, "Fields.authorization is missing"},
 	}
 	for name, tc := range broken {
 		t.Run(name, func(t *testing.T) {
@@ -297,4 +302,32 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("more records than input bytes: the reader does not advance")
 		}
 	})
+}
+
+// TestAuthorizationVouchesForTheKey: the vapid scheme's k= must be the
+// logged key (any padding or alphabet); the draft schemes' token must not
+// carry a crypto_key claim, which the server would log in place of the key.
+func TestAuthorizationVouchesForTheKey(t *testing.T) {
+	jwt := func(claims string) string {
+		return "eyJhbGciOiJFUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+	}
+	stdAlphabet := strings.NewReplacer("-", "+", "_", "/").Replace(key87)
+	for auth, problem := range map[string]string{
+		"vapid t=" + jwt(`{"aud":"a"}`) + ", k=" + key87:       "",
+		"vapid t=" + jwt(`{"aud":"a"}`) + ",k=" + key88:        "",
+		"Vapid k=" + stdAlphabet + ", t=" + jwt(`{"aud":"a"}`): "",
+		"vapid t=" + jwt(`{"aud":"a"}`) + ", k=BOther":         "not the key of the sender's Authorization header",
+		"vapid t=" + jwt(`{"aud":"a"}`):                        "no k= key",
+		"WebPush " + jwt(`{"aud":"a","sub":"mailto:x"}`):       "",
+		"Bearer " + jwt(`{"aud":"a","Crypto_Key":"BOther"}`):   "crypto_key claim",
+		"WebPush not-a-token":                                  "holds no JWT",
+		"Basic dXNlcjpwYXNz":                                   "no VAPID scheme",
+	} {
+		err := checkAuthorization(auth, key87)
+		if problem == "" {
+			assert.NoError(t, err, auth)
+		} else {
+			assert.ErrorContains(t, err, problem, auth)
+		}
+	}
 }

@@ -46,15 +46,17 @@ func mixed(seed uint64, n int) []byte {
 			p.TTL = logfixture.TTL(rng.IntN(86400))
 			o.Delivery(p)
 		case 2:
-			p.Stored = true
+			p.Stored, p.TTL = true, logfixture.TTL(1+rng.IntN(86400))
 			o.Delivery(p)
 		case 3:
 			o.StoredBefore1583(p)
+		case 8:
+			o.Dropped(p)
 		case 4:
 			p.SenderKey = ""
 			o.Delivery(p)
 		case 5:
-			o.RequestTimings(p, 404)
+			o.RequestTimings(p, 410)
 		case 6:
 			o.Raw([]byte("\x1e{\"Hostname\": \"cut\n"))
 		default:

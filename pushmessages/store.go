@@ -52,8 +52,11 @@ type Store struct {
 	// DynamoDB is the truth and Redis follows it, so the writes of both
 	// for one key must not interleave with another request's: keyLocks
 	// serialise them per key (striped), and refill, which writes every
-	// key, waits for them all. A Store is used by one process (the
-	// Messages API instance); the processor only reads keys.
+	// key, waits for them all. That holds within one process (the Messages
+	// API instance). The processor Lambda is another: it writes keys only
+	// when it refills an empty hash after a failover, as one transaction,
+	// and its merges skip keys no longer registered; an unregister racing
+	// that refill can leave its key in Redis until the next refill.
 	keyLocks [64]sync.Mutex
 	refill   sync.RWMutex
 }
@@ -106,7 +109,13 @@ func (s *Store) Refill(ctx context.Context) ([]string, error) {
 	for _, k := range keys {
 		fields = append(fields, k, "")
 	}
-	if err := s.Redis.HSet(ctx, RegisteredKeysHash, fields...).Err(); err != nil {
+	// Replace the hash whole, in one transaction: a key the table lost
+	// since goes too.
+	if _, err := s.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, RegisteredKeysHash)
+		p.HSet(ctx, RegisteredKeysHash, fields...)
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("refill registered keys in redis: %w", err)
 	}
 	return keys, nil
@@ -223,22 +232,33 @@ func (s *Store) Push(ctx context.Context, key string, entries []pushlog.Entry) e
 		}
 		args = append(args, e.ID, e.Timestamp, data)
 	}
-	if err := mergeScript.Run(ctx, s.Redis, []string{key}, args...).Err(); err != nil {
+	if err := mergeScript.Run(ctx, s.Redis, []string{key, RegisteredKeysHash}, args...).Err(); err != nil {
 		return fmt.Errorf("push messages of key: %w", err)
 	}
 	return nil
 }
 
-// mergeScript: KEYS[1] the list, ARGV[1] its length limit, ARGV[2..] the
-// new entries, newest first, as id, timestamp, JSON triples. Listed
-// entries that are not JSON objects with an id are dropped.
+// mergeScript: KEYS[1] the list, KEYS[2] the registered keys hash, ARGV[1]
+// the list's length limit, ARGV[2..] the new entries, newest first, as id,
+// timestamp, JSON triples. A key no longer registered gets no list (an
+// unregister may have run since the keys were read). Of two entries with
+// one id the older stays (a message's delivery line and its timings, 2 ms
+// later, may come in different objects, in either order). Listed entries
+// that are not JSON objects with an id are dropped.
 var mergeScript = redis.NewScript(`
+if redis.call('HEXISTS', KEYS[2], KEYS[1]) == 0 then return 0 end
 local limit = tonumber(ARGV[1])
 local items, seen = {}, {}
 local function add(id, ts, raw)
-  if id == nil or seen[id] then return end
-  seen[id] = true
-  items[#items + 1] = {ts = tonumber(ts) or 0, rank = #items + 1, raw = raw}
+  if id == nil then return end
+  ts = tonumber(ts) or 0
+  local i = seen[id]
+  if i then
+    if ts < items[i].ts then items[i].ts, items[i].raw = ts, raw end
+    return
+  end
+  items[#items + 1] = {ts = ts, rank = #items + 1, raw = raw}
+  seen[id] = #items
 end
 for i = 2, #ARGV, 3 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
 for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do

@@ -70,6 +70,7 @@ func TestRedisIsRefilledFromDynamoDBAfterLoss(t *testing.T) {
 func TestPushKeepsTheNewestHundredNewestFirst(t *testing.T) {
 	ctx := context.Background()
 	s := env.Store(t)
+	require.NoError(t, s.Redis.HSet(ctx, pushmessages.RegisteredKeysHash, "K", "").Err())
 	var batch []pushlog.Entry
 	for i := 0; i < 70; i++ {
 		batch = append(batch, pushlog.Entry{ID: fmt.Sprint(i), Timestamp: float64(i), Size: 10, TTL: 60})
@@ -111,9 +112,28 @@ func TestFailuresAreReturned(t *testing.T) {
 func TestPushDropsUnreadableListedEntries(t *testing.T) {
 	ctx := context.Background()
 	s := env.Store(t)
+	require.NoError(t, s.Redis.HSet(ctx, pushmessages.RegisteredKeysHash, "K", "").Err())
 	require.NoError(t, s.Redis.RPush(ctx, "K", "not json", `{"no":"id"}`, `{"id":"old","timestamp":1}`).Err())
 	require.NoError(t, s.Push(ctx, "K", []pushlog.Entry{{ID: "new", Timestamp: 2}, {ID: "old", Timestamp: 1}}))
 	msgs, err := s.Messages(ctx, "K")
 	require.NoError(t, err)
 	assert.Equal(t, []pushlog.Entry{{ID: "new", Timestamp: 2}, {ID: "old", Timestamp: 1}}, msgs)
+}
+
+// TestPushMergesAsTheTruthHasIt: an unregistered key gets no list (an
+// unregister may have run since the processor read the keys), and of two
+// entries of one message the older stays, whichever came first.
+func TestPushMergesAsTheTruthHasIt(t *testing.T) {
+	ctx := context.Background()
+	s := env.Store(t)
+	require.NoError(t, s.Push(ctx, "gone", []pushlog.Entry{{ID: "m", Timestamp: 1}}))
+	assert.Zero(t, s.Redis.Exists(ctx, "gone").Val(), "no list for a key that is not registered")
+
+	require.NoError(t, s.Redis.HSet(ctx, pushmessages.RegisteredKeysHash, "K", "").Err())
+	timings, delivery := pushlog.Entry{ID: "m", Timestamp: 10.002, Size: 5}, pushlog.Entry{ID: "m", Timestamp: 10, Size: 5}
+	require.NoError(t, s.Push(ctx, "K", []pushlog.Entry{timings}))
+	require.NoError(t, s.Push(ctx, "K", []pushlog.Entry{delivery}))
+	msgs, err := s.Messages(ctx, "K")
+	require.NoError(t, err)
+	assert.Equal(t, []pushlog.Entry{delivery}, msgs, "the older entry, though it came second")
 }

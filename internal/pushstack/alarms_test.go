@@ -55,6 +55,8 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 			"threshold": 50.0, "comparisonOperator": "GreaterThanThreshold",
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 		"push-alarms-processor-no-readable-records": {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
+		"push-alarms-processor-unreadable-deliveries": {"metricName": "Skipped", "namespace": processor.MetricsNamespace,
+			"statistic": "Sum", "threshold": 0.0, "dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 	}
 	alarms := p.Find("aws:cloudwatch/metricAlarm:MetricAlarm")
 	require.Len(t, alarms, len(want))

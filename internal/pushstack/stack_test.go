@@ -104,7 +104,7 @@ var processorTypes = map[string]int{
 	"aws:ec2/eip:Eip":                                                1,
 	"aws:ec2/launchTemplate:LaunchTemplate":                          1,
 	"aws:ec2/instance:Instance":                                      1,
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                         4, // Lambda errors, parked events, malformed records, no readable records
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                         5, // Lambda errors, parked events, malformed records, no readable records, unreadable deliveries
 }
 
 func TestResourceTypesPerConfig(t *testing.T) {
