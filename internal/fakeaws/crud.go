@@ -169,11 +169,7 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 // kept.
 func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	typ, _ := p.urnParts(req.GetUrn())
-	news, err := unmarshal(req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal(req.GetOlds())
+	news, olds, err := unmarshalBoth(req.GetNews(), req.GetOlds())
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,16 @@ func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
 	return plugin.UnmarshalProperties(s, marshal)
 }
 
+// unmarshalBoth decodes two property maps of one request.
+func unmarshalBoth(a, b *structpb.Struct) (resource.PropertyMap, resource.PropertyMap, error) {
+	pa, err := unmarshal(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	pb, err := unmarshal(b)
+	return pa, pb, err
+}
+
 func mustMarshal(props resource.PropertyMap) (*structpb.Struct, error) {
 	return plugin.MarshalProperties(props, marshal)
 }
@@ -123,11 +133,7 @@ func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 
 // DiffConfig reports a change of the provider's settings as an update.
 func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds, err := unmarshal(req.GetOldInputs())
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal(req.GetNews())
+	olds, news, err := unmarshalBoth(req.GetOldInputs(), req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +201,7 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	news, err := unmarshal(req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal(req.GetOlds())
+	news, olds, err := unmarshalBoth(req.GetNews(), req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +271,7 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 			return nil, err
 		}
 	}
-	olds, err := unmarshal(req.GetOlds())
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal(req.GetNews())
+	olds, news, err := unmarshalBoth(req.GetOlds(), req.GetNews())
 	if err != nil {
 		return nil, err
 	}
