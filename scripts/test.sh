@@ -21,9 +21,14 @@ command -v redis-server >/dev/null || missing+=(redis-server)
   npm ci --prefix tools/dynalite --no-audit --no-fund --loglevel=error
 
 # The engine test (internal/enginetest) drives the real Pulumi CLI: built
-# once from the Go module proxy and cached outside the repository.
-PULUMI_CLI_ROOT=$(bash scripts/pulumi-cli.sh)
-export PULUMI_CLI_ROOT
+# once from the Go module proxy and cached outside the repository. A cold
+# build takes minutes, so it runs alongside the other checks and the engine
+# test runs last.
+cli_out=$(mktemp)
+cli_err=$(mktemp)
+trap 'rm -f "$cli_out" "$cli_err"' EXIT
+bash scripts/pulumi-cli.sh >"$cli_out" 2>"$cli_err" &
+cli_pid=$!
 
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then
@@ -34,6 +39,17 @@ fi
 go vet ./...
 # The log record reader takes any bytes: fuzz it briefly on every run.
 go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 15s ./pushlog
-# Benchmarks are not timed tests: run each once so they keep working.
-go test -count=1 -run '^$' -bench . -benchtime 1x ./...
-go test -count=1 ./...
+# The tests, and each benchmark once so they keep working (benchmarks are
+# not timed tests), in one pass.
+mapfile -t packages < <(go list ./... | grep -v '/internal/enginetest$')
+go test -count=1 -bench . -benchtime 1x "${packages[@]}"
+
+if ! wait "$cli_pid"; then
+  cat "$cli_err" >&2
+  echo "building the Pulumi CLI failed" >&2
+  exit 1
+fi
+cat "$cli_err" >&2
+PULUMI_CLI_ROOT=$(cat "$cli_out")
+export PULUMI_CLI_ROOT
+go test -count=1 ./internal/enginetest
