@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -192,11 +193,11 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err != nil {
 			return nil, err
 		}
-		oldInputs, err := unmarshal(req.GetOldInputs())
+		oldInputs, err := oldInputsOf(req.GetOldInputs(), req.GetOlds())
 		if err != nil {
 			return nil, err
 		}
-		paths := rule.ReplaceOnChanges
+		paths := slices.Clip(rule.ReplaceOnChanges) // never append into the shared rule
 		if rule.PhysicalName != "" {
 			paths = append(paths, rule.PhysicalName)
 		}

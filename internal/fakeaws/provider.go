@@ -74,6 +74,15 @@ func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
 	return plugin.UnmarshalProperties(s, marshal)
 }
 
+// oldInputsOf decodes a request's old inputs, or its old state when the
+// engine sent no inputs.
+func oldInputsOf(inputs, state *structpb.Struct) (resource.PropertyMap, error) {
+	if inputs == nil {
+		return unmarshal(state)
+	}
+	return unmarshal(inputs)
+}
+
 // unmarshalBoth decodes two property maps of one request.
 func unmarshalBoth(a, b *structpb.Struct) (resource.PropertyMap, resource.PropertyMap, error) {
 	pa, err := unmarshal(a)
@@ -262,14 +271,9 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	oldInputs, err := unmarshal(req.GetOldInputs())
+	oldInputs, err := oldInputsOf(req.GetOldInputs(), req.GetOlds())
 	if err != nil {
 		return nil, err
-	}
-	if req.GetOldInputs() == nil {
-		if oldInputs, err = unmarshal(req.GetOlds()); err != nil {
-			return nil, err
-		}
 	}
 	olds, news, err := unmarshalBoth(req.GetOlds(), req.GetNews())
 	if err != nil {
