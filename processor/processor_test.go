@@ -50,7 +50,7 @@ const base = 1_790_000_000.0
 // broken records.
 func realisticObject(t testing.TB, registered1, registered2, unregistered string) *logfixture.Object {
 	var o logfixture.Object
-	o.Message(base, logfixture.ConnectionLogger, "Connection made", logfixture.Field{Key: "uaid_hash", Value: "x"})
+	o.Hello(base, logfixture.Client{UAIDHash: "x"})
 	for i := 0; i < 150; i++ {
 		deliver(&o, registered1, fmt.Sprintf("r1-%03d", i), base+float64(i), 100+i, 60)
 	}

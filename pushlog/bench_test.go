@@ -2,6 +2,7 @@ package pushlog
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/push-turnkey/push-turnkey/internal/logfixture"
@@ -11,7 +12,7 @@ import (
 // debug-log mix (logfixture.DebugMix), no decompression.
 func BenchmarkScan64MiB(b *testing.B) {
 	var o logfixture.Object
-	o.DebugMix([]string{key87, key88}, 64<<20)
+	o.DebugMix(rand.New(rand.NewPCG(1, 2)), []string{key87, key88}, 64<<20)
 	data := o.Plain()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {

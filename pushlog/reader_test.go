@@ -67,13 +67,13 @@ func readAll(t testing.TB, object []byte) ([]Record, []string) {
 func TestReadsPlainAndGzipObjects(t *testing.T) {
 	data := object(func(o *logfixture.Object) {
 		o.Delivery(push("m1", 1796108707.7714929))
-		o.Message(1796108708, logfixture.ConnectionLogger, "Websocket ping", logfixture.Field{Key: "uaid_hash", Value: "x"})
+		o.Hello(1796108708, logfixture.Client{UAIDHash: "x"})
 	})
 	for name, data := range map[string][]byte{"plain": data, "gzip": gz(t, data)} {
 		t.Run(name, func(t *testing.T) {
 			records, malformed := readAll(t, data)
 			assert.Empty(t, malformed)
-			require.Len(t, records, 3, "delivery, its request's timings, a ping")
+			require.Len(t, records, 3, "delivery, its request's timings, a hello")
 			assert.Equal(t, Text("ip-10-20-3-4.ec2.internal"), records[0].Hostname)
 			assert.Equal(t, Text(logfixture.EndpointLogger), records[0].Logger)
 			assert.Equal(t, MessageTimings, records[1].Message())

@@ -30,8 +30,8 @@ func slow(object []byte, fn func(Delivery) error) (Counts, error) {
 
 // mixed is an object as an endpoint and a connection node log it at
 // debug level: deliveries delivered and stored, with and without TTL,
-// both key forms, senders without VAPID, refused requests, pings and
-// connections, and broken records.
+// both key forms, senders without VAPID, refused requests, clients' acks
+// and hellos, and broken records.
 func mixed(seed uint64, n int) []byte {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	var o logfixture.Object
@@ -60,7 +60,10 @@ func mixed(seed uint64, n int) []byte {
 		case 6:
 			o.Raw([]byte("\x1e{\"Hostname\": \"cut\n"))
 		default:
-			o.Message(t, logfixture.ConnectionLogger, "Websocket ping", logfixture.Field{Key: "uaid_hash", Value: "ab"})
+			// The client's ack carries the message's id and size too:
+			// not a delivery of the endpoint's.
+			o.Ack(t, p)
+			o.Hello(t, p.Client)
 		}
 	}
 	return o.Plain()

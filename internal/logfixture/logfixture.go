@@ -32,8 +32,10 @@ package logfixture
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -78,7 +80,7 @@ type Object struct {
 func (o *Object) Record(seconds float64, logger string, severity int, fields []Field) {
 	host := o.Hostname
 	if host == "" {
-		host = "ip-10-20-3-4.ec2.internal"
+		host = EndpointHost
 	}
 	o.buf.WriteByte(0x1E)
 	writeObject(&o.buf, []Field{
@@ -117,6 +119,45 @@ type Push struct {
 	Stored bool
 	// AMIID is client_info's ami_id: "" under --no_aws (left out).
 	AMIID string
+
+	// The request's own values; "" takes the pinned record's.
+	RequestID string // client_info's request_id: uuid4
+	// JWT is the Authorization header's t= token and Expiry its exp
+	// claim (logged as jwt_exp).
+	JWT    string
+	Expiry int
+	Client Client // the subscriber
+	// SenderIP is the remote_ip: the X-Forwarded-For of the request.
+	SenderIP string
+}
+
+// Client is a subscriber: its uaid_hash (the uaid's hex without
+// --uaid_hash_key, autopush/db.py hasher), its subscription's channel_id
+// and push endpoint token (the uri's last part).
+type Client struct {
+	UAIDHash, ChannelID, EndpointToken string
+}
+
+// The pinned record's values, where a Push leaves them out.
+const (
+	pinnedRequestID = "c6f3f6b4-3f43-4a2e-9a4f-7e1f0b8d2a11"
+	pinnedJWT       = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJodHRwczovL3B1c2guZXhhbXBsZS5jb20iLCJleHAiOjE3OTYxOTUxMDYsInN1YiI6Im1haWx0bzpvcHNAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl"
+	pinnedExpiry    = 1796195106
+	pinnedSenderIP  = "203.0.113.9"
+)
+
+var pinnedClient = Client{
+	UAIDHash:      "d1b8d4c5e0a6f2b3",
+	ChannelID:     "0b1a6b0d8b5c4d6e9f112f2f6c7a9d10",
+	EndpointToken: "gAAAAABl" + strings.Repeat("x", 24),
+}
+
+func or[T comparable](v, unset T) T {
+	var zero T
+	if v == zero {
+		return unset
+	}
+	return v
 }
 
 // TTL returns a TTL header value.
@@ -130,36 +171,42 @@ func (p Push) clientInfo() []Field {
 	}
 	auth := ""
 	if p.SenderKey != "" {
-		auth = "vapid t=eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJodHRwczovL3B1c2guZXhhbXBsZS5jb20iLCJleHAiOjE3OTYxOTUxMDYsInN1YiI6Im1haWx0bzpvcHNAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl,k=" + p.SenderKey
+		auth = "vapid t=" + or(p.JWT, pinnedJWT) + ",k=" + p.SenderKey
+	}
+	c := Client{
+		UAIDHash:      or(p.Client.UAIDHash, pinnedClient.UAIDHash),
+		ChannelID:     or(p.Client.ChannelID, pinnedClient.ChannelID),
+		EndpointToken: or(p.Client.EndpointToken, pinnedClient.EndpointToken),
 	}
 	f = append(f,
-		Field{"request_id", "c6f3f6b4-3f43-4a2e-9a4f-7e1f0b8d2a11"},
+		Field{"request_id", or(p.RequestID, pinnedRequestID)},
 		Field{"user_agent", "web-push-libs/pywebpush 1.14.0"},
-		Field{"remote_ip", "203.0.113.9"},
+		Field{"remote_ip", or(p.SenderIP, pinnedSenderIP)},
 		Field{"authorization", auth},
 	)
 	if p.TTL != nil {
 		f = append(f, Field{"message_ttl", *p.TTL})
 	}
 	f = append(f,
-		Field{"uri", "/wpush/v2/gAAAAABl" + strings.Repeat("x", 24)},
+		Field{"uri", "/wpush/v2/" + c.EndpointToken},
 		Field{"python_version", PythonVersion},
 	)
 	if p.SenderKey != "" {
 		f = append(f,
 			Field{"jwt_crypto_key", base64.RawURLEncoding.EncodeToString([]byte(p.SenderKey))},
 			Field{"jwt_aud", "https://push.example.com"},
-			Field{"jwt_exp", 1796195106},
+			Field{"jwt_exp", or(p.Expiry, pinnedExpiry)},
 			Field{"jwt_sub", "mailto:ops@example.com"},
 		)
 	}
 	return append(f,
 		Field{"message_id", p.MessageID},
-		Field{"uaid_hash", "d1b8d4c5e0a6f2b3"},
-		Field{"channel_id", "0b1a6b0d8b5c4d6e9f112f2f6c7a9d10"},
+		Field{"uaid_hash", c.UAIDHash},
+		Field{"channel_id", c.ChannelID},
 		Field{"router_key", "webpush"},
 		Field{"message_size", p.BodyLength},
-		Field{"version", "gAAAAABl" + p.MessageID},
+		// WebPushNotification.version is its message_id (autopush/utils.py).
+		Field{"version", p.MessageID},
 		Field{"encoding", "aes128gcm"},
 	)
 }
@@ -349,27 +396,150 @@ func writeString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
+// ConnectionNamespace is log_namespace of the connection node's websocket
+// records (autopush/websocket.py: PushServerProtocol.log).
+const ConnectionNamespace = "autopush.websocket.PushServerProtocol"
+
+// firefox is parse_user_agent's raw_info (autopush/utils.py) of a Firefox
+// 133 on Linux, in its insertion order.
+var firefox = []Field{
+	{"ua_os_family", "Linux"}, {"ua_os_ver", ""},
+	{"ua_browser_family", "Firefox"}, {"ua_browser_ver", "133.0"},
+}
+
+// FirefoxUserAgent is the user agent the connection records carry.
+const FirefoxUserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+// Hello appends the connection node's record of a client's hello
+// (websocket.py finish_hello: log.debug(format="hello", uaid_hash,
+// **raw_agent)).
+func (o *Object) Hello(seconds float64, c Client) {
+	fields := append([]Field{{"uaid_hash", c.UAIDHash}}, firefox...)
+	o.Message(seconds, ConnectionLogger, "hello", append(fields, Field{"log_namespace", ConnectionNamespace})...)
+}
+
+// Ack appends the connection node's record of the client's ack of a
+// message handed to it directly (websocket.py ack_update: message_size is
+// the length of the base64url body; code 100, Firefox's "delivered").
+func (o *Object) Ack(seconds float64, p Push) {
+	fields := []Field{
+		{"router_key", "webpush"}, {"channel_id", p.Client.ChannelID},
+		{"message_id", p.MessageID}, {"message_source", "direct"},
+		{"message_size", p.BodyLength}, {"uaid_hash", p.Client.UAIDHash},
+		{"user_agent", FirefoxUserAgent}, {"code", 100},
+	}
+	fields = append(append(fields, firefox...), Field{"log_namespace", ConnectionNamespace})
+	o.Message(seconds, ConnectionLogger, "Ack", fields...)
+}
+
+// Session appends the connection node's info record of a closed websocket
+// session (websocket.py cleanUp: log.info("Session",
+// **SessionStatistics), its attributes in order).
+func (o *Object) Session(seconds float64, c Client, lasted, acked int) {
+	o.Message(seconds, ConnectionLogger, "Session",
+		Field{"uaid_hash", c.UAIDHash}, Field{"uaid_reset", false}, Field{"existing_uaid", true},
+		Field{"connection_type", "webpush"}, Field{"host", "push.example.com"},
+		Field{"ua_os_family", "Linux"}, Field{"ua_os_ver", ""},
+		Field{"ua_browser_family", "Firefox"}, Field{"ua_browser_ver", "133.0"},
+		Field{"connection_time", lasted}, Field{"direct_acked", acked}, Field{"direct_storage", 0},
+		Field{"stored_retrieved", 0}, Field{"stored_acked", 0}, Field{"nacks", 0},
+		Field{"unregisters", 0}, Field{"registers", 0},
+		Field{"log_namespace", ConnectionNamespace})
+}
+
+// Hosts of the two node types under --no_aws (their FQDNs).
+const (
+	EndpointHost   = "ip-10-20-3-4.ec2.internal"
+	ConnectionHost = "ip-10-20-1-7.ec2.internal"
+)
+
 // DebugMix appends messages until the object holds at least size bytes,
-// with the record mix of debug logs: per message, its delivery record and
-// its "Request timings" on the endpoint node, and eight records of the
-// connection nodes (pings: a client's websocket logs far more than the
-// messages it gets). So one record in ten is a delivery and one in five a
-// record a reader must decode. Messages go round keys (sender key texts);
-// one in ten has no TTL, one in ten is stored (only its timings).
-func (o *Object) DebugMix(keys []string, size int) {
+// as a debug-level push service logs them. Per message: its delivery
+// record and "Request timings" on the endpoint node, the client's "Ack" on
+// a connection node, and two websocket sessions of other clients ("hello",
+// then "Session" when it closes: idle websockets are cut and reconnect,
+// clients far outnumber messages). So one record in seven is a delivery
+// and two in seven are records a reader must decode. One message in ten
+// is stored (only its timings, 201), one in ten has no TTL.
+//
+// The values vary as the server's do, so the object compresses as a real
+// one (about 11:1, not the 66:1 of repeated values): request_id a random
+// uuid4; message_id (and version) a Fernet token of 153 bytes
+// (utils.py generate_message_id: '02:uaid:chid:ns_time' encrypted, a fresh
+// IV each); a JWT per request with its own signature; subscribers from a
+// pool of 5000, each with its uaid, channel and endpoint token. rng makes
+// it repeatable: seed it.
+func (o *Object) DebugMix(rng *rand.Rand, keys []string, size int) {
+	clients := make([]Client, 5000)
+	for i := range clients {
+		clients[i] = Client{UAIDHash: hexOf(rng, 16), ChannelID: hexOf(rng, 16), EndpointToken: fernetToken(rng, 1_790_000_000, 137)}
+	}
+	t := 1_790_000_000.0
 	for i := 0; o.Len() < size; i++ {
-		t := 1_790_000_000 + float64(i)*0.001
-		p := Push{Time: t, SenderKey: keys[i%len(keys)], MessageID: fmt.Sprintf("m%d", i),
-			BodyLength: 2048, TTL: TTL(86400), Stored: i%10 == 3}
+		t += rng.Float64() * 0.002
+		sender := i % len(keys)
+		p := Push{
+			Time: t, SenderKey: keys[sender], MessageID: fernetToken(rng, int64(t), 153),
+			BodyLength: 4 * (100 + rng.IntN(900)), TTL: TTL(86400), Stored: i%10 == 3,
+			RequestID: uuid4(rng), Expiry: int(t) + 43200, Client: clients[rng.IntN(len(clients))],
+			SenderIP: fmt.Sprintf("203.0.113.%d", 1+sender%254),
+		}
+		p.JWT = jwt(rng, p.Expiry)
 		if i%10 == 7 {
 			p.TTL = nil
 		}
+		o.Hostname = EndpointHost
 		o.Delivery(p)
-		for j := 0; j < 8; j++ {
-			o.Message(t, ConnectionLogger, "Websocket ping",
-				Field{"uaid_hash", fmt.Sprintf("%08x", i*8+j)},
-				Field{"remote_ip", "198.51.100.7"},
-				Field{"user_agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"})
+		o.Hostname = ConnectionHost
+		if !p.Stored {
+			o.Ack(t+0.001, p)
+		}
+		for range 2 {
+			c := clients[rng.IntN(len(clients))]
+			o.Hello(t, c)
+			o.Session(t+0.0005, c, rng.IntN(350), rng.IntN(3))
 		}
 	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+func hexOf(rng *rand.Rand, bytes int) string {
+	b := make([]byte, 2*bytes)
+	for i := range b {
+		b[i] = hexDigits[rng.IntN(16)]
+	}
+	return string(b)
+}
+
+// uuid4 is a random UUID, version 4 (RFC 9562).
+func uuid4(rng *rand.Rand) string {
+	h := []byte(hexOf(rng, 16))
+	h[12] = '4'
+	h[16] = hexDigits[8+rng.IntN(4)]
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+}
+
+// fernetToken has a Fernet token's form (cryptography's Fernet: 0x80, the
+// seconds as 8 bytes big-endian, then IV, ciphertext and HMAC, here
+// random), n bytes, base64url.
+func fernetToken(rng *rand.Rand, seconds int64, n int) string {
+	b := make([]byte, n)
+	b[0] = 0x80
+	binary.BigEndian.PutUint64(b[1:9], uint64(seconds))
+	for i := 9; i < n; i++ {
+		b[i] = byte(rng.Uint32())
+	}
+	return base64.URLEncoding.EncodeToString(b)
+}
+
+// jwt is a VAPID JWT (RFC 8292) with the given exp: ES256, its 64-byte
+// signature random.
+func jwt(rng *rand.Rand, expiry int) string {
+	claims := fmt.Sprintf(`{"aud":"https://push.example.com","exp":%d,"sub":"mailto:ops@example.com"}`, expiry)
+	sig := make([]byte, 64)
+	for i := range sig {
+		sig[i] = byte(rng.Uint32())
+	}
+	return "eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
