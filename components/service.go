@@ -22,8 +22,29 @@ const (
 	// RootVolumeGiB is the encrypted gp3 root volume of each node.
 	RootVolumeGiB = 20
 	// WebsocketIdleTimeoutSeconds keeps idle client websockets open through
-	// the Network Load Balancer (its default is 350 s).
+	// the Network Load Balancer's plain TCP listener (its default is 350
+	// s). A TLS listener's idle timeout is fixed at 350 s and AWS refuses
+	// the setting there (Elastic Load Balancing, "Network Load Balancers":
+	// Connection idle timeout), so AutoPingIntervalSeconds keeps those
+	// websockets busy instead.
 	WebsocketIdleTimeoutSeconds = 1200
+	// AutoPingIntervalSeconds is the connection nodes' --auto_ping_interval:
+	// the server pings each idle websocket this often, well under the 350 s
+	// after which a TLS listener drops an idle flow (autopush never pings
+	// by default, and Firefox pings every 30 minutes; reference:
+	// autopush.md, runtime behaviour).
+	AutoPingIntervalSeconds = 240
+	// HealthCheckGraceSeconds is how long a new node may take to boot
+	// (install Docker, pull the PyPy-based image, start) before failing
+	// load balancer health checks gets it replaced.
+	HealthCheckGraceSeconds = 600
+	// CapacityTimeout is how long pulumi up waits for a new group's nodes
+	// to be healthy behind the load balancer (the provider's
+	// waitForCapacityTimeout): a cold boot with margin.
+	CapacityTimeout = "20m"
+	// StatusPath answers 200 on both servers' ports (reference:
+	// autopush.md, health).
+	StatusPath = "/status"
 	// With TLS the load balancer serves wss:// on the standard HTTPS port,
 	// so browsers need no port in the push server URL, and https:// for
 	// WebPush on TLSEndpointPort.
@@ -84,12 +105,37 @@ type PushServiceArgs struct {
 
 	// Partition, Region and AccountID scope the instance role's policy.
 	Partition, Region, AccountID string
+	// InstanceTags are set on every node instance and its volume at
+	// launch: the provider's default tags reach the groups, not the
+	// instances they launch.
+	InstanceTags map[string]string
 
 	// CertificateArn (an ACM certificate, or nil) turns on TLS: the load
 	// balancer then listens for wss:// and https:// only, and the servers
 	// hand out https:// endpoints for DomainName, which must be set too.
 	CertificateArn pulumi.StringInput
 	DomainName     string
+}
+
+// statusCheck is the target groups' health check: GET /status on the
+// node's own port, 200.
+func statusCheck() *lb.TargetGroupHealthCheckArgs {
+	return &lb.TargetGroupHealthCheckArgs{
+		Protocol: pulumi.String("HTTP"), Path: pulumi.String(StatusPath), Matcher: pulumi.String("200"),
+	}
+}
+
+// UnhealthyNodesHint is the error pulumi up adds when an Auto Scaling group
+// (resource name group) failed, most often because its nodes never became
+// healthy: where to look on a node, and what usually keeps the server
+// from starting.
+func UnhealthyNodesHint(group, command, image, region string) string {
+	return fmt.Sprintf("%s: the nodes did not become healthy behind the load balancer within %s. "+
+		"On a node (aws ssm start-session --region %s --target <instance id>, or the EC2 console's Session Manager): "+
+		"sudo journalctl -u %s -b shows the server's start and its errors, and /var/log/cloud-init-output.log the boot. "+
+		"Usual causes: the image %s cannot be pulled (name, tag, a private registry, no route to the internet), "+
+		"the crypto key parameter is unreadable, or the server exits (a stray <tablePrefix>_message* table is named in the journal).",
+		group, CapacityTimeout, region, command, image)
 }
 
 // NewPushService registers the security groups, instance role, load
@@ -149,8 +195,8 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	}{
 		{
 			role: "connection", command: "autopush", port: WebsocketPort, tlsPort: TLSWebsocketPort,
-			// The websocket port speaks HTTP only for the upgrade: a TCP check.
-			health: &lb.TargetGroupHealthCheckArgs{Protocol: pulumi.String("TCP")},
+			// The websocket port answers GET /status too.
+			health: statusCheck(),
 			// Connection nodes carry the internal router group too: a node
 			// that takes over a client tells the client's old node on its
 			// router port.
@@ -159,9 +205,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		},
 		{
 			role: "endpoint", command: "autoendpoint", port: EndpointPort, tlsPort: TLSEndpointPort,
-			health: &lb.TargetGroupHealthCheckArgs{
-				Protocol: pulumi.String("HTTP"), Path: pulumi.String("/status"), Matcher: pulumi.String("200"),
-			},
+			health: statusCheck(),
 			// Endpoint nodes carry the internal router group: it admits them
 			// to the connection nodes' router port.
 			groups:   pulumi.StringArray{groups.endpoint.ID(), groups.internalRouter.ID()},
@@ -201,7 +245,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			listener.CertificateArn = args.CertificateArn
 			listener.SslPolicy = pulumi.String(TLSPolicy)
 		}
-		if n.idleTimeout > 0 {
+		if n.idleTimeout > 0 && !tls {
 			listener.TcpIdleTimeoutSeconds = pulumi.Int(n.idleTimeout)
 		}
 		if _, err := lb.NewListener(ctx, listenerName, listener, parent); err != nil {
@@ -227,10 +271,19 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		}).(pulumi.StringOutput)
 		template, err := newLaunchTemplate(ctx, nodeName, launchSpec{
 			instanceType: args.InstanceType, arm64: args.Arm64, keyName: args.SSHKeyName,
-			profile: profile, groups: n.groups, userData: userData,
+			profile: profile, groups: n.groups, userData: userData, tags: args.InstanceTags,
 		}, parent)
 		if err != nil {
 			return nil, err
+		}
+		unhealthy, err := ctx.RegisterErrorHook(nodeName+"-unhealthy", func(h *pulumi.ErrorHookArgs) (bool, error) {
+			if h.FailedOperation == "create" || h.FailedOperation == "update" {
+				_ = ctx.Log.Error(UnhealthyNodesHint(h.Name, command, args.Image, args.Region), nil)
+			}
+			return false, nil // waiting again would not help
+		})
+		if err != nil {
+			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 		}
 		if _, err := autoscaling.NewGroup(ctx, nodeName, &autoscaling.GroupArgs{
 			MinSize:                pulumi.Int(n.capacity.Min),
@@ -239,8 +292,13 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			VpcZoneIdentifiers:     args.SubnetIDs,
 			TargetGroupArns:        pulumi.StringArray{tg.Arn},
 			HealthCheckType:        pulumi.String("ELB"),
-			HealthCheckGracePeriod: pulumi.Int(300),
+			HealthCheckGracePeriod: pulumi.Int(HealthCheckGraceSeconds),
 			DefaultInstanceWarmup:  pulumi.Int(300),
+			// Creating the group waits until this many nodes pass the
+			// load balancer's health check (at least one, so that up means
+			// a working service), else fails after CapacityTimeout.
+			MinElbCapacity:         pulumi.Int(max(n.capacity.Min, 1)),
+			WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
 			LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
 				Id:      template.ID(),
 				Version: template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
@@ -252,12 +310,15 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 				Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 					MinHealthyPercentage: pulumi.Int(100),
 					MaxHealthyPercentage: pulumi.Int(200),
+					// New nodes that never get healthy (a bad image) roll
+					// the group back to the previous launch template.
+					AutoRollback: pulumi.Bool(true),
 				},
 			},
 			Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
 				Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
 			}},
-		}, parent); err != nil {
+		}, parent, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}})); err != nil {
 			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 		}
 	}
@@ -405,10 +466,11 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 			{
 				Sid:    "PushTables",
 				Effect: "Allow",
+				// What the server calls, and nothing else (reference:
+				// autopush.md, runtime behaviour).
 				Action: []string{
-					"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 					"dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
-					"dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
+					"dynamodb:Query", "dynamodb:UpdateItem",
 				},
 				Resource: []string{v[0].(string), v[1].(string)},
 			},
@@ -428,7 +490,7 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 			statements = append(statements, Statement{
 				Sid:      "LogDelivery",
 				Effect:   "Allow",
-				Action:   []string{"firehose:PutRecord", "firehose:PutRecordBatch"},
+				Action:   []string{"firehose:PutRecordBatch"}, // the server's only Firehose call
 				Resource: []string{v[3].(string)},
 			})
 		}
@@ -453,6 +515,7 @@ type launchSpec struct {
 	profile      *iam.InstanceProfile
 	groups       pulumi.StringArrayInput // nil when a network interface carries them
 	userData     pulumi.StringInput      // base64
+	tags         map[string]string       // for the instance and its volumes, besides Name
 }
 
 // newLaunchTemplate registers a launch template: AL2023 AMI resolved at
@@ -461,6 +524,10 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, spec launchSpec, parent
 	ami := AmiParameterX86
 	if spec.arm64 {
 		ami = AmiParameterArm64
+	}
+	tags := pulumi.StringMap{"Name": pulumi.String(name)}
+	for k, v := range spec.tags {
+		tags[k] = pulumi.String(v)
 	}
 	lt := &ec2.LaunchTemplateArgs{
 		ImageId:              pulumi.String("resolve:ssm:" + ami),
@@ -486,7 +553,8 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, spec launchSpec, parent
 			},
 		}},
 		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
-			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: pulumi.StringMap{"Name": pulumi.String(name)}},
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: tags},
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: tags},
 		},
 	}
 	if spec.keyName != "" {

@@ -37,6 +37,9 @@ type NodeBoot struct {
 	KeyFingerprint string
 }
 
+// AutoPingInterval is the connection node's --auto_ping_interval, seconds.
+func (b NodeBoot) AutoPingInterval() int { return AutoPingIntervalSeconds }
+
 // Connection reports whether the node is a connection node.
 func (b NodeBoot) Connection() bool { return b.Command == "autopush" }
 
@@ -69,7 +72,15 @@ var userDataTemplate = template.Must(template.New("user-data").Parse(`#!/bin/bas
 # crypto keys: {{.KeyFingerprint}}
 set -euo pipefail
 
-dnf install -y docker
+# A mirror can fail once: retry before giving up on the boot.
+for attempt in 1 2 3 4 5; do
+  dnf install -y docker && break
+  if [ "$attempt" -eq 5 ]; then
+    echo "push-turnkey: installing docker failed 5 times" >&2
+    exit 1
+  fi
+  sleep $((attempt * 15))
+done
 systemctl enable --now docker
 
 install -d -m 0755 /usr/local/lib/push-turnkey
@@ -99,14 +110,25 @@ umask 077
 install -d -m 0700 /run/push-turnkey
 printf 'CRYPTO_KEY=%s\nAWS_DEFAULT_REGION=%s\n' "$keys" "$region" > /run/push-turnkey/secrets.env
 unset keys
+# The server takes the alphabetically last table whose name starts with
+# the message table's name, even with --no_table_rotation: refuse to start
+# when another one exists, naming it.
+tables=$(aws dynamodb list-tables --region "$region" --query TableNames --output text)
+for table in $tables; do
+  if [[ $table == '{{.MessageTable}}'* && $table != '{{.MessageTable}}' ]]; then
+    echo "push-turnkey: table $table starts with '{{.MessageTable}}', so {{.Command}} would use it as its message table; rename or delete it, or change tablePrefix; not starting {{.Command}}" >&2
+    exit 1
+  fi
+done
 docker rm -f {{.Command}} >/dev/null 2>&1 || true
 exec docker run --rm --name {{.Command}} --network host \
   --ulimit nofile=1000000:1000000 --log-driver journald \
   --env-file /run/push-turnkey/secrets.env \
   '{{.Image}}' {{.Command}} \
   --router_tablename '{{.RouterTable}}' --message_tablename '{{.MessageTable}}' --no_table_rotation \
+  --no_aws \
   --endpoint_hostname '{{.EndpointHost}}' --endpoint_port {{.EndpointPort}} --endpoint_scheme {{.EndpointScheme}} \
-  {{if .Connection}}--hostname "$private_ip" --router_hostname "$private_ip"{{else}}--hostname '{{.EndpointHost}}'{{end}} \
+  {{if .Connection}}--hostname "$private_ip" --router_hostname "$private_ip" --auto_ping_interval {{.AutoPingInterval}}{{else}}--hostname '{{.EndpointHost}}'{{end}} \
   {{- if .DeliveryStream}}
   --firehose_stream_name '{{.DeliveryStream}}' \
   {{- end}}

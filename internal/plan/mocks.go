@@ -113,6 +113,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			DependsOn:           dependencies(rpc.GetDependencies(), rpc.GetPropertyDependencies()),
 			ImportID:            rpc.GetImportId(),
 			Provider:            rpc.GetProvider(),
+			ErrorHooks:          rpc.GetHooks().GetOnError(),
 		},
 	}
 	m.mu.Lock()

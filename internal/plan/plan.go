@@ -44,6 +44,9 @@ type Options struct {
 	DependsOn []string
 	ImportID  string
 	Provider  string // provider reference "<urn>::<id>", "" for the default
+	// ErrorHooks name the hooks the engine calls when an operation on the
+	// resource fails.
+	ErrorHooks []string
 }
 
 // Output is one stack output.
@@ -220,6 +223,7 @@ type JSONOptions struct {
 	IgnoreChanges       []string `json:"ignoreChanges"`
 	DependsOn           []string `json:"dependsOn"`
 	ImportID            string   `json:"importId,omitempty"`
+	ErrorHooks          []string `json:"errorHooks,omitempty"`
 }
 
 // JSONPlan is the plan command's -json document; secrets read "[secret]".
@@ -242,6 +246,7 @@ func Document(p *Plan) JSONPlan {
 				IgnoreChanges:       nonNil(r.Options.IgnoreChanges),
 				DependsOn:           nonNil(r.Options.DependsOn),
 				ImportID:            r.Options.ImportID,
+				ErrorHooks:          r.Options.ErrorHooks,
 			},
 		})
 	}

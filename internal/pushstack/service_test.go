@@ -2,16 +2,19 @@ package pushstack_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/components"
 	"github.com/push-turnkey/push-turnkey/internal/plan"
 )
 
@@ -166,6 +169,17 @@ func TestLaunchTemplates(t *testing.T) {
 		ebs := volumes[0].(map[string]interface{})["ebs"].(map[string]interface{})
 		assert.Equal(t, "true", ebs["encrypted"])
 		assert.Equal(t, "gp3", ebs["volumeType"])
+		// The provider's default tags reach the groups, not the instances
+		// they launch: the template tags them.
+		specs := map[string]interface{}{}
+		for _, s := range masked(lt, "tagSpecifications").([]interface{}) {
+			spec := s.(map[string]interface{})
+			specs[spec["resourceType"].(string)] = spec["tags"]
+		}
+		for _, kind := range []string{"instance", "volume"} {
+			assert.Equal(t, map[string]interface{}{"Name": lt.Name, "project": "push-turnkey", "stack": "test", "managed-by": "pulumi"},
+				specs[kind], "%s tags of %s", kind, lt.Name)
+		}
 	}
 	p = runPlan(t, map[string]string{"instanceType": "t4g.medium"}, nil)
 	for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
@@ -188,10 +202,18 @@ func TestAutoScalingGroups(t *testing.T) {
 		assert.Equal(t, want, [3]float64{masked(g, "minSize").(float64), masked(g, "desiredCapacity").(float64), masked(g, "maxSize").(float64)}, name)
 		assert.ElementsMatch(t, subnets, masked(g, "vpcZoneIdentifiers"), "%s spans both public subnets", name)
 		assert.Equal(t, "ELB", str(t, g, "healthCheckType"))
+		assert.Equal(t, float64(components.HealthCheckGraceSeconds), masked(g, "healthCheckGracePeriod"))
+		// up waits until the group's minimum is healthy behind the load
+		// balancer, for a cold boot's time.
+		assert.Equal(t, want[0], masked(g, "minElbCapacity"), name)
+		assert.Equal(t, "20m", str(t, g, "waitForCapacityTimeout"))
+		assert.Equal(t, []string{name + "-unhealthy"}, g.Options.ErrorHooks, "%s: a failed create says where to look", name)
 		refresh := masked(g, "instanceRefresh").(map[string]interface{})
 		assert.Equal(t, "Rolling", refresh["strategy"])
 		assert.Equal(t, float64(100), refresh["preferences"].(map[string]interface{})["minHealthyPercentage"],
 			"a refresh never drops below the desired capacity")
+		assert.Equal(t, true, refresh["preferences"].(map[string]interface{})["autoRollback"],
+			"a refresh whose nodes never get healthy rolls back")
 		tg := one(t, p, "aws:lb/targetGroup:TargetGroup", name)
 		arns := masked(g, "targetGroupArns").([]interface{})
 		require.Len(t, arns, 1)
@@ -219,8 +241,85 @@ func TestLoadBalancerRoutesPublicPorts(t *testing.T) {
 	health := func(name string) map[string]interface{} {
 		return masked(one(t, p, "aws:lb/targetGroup:TargetGroup", name), "healthCheck").(map[string]interface{})
 	}
-	assert.Equal(t, "TCP", health("push-connection")["protocol"])
-	assert.Equal(t, map[string]interface{}{"protocol": "HTTP", "path": "/status", "matcher": "200"}, health("push-endpoint"))
+	for _, node := range []string{"push-connection", "push-endpoint"} {
+		assert.Equal(t, map[string]interface{}{"protocol": "HTTP", "path": "/status", "matcher": "200"}, health(node),
+			"both servers answer GET /status with 200 on their own port")
+	}
+	assert.Equal(t, float64(1200), masked(one(t, p, "aws:lb/listener:Listener", "push-connection"), "tcpIdleTimeoutSeconds"),
+		"a TCP listener keeps idle websockets longer than its 350 s default")
+
+	// AWS refuses an idle timeout on a TLS listener (fixed at 350 s): the
+	// server's pings keep those websockets alive instead.
+	p = runPlan(t, map[string]string{"domainName": "push.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}, nil)
+	for _, l := range p.Find("aws:lb/listener:Listener") {
+		assert.Nil(t, masked(l, "tcpIdleTimeoutSeconds"), "%s is a TLS listener", l.Name)
+	}
+}
+
+// TestServersRunAsAWSNeedsThem: --no_aws (the servers' own metadata
+// lookups use IMDSv1, which the nodes refuse), and pings of idle
+// websockets well under the load balancer's 350 s.
+func TestServersRunAsAWSNeedsThem(t *testing.T) {
+	p := runPlan(t, nil, nil)
+	for node, command := range map[string]string{"push-connection": "autopush", "push-endpoint": "autoendpoint"} {
+		start := heredoc(t, userData(t, p, node), "START")
+		run := start[strings.Index(start, "exec docker run"):]
+		assert.Contains(t, run, " --no_aws ", command)
+		if command == "autopush" {
+			m := regexp.MustCompile(`--auto_ping_interval (\d+)`).FindStringSubmatch(run)
+			require.NotNil(t, m, "the connection node pings idle websockets")
+			seconds, _ := strconv.Atoi(m[1])
+			assert.True(t, seconds > 0 && seconds < 350, "ping interval %d s must be under the 350 s idle timeout", seconds)
+		} else {
+			assert.NotContains(t, run, "auto_ping", "autoendpoint has no such flag")
+		}
+	}
+}
+
+// TestBootRetriesThePackageInstall runs the user data's install step with
+// dnf stubbed: two failures are retried, five stop the boot.
+func TestBootRetriesThePackageInstall(t *testing.T) {
+	script := userData(t, runPlan(t, nil, nil), "push-endpoint")
+	from, to := strings.Index(script, "for attempt in"), strings.Index(script, "systemctl enable --now docker")
+	require.True(t, from >= 0 && to > from, "the install step is in the user data")
+	for failures, wantOK := range map[int]bool{0: true, 2: true, 5: false} {
+		dir := t.TempDir()
+		stub := fmt.Sprintf("set -euo pipefail\nsleep() { :; }\ndnf() { n=$(cat %[1]s/n 2>/dev/null || echo 0); echo $((n + 1)) > %[1]s/n; [ \"$n\" -ge %[2]d ]; }\n", dir, failures)
+		out, err := exec.Command("bash", "-c", stub+script[from:to]+"echo installed\n").CombinedOutput()
+		if wantOK {
+			assert.NoError(t, err, "%d failures: %s", failures, out)
+			assert.Contains(t, string(out), "installed")
+		} else {
+			assert.Error(t, err, "%d failures must stop the boot: %s", failures, out)
+			assert.Contains(t, string(out), "installing docker failed")
+		}
+	}
+}
+
+// TestNodeRefusesAStrayMessageTable runs the start script's table check
+// with aws stubbed: autopush would take the alphabetically last table
+// whose name starts with the message table's (reference: autopush.md).
+func TestNodeRefusesAStrayMessageTable(t *testing.T) {
+	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-connection"), "START")
+	from, to := strings.Index(start, "tables=$(aws dynamodb list-tables"), strings.Index(start, "docker rm -f")
+	require.True(t, from >= 0 && to > from, "the table check is in the start script")
+	require.Less(t, to, strings.Index(start, "exec docker run"), "the check comes before the server starts")
+	for tables, stray := range map[string]string{
+		"push-test_router\tpush-test_message":                            "",
+		"other_message\tpush-test_message\tpush-test_push_messages":      "",
+		"push-test_message\tpush-test_message_2019_05\tpush-test_router": "push-test_message_2019_05",
+		"push-test_message_x_router\tpush-test_message":                  "push-test_message_x_router",
+	} {
+		stub := "set -euo pipefail\nregion=us-east-1\naws() { printf '" + tables + "\\n'; }\n"
+		out, err := exec.Command("bash", "-c", stub+start[from:to]+"echo server-started\n").CombinedOutput()
+		if stray == "" {
+			assert.NoError(t, err, "%s: %s", tables, out)
+			continue
+		}
+		assert.Error(t, err, "%s: the server must not start", tables)
+		assert.Contains(t, string(out), "table "+stray+" starts with 'push-test_message'")
+		assert.NotContains(t, string(out), "server-started")
+	}
 }
 
 // TestKeyRotationRollsTheNodes: a change of the keys in the parameter

@@ -177,6 +177,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		Partition:              partition.Partition,
 		Region:                 region.Name,
 		AccountID:              caller.AccountId,
+		InstanceTags:           stackTags(ctx),
 	}
 	if logging != nil {
 		serviceArgs.DeliveryStreamName = logging.StreamName
@@ -304,16 +305,17 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build Artif
 	}, opts...)
 }
 
+// stackTags are the tags of every resource of the stack.
+func stackTags(ctx *pulumi.Context) map[string]string {
+	return map[string]string{"project": components.Project, "stack": ctx.Stack(), "managed-by": "pulumi"}
+}
+
 // newProvider registers the AWS provider every resource uses. It stamps the
 // stack's tags on every taggable resource and takes region and profile from
 // the aws:region and aws:profile stack config (else the AWS environment).
 func newProvider(ctx *pulumi.Context) (*aws.Provider, error) {
 	args := &aws.ProviderArgs{
-		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
-			"project":    pulumi.String(components.Project),
-			"stack":      pulumi.String(ctx.Stack()),
-			"managed-by": pulumi.String("pulumi"),
-		}},
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(stackTags(ctx))},
 	}
 	if region, ok := ctx.GetConfig("aws:region"); ok {
 		args.Region = pulumi.String(region)
