@@ -240,14 +240,14 @@ type redisCluster struct {
 	tokenParameterArn pulumi.StringOutput
 }
 
-// newRedis registers the auth token (retained; kept in an SSM SecureString
-// parameter for the API) and a one-node Redis replication group in the
+// newRedis registers the auth token (kept in an SSM SecureString parameter
+// for the API; a random resource holds nothing worth retaining) and a one-node Redis replication group in the
 // private subnets, encrypted at rest and in transit.
 func newRedis(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup, parent pulumi.ResourceOption) (*redisCluster, error) {
 	token, err := random.NewRandomPassword(ctx, name+"-redis-auth", &random.RandomPasswordArgs{
 		Length:  pulumi.Int(RedisAuthTokenLength),
 		Special: pulumi.Bool(false), // ElastiCache refuses some punctuation
-	}, parent, pulumi.RetainOnDelete(true))
+	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("redis auth token: %w", err)
 	}

@@ -196,7 +196,7 @@ func TestProcessorStatefulResourcesAreRetained(t *testing.T) {
 	assert.Equal(t, "public_key", str(t, table, "hashKey"))
 	assert.Equal(t, map[string]interface{}{"enabled": true}, masked(table, "pointInTimeRecovery"))
 	token := one(t, p, "random:index/randomPassword:RandomPassword", "push-processor-redis-auth")
-	assert.True(t, token.Options.RetainOnDelete, "the Redis auth token keeps its value")
+	assert.False(t, token.Options.RetainOnDelete, "a random resource keeps nothing in the account: retaining it only leaves state behind")
 
 	param := one(t, p, "aws:ssm/parameter:Parameter", "push-processor-redis-auth")
 	assert.Equal(t, "SecureString", str(t, param, "type"))
