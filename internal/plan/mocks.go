@@ -34,15 +34,40 @@ type monitor struct {
 	resources []Resource
 }
 
+// optInNotRequired reports whether getAvailabilityZones' arguments filter
+// on opt-in-status = opt-in-not-required.
+func optInNotRequired(args resource.PropertyMap) bool {
+	filters, ok := args["filters"]
+	if !ok || !filters.IsArray() {
+		return false
+	}
+	for _, f := range filters.ArrayValue() {
+		if !f.IsObject() || f.ObjectValue()["name"].StringValue() != "opt-in-status" {
+			continue
+		}
+		for _, v := range f.ObjectValue()["values"].ArrayValue() {
+			if v.StringValue() == "opt-in-not-required" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	r := m.region
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		// The region has a Local Zone, opted in, listed first as AWS
+		// lists names in order: only an opt-in-status filter keeps it
+		// out (EC2 DescribeAvailabilityZones).
+		names := []interface{}{r + "-bos-1a", r + "a", r + "b", r + "c"}
+		ids := []interface{}{"use1-bos1-az1", "use1-az1", "use1-az2", "use1-az4"}
+		if optInNotRequired(args.Args) {
+			names, ids = names[1:], ids[1:]
+		}
 		return resource.NewPropertyMapFromMap(map[string]interface{}{
-			"id":         r,
-			"names":      []interface{}{r + "a", r + "b", r + "c"},
-			"zoneIds":    []interface{}{"use1-az1", "use1-az2", "use1-az4"},
-			"groupNames": []interface{}{r},
+			"id": r, "names": names, "zoneIds": ids, "groupNames": []interface{}{r},
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]interface{}{

@@ -156,6 +156,17 @@ func TestPreviousCryptoKeysReachTheParameter(t *testing.T) {
 	assert.ErrorContains(t, err, "config push-turnkey:previousCryptoKeys: is stored in plain text")
 }
 
+// TestSubnetsAreInTheRegionsOwnZones: the mock region has an opted-in
+// Local Zone; no subnet may land there.
+func TestSubnetsAreInTheRegionsOwnZones(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	subnets := p.Find("aws:ec2/subnet:Subnet")
+	require.NotEmpty(t, subnets)
+	for _, s := range subnets {
+		assert.Regexp(t, `^us-east-1[a-z]$`, str(t, s, "availabilityZone"), s.Name)
+	}
+}
+
 func TestLaunchTemplates(t *testing.T) {
 	p := runPlan(t, nil, nil)
 	for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {

@@ -58,7 +58,12 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		return nil, err
 	}
 	withProvider := pulumi.Provider(provider)
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, withProvider)
+	// Only the region's own zones: Local and Wavelength Zones need an
+	// opt-in and have no Network Load Balancer or ElastiCache.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	}, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("list availability zones: %w", err)
 	}
