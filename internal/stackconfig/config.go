@@ -66,6 +66,18 @@ var Keys = []string{
 	"certificateArn", "domainName", "hostedZoneId", "takeOverFrom",
 }
 
+// ProcessorKeys are the keys only the processor tier reads.
+var ProcessorKeys = []string{
+	"redisNodeType", "natGateway", "messagesApiInstanceType",
+	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
+}
+
+// processorKeyDefaults are the defaults Pulumi.yaml declares for
+// ProcessorKeys (the others default to unset).
+var processorKeyDefaults = map[string]string{
+	"redisNodeType": DefaultRedisNodeType, "natGateway": "false", "messagesApiInstanceType": DefaultMessagesAPIInstanceType,
+}
+
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
 type NodeCounts struct {
 	Min, Desired, Max int
@@ -265,6 +277,15 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	}
 	if p.boolean("adoptExisting", false) {
 		c.Warnings = append(c.Warnings, Namespace+":adoptExisting is no longer needed and has no effect: every stack takes over the tables, key parameter and log bucket its tablePrefix names, when they exist (a destroyed stack's with takeOverFrom; remove it: pulumi config rm adoptExisting)")
+	}
+	if !c.Processor {
+		for _, key := range ProcessorKeys {
+			// The engine passes Pulumi.yaml's default of a key not set,
+			// so only another value counts as set.
+			if v, set := raw[key]; set && v != processorKeyDefaults[key] {
+				c.Warnings = append(c.Warnings, Namespace+":"+key+" has no effect without processor=true (set processor, or remove it: pulumi config rm "+key+")")
+			}
+		}
 	}
 	if len(c.PreviousCryptoKeys) > 0 && c.CryptoKey == "" {
 		p.errs = append(p.errs, &Error{Key: "previousCryptoKeys", Problem: "needs cryptoKey: a rotation names the new key and keeps the old ones",

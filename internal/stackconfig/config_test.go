@@ -272,3 +272,21 @@ func TestAdoptExistingOnlyWarns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, c.Warnings)
 }
+
+// TestProcessorKeysWithoutTheProcessorWarn: a processor-only key set
+// without processor is named in a warning, not silently ignored.
+func TestProcessorKeysWithoutTheProcessorWarn(t *testing.T) {
+	c, err := Parse("dev", map[string]string{"redisNodeType": "cache.t4g.small", "natGateway": "true"})
+	require.NoError(t, err)
+	require.Len(t, c.Warnings, 2)
+	assert.Contains(t, c.Warnings[0], "push-turnkey:redisNodeType has no effect without processor=true")
+	assert.Contains(t, c.Warnings[1], "push-turnkey:natGateway has no effect without processor=true")
+	c, err = Parse("dev", map[string]string{"processor": "true", "redisNodeType": "cache.t4g.small"})
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings)
+	// What the engine passes for keys not set: Pulumi.yaml's defaults.
+	c, err = Parse("dev", map[string]string{"redisNodeType": DefaultRedisNodeType, "natGateway": "false",
+		"messagesApiInstanceType": DefaultMessagesAPIInstanceType})
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings, "a default is not a setting")
+}
