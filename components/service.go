@@ -130,7 +130,7 @@ func statusCheck() *lb.TargetGroupHealthCheckArgs {
 // healthy: where to look on a node, and what usually keeps the server
 // from starting.
 func UnhealthyNodesHint(group, command, image, region string) string {
-	return fmt.Sprintf("%s: the nodes did not become healthy behind the load balancer within %s. "+
+	return fmt.Sprintf("%s failed. If its nodes did not become healthy behind the load balancer within %s: "+
 		"On a node (aws ssm start-session --region %s --target <instance id>, or the EC2 console's Session Manager): "+
 		"sudo journalctl -u %s -b shows the server's start and its errors, and /var/log/cloud-init-output.log the boot. "+
 		"Usual causes: the image %s cannot be pulled (name, tag, a private registry, no route to the internet), "+
