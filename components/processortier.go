@@ -241,8 +241,9 @@ type redisCluster struct {
 }
 
 // newRedis registers the auth token (kept in an SSM SecureString parameter
-// for the API; a random resource holds nothing worth retaining) and a one-node Redis replication group in the
-// private subnets, encrypted at rest and in transit.
+// for the API; not retained: a random resource keeps nothing in the
+// account) and a one-node Redis replication group in the private subnets,
+// encrypted at rest and in transit.
 func newRedis(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup, parent pulumi.ResourceOption) (*redisCluster, error) {
 	token, err := random.NewRandomPassword(ctx, name+"-redis-auth", &random.RandomPasswordArgs{
 		Length:  pulumi.Int(RedisAuthTokenLength),

@@ -23,10 +23,10 @@ const (
 	RootVolumeGiB = 20
 	// WebsocketIdleTimeoutSeconds keeps idle client websockets open through
 	// the Network Load Balancer's plain TCP listener (its default is 350
-	// s). A TLS listener's idle timeout is fixed at 350 s and AWS refuses
-	// the setting there (Elastic Load Balancing, "Network Load Balancers":
-	// Connection idle timeout), so AutoPingIntervalSeconds keeps those
-	// websockets busy instead.
+	// s). A TLS listener's idle timeout is 350 s and can't be modified
+	// (docs.aws.amazon.com/elasticloadbalancing/latest/network/
+	// update-idle-timeout.html), so it is set on TCP listeners only and
+	// AutoPingIntervalSeconds keeps websockets busy instead.
 	WebsocketIdleTimeoutSeconds = 1200
 	// AutoPingIntervalSeconds is the connection nodes' --auto_ping_interval:
 	// the server pings each idle websocket this often, well under the 350 s

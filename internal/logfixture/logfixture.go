@@ -434,17 +434,18 @@ func (o *Object) Ack(seconds float64, p Push) {
 
 // Session appends the connection node's info record of a closed websocket
 // session (websocket.py cleanUp: log.info("Session",
-// **SessionStatistics), its attributes in order).
+// **SessionStatistics), its attributes in order; for Firefox on Linux the
+// user agent attributes equal raw_info's).
 func (o *Object) Session(seconds float64, c Client, lasted, acked int) {
-	o.Message(seconds, ConnectionLogger, "Session",
-		Field{"uaid_hash", c.UAIDHash}, Field{"uaid_reset", false}, Field{"existing_uaid", true},
-		Field{"connection_type", "webpush"}, Field{"host", "push.example.com"},
-		Field{"ua_os_family", "Linux"}, Field{"ua_os_ver", ""},
-		Field{"ua_browser_family", "Firefox"}, Field{"ua_browser_ver", "133.0"},
+	fields := []Field{{"uaid_hash", c.UAIDHash}, {"uaid_reset", false}, {"existing_uaid", true},
+		{"connection_type", "webpush"}, {"host", "push.example.com"}}
+	fields = append(fields, firefox...)
+	fields = append(fields,
 		Field{"connection_time", lasted}, Field{"direct_acked", acked}, Field{"direct_storage", 0},
 		Field{"stored_retrieved", 0}, Field{"stored_acked", 0}, Field{"nacks", 0},
 		Field{"unregisters", 0}, Field{"registers", 0},
 		Field{"log_namespace", ConnectionNamespace})
+	o.Message(seconds, ConnectionLogger, "Session", fields...)
 }
 
 // Hosts of the two node types under --no_aws (their FQDNs).
