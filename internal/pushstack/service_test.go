@@ -192,7 +192,7 @@ func TestLaunchTemplates(t *testing.T) {
 				specs[kind], "%s tags of %s", kind, lt.Name)
 		}
 	}
-	p = runPlan(t, map[string]string{"instanceType": "t4g.medium"}, nil)
+	p = runPlan(t, map[string]string{"instanceType": "t4g.medium", "autopushImage": "ghcr.io/example/autopush", "autopushImageArchitecture": "arm64"}, nil)
 	for _, lt := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
 		assert.Equal(t, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", str(t, lt, "imageId"),
 			"Graviton types get the arm64 image")

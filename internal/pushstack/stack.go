@@ -81,7 +81,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 	}
 
 	// Before any resource: what earlier stacks left, and the key.
-	keyParameter := fmt.Sprintf("/%s/%s/crypto-key", components.Project, cfg.TablePrefix)
+	keyParameter := cfg.KeyParameterName()
 	bucketName := stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)
 	retained, err := findRetained(ctx, cfg, keyParameter, bucketName, withProvider)
 	if err != nil {
@@ -138,7 +138,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
 			BucketName: bucketName,
 			Adopt:      retained.LogBucket,
-			StreamName: cfg.TablePrefix + "-push-logs",
+			StreamName: cfg.DeliveryStreamName(),
 			AccountID:  caller.AccountId,
 		}, withProvider)
 		if err != nil {
@@ -294,8 +294,8 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build Artif
 		DeletionProtection:      cfg.TableDeletionProtection,
 		Adopt:                   retained.Tables[cfg.MessagesTableName()],
 		RedisNodeType:           cfg.RedisNodeType,
-		AuthTokenParameterName:  fmt.Sprintf("/%s/%s/redis-auth-token", components.Project, cfg.TablePrefix),
-		FunctionName:            cfg.TablePrefix + "-push-processor",
+		AuthTokenParameterName:  cfg.AuthTokenParameterName(),
+		FunctionName:            cfg.ProcessorFunctionName(),
 		ProcessorZip:            programs.ProcessorZip,
 		ProcessorCodeHash:       programs.ProcessorCodeHash,
 		APIBinary:               programs.API.Path,

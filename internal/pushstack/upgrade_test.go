@@ -116,7 +116,7 @@ func TestNodeChangesKeepStatefulResources(t *testing.T) {
 	base := runPlan(t, configs["processor"], nil)
 	for name, change := range map[string]map[string]string{
 		"node counts":   {"connectionNodesMin": "2", "connectionNodesDesired": "4", "connectionNodesMax": "8", "endpointNodesMax": "3"},
-		"instance type": {"instanceType": "m7g.large", "messagesApiInstanceType": "t3.micro", "redisNodeType": "cache.m7g.large"},
+		"instance type": {"instanceType": "m7i.large", "messagesApiInstanceType": "t3.micro", "redisNodeType": "cache.m7g.large"},
 		"image":         {"autopushImage": "ghcr.io/example/autopush", "autopushVersion": "1.58.5"},
 		"ssh":           {"sshKeyName": "ops", "sshAllowedCidr": "198.51.100.0/24"},
 		"nat":           {"natGateway": "true"},

@@ -30,6 +30,9 @@ const Namespace = "push-turnkey"
 const (
 	DefaultAutopushImage   = "mozilla/autopush"
 	DefaultAutopushVersion = "1.58.4"
+	// DefaultAutopushImageArchitecture is the only one DefaultAutopushImage
+	// is built for (reference autopush.md: amd64 only, no multi-arch build).
+	DefaultAutopushImageArchitecture = "amd64"
 	// DefaultInstanceType is a current burstable x86 type with 2 GiB, enough
 	// for one autopush process and Docker.
 	DefaultInstanceType = "t3.small"
@@ -56,7 +59,7 @@ const (
 // Pulumi.yaml declares them.
 var Keys = []string{
 	"firehose", "processor", "tablePrefix", "tableDeletionProtection", "cryptoKey",
-	"autopushImage", "autopushVersion", "instanceType",
+	"autopushImage", "autopushVersion", "autopushImageArchitecture", "instanceType",
 	"connectionNodesMin", "connectionNodesDesired", "connectionNodesMax",
 	"endpointNodesMin", "endpointNodesDesired", "endpointNodesMax",
 	"sshKeyName", "sshAllowedCidr",
@@ -100,6 +103,10 @@ type Config struct {
 	// "<AutopushImage>:<AutopushVersion>" that both node types run.
 	AutopushImage   string
 	AutopushVersion string
+	// AutopushImageArchitecture is what the image runs on: "amd64",
+	// "arm64" or "multi-arch" (both); it decides which instance types
+	// can run it.
+	AutopushImageArchitecture string
 	// InstanceType is the EC2 instance type of both node types.
 	InstanceType    string
 	ConnectionNodes NodeCounts
@@ -230,18 +237,19 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		}
 	}
 	c := Config{
-		Firehose:                p.boolean("firehose", false),
-		Processor:               p.boolean("processor", false),
-		TablePrefix:             p.str("tablePrefix", DefaultTablePrefix(stack)),
-		TableDeletionProtection: p.boolean("tableDeletionProtection", true),
-		CryptoKey:               p.str("cryptoKey", ""),
-		AutopushImage:           p.str("autopushImage", DefaultAutopushImage),
-		AutopushVersion:         p.str("autopushVersion", DefaultAutopushVersion),
-		InstanceType:            p.str("instanceType", DefaultInstanceType),
-		ConnectionNodes:         p.nodes("connectionNodes"),
-		EndpointNodes:           p.nodes("endpointNodes"),
-		SSHKeyName:              p.str("sshKeyName", ""),
-		SSHAllowedCIDR:          p.str("sshAllowedCidr", ""),
+		Firehose:                  p.boolean("firehose", false),
+		Processor:                 p.boolean("processor", false),
+		TablePrefix:               p.str("tablePrefix", DefaultTablePrefix(stack)),
+		TableDeletionProtection:   p.boolean("tableDeletionProtection", true),
+		CryptoKey:                 p.str("cryptoKey", ""),
+		AutopushImage:             p.str("autopushImage", DefaultAutopushImage),
+		AutopushVersion:           p.str("autopushVersion", DefaultAutopushVersion),
+		AutopushImageArchitecture: p.str("autopushImageArchitecture", DefaultAutopushImageArchitecture),
+		InstanceType:              p.str("instanceType", DefaultInstanceType),
+		ConnectionNodes:           p.nodes("connectionNodes"),
+		EndpointNodes:             p.nodes("endpointNodes"),
+		SSHKeyName:                p.str("sshKeyName", ""),
+		SSHAllowedCIDR:            p.str("sshAllowedCidr", ""),
 
 		RedisNodeType:                   p.str("redisNodeType", DefaultRedisNodeType),
 		NATGateway:                      p.boolean("natGateway", false),
@@ -314,7 +322,11 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	if c.MessagesAPIAllowedSecurityGroup != "" {
 		p.check("messagesApiAllowedSecurityGroup", c.MessagesAPIAllowedSecurityGroup, validSecurityGroupID, "sg-0123456789abcdef0")
 	}
-	p.check("tablePrefix", c.TablePrefix, validTablePrefix, "push_prod")
+	if problem := validTablePrefix(c.TablePrefix); problem != "" {
+		p.fail("tablePrefix", problem, "push_prod")
+	} else {
+		p.checkNames(&c)
+	}
 	if _, set := raw["cryptoKey"]; set {
 		// The message never repeats the value: it is a secret. An empty key
 		// is refused rather than replaced by a new one, which would make
@@ -325,7 +337,11 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	}
 	p.check("autopushImage", c.AutopushImage, validImage, DefaultAutopushImage)
 	p.check("autopushVersion", c.AutopushVersion, validTag, DefaultAutopushVersion)
-	p.check("instanceType", c.InstanceType, validInstanceType, DefaultInstanceType)
+	if problem := validInstanceType(c.InstanceType); problem != "" {
+		p.fail("instanceType", problem, DefaultInstanceType)
+	} else {
+		p.checkArchitecture(c)
+	}
 	if c.SSHKeyName != "" {
 		p.check("sshKeyName", c.SSHKeyName, validKeyName, "my-key")
 	}
@@ -419,6 +435,29 @@ func (p *parser) cidrList(key string) []string {
 	return list
 }
 
+// imageArchitectures are the values of autopushImageArchitecture.
+var imageArchitectures = []string{"amd64", "arm64", "multi-arch"}
+
+// checkArchitecture refuses an instance type the image cannot run on, and
+// an architecture the default image is not built for.
+func (p *parser) checkArchitecture(c Config) {
+	arch := c.AutopushImageArchitecture
+	switch {
+	case !slices.Contains(imageArchitectures, arch):
+		p.fail("autopushImageArchitecture", fmt.Sprintf("%q is not one of %s", arch, strings.Join(imageArchitectures, ", ")), DefaultAutopushImageArchitecture)
+	case c.AutopushImage == DefaultAutopushImage && arch != DefaultAutopushImageArchitecture:
+		p.fail("autopushImageArchitecture", fmt.Sprintf("is %s, but %s is built for amd64 only; set it only with your own image (autopushImage)", arch, DefaultAutopushImage), DefaultAutopushImageArchitecture)
+	case c.Arm64() && arch == "amd64":
+		image := "the image " + c.AutopushImage
+		if c.AutopushImage == DefaultAutopushImage {
+			image = DefaultAutopushImage + ", built for amd64 only,"
+		}
+		p.fail("instanceType", fmt.Sprintf("%s is a Graviton (arm64) type and %s cannot run there; with your own arm64 or multi-arch image, set autopushImage and autopushImageArchitecture", c.InstanceType, image), DefaultInstanceType)
+	case !c.Arm64() && arch == "arm64":
+		p.fail("instanceType", fmt.Sprintf("%s is an x86 type and the image is arm64 (autopushImageArchitecture); pick a Graviton type", c.InstanceType), "t4g.small")
+	}
+}
+
 // keyList reads a JSON list of Fernet keys; messages never repeat a key.
 func (p *parser) keyList(key string) []string {
 	v, ok := p.raw[key]
@@ -477,12 +516,6 @@ func validTablePrefix(v string) string {
 		return fmt.Sprintf("is %d characters; at most %d fit the derived S3 bucket name", len(v), MaxTablePrefixLength)
 	case !tablePrefixRe.MatchString(v):
 		return fmt.Sprintf("%q must start with a letter or digit and hold only letters, digits, '_', '-' and '.' (DynamoDB table-name characters)", v)
-	}
-	bucket := LogBucketName(v, "123456789012")
-	for _, reserved := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
-		if strings.HasPrefix(bucket, reserved) {
-			return fmt.Sprintf("%q gives the log bucket name %q, which starts with %q, reserved by S3", v, bucket, reserved)
-		}
 	}
 	return ""
 }

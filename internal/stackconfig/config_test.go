@@ -14,15 +14,16 @@ func TestDefaults(t *testing.T) {
 	c, err := Parse("dev", nil)
 	require.NoError(t, err)
 	assert.Equal(t, Config{
-		TablePrefix:             "push-dev",
-		TableDeletionProtection: true,
-		AutopushImage:           "mozilla/autopush",
-		AutopushVersion:         "1.58.4",
-		InstanceType:            "t3.small",
-		ConnectionNodes:         NodeCounts{1, 1, 1},
-		EndpointNodes:           NodeCounts{1, 1, 1},
-		RedisNodeType:           "cache.t4g.micro",
-		MessagesAPIInstanceType: "t4g.micro",
+		TablePrefix:               "push-dev",
+		TableDeletionProtection:   true,
+		AutopushImage:             "mozilla/autopush",
+		AutopushVersion:           "1.58.4",
+		AutopushImageArchitecture: "amd64",
+		InstanceType:              "t3.small",
+		ConnectionNodes:           NodeCounts{1, 1, 1},
+		EndpointNodes:             NodeCounts{1, 1, 1},
+		RedisNodeType:             "cache.t4g.micro",
+		MessagesAPIInstanceType:   "t4g.micro",
 	}, c)
 	assert.Equal(t, "mozilla/autopush:1.58.4", c.Image())
 	assert.Equal(t, "push-dev_router", c.RouterTableName())
@@ -36,7 +37,7 @@ func TestGoodValues(t *testing.T) {
 	c, err := Parse("prod", map[string]string{
 		"firehose": "true", "tablePrefix": "Push.prod-1_a", "tableDeletionProtection": "false",
 		"cryptoKey": key, "autopushImage": "ghcr.io/example/autopush", "autopushVersion": "1.58.4",
-		"instanceType": "c7g.large", "connectionNodesMin": "0", "connectionNodesDesired": "2",
+		"autopushImageArchitecture": "arm64", "instanceType": "c7g.large", "connectionNodesMin": "0", "connectionNodesDesired": "2",
 		"connectionNodesMax": "5", "sshKeyName": "ops", "sshAllowedCidr": "203.0.113.0/24",
 	})
 	require.NoError(t, err)
@@ -88,6 +89,7 @@ func TestLogBucketNames(t *testing.T) {
 // TestBadValues: every bad value is refused with an error that names the
 // key, says what is wrong and gives an example.
 func TestBadValues(t *testing.T) {
+	firehose := map[string]string{"firehose": "true"}
 	cases := []struct {
 		key, value string
 		problem    string // part of the message
@@ -101,10 +103,16 @@ func TestBadValues(t *testing.T) {
 		{"tablePrefix", "push prod", "DynamoDB table-name characters", nil},
 		{"tablePrefix", "push/prod", "DynamoDB table-name characters", nil},
 		{"tablePrefix", strings.Repeat("p", 37), "at most 36", nil},
-		{"tablePrefix", "xn--push", `starts with "xn--", reserved by S3`, nil},
-		{"tablePrefix", "XN__ab", `starts with "xn--", reserved by S3`, nil},
-		{"tablePrefix", "Sthree_x", `starts with "sthree-", reserved by S3`, nil},
-		{"tablePrefix", "amzn-s3-demo-x", `starts with "amzn-s3-demo-", reserved by S3`, nil},
+		{"tablePrefix", "xn--push", `starts with "xn--", reserved by S3`, firehose},
+		{"tablePrefix", "XN__ab", `starts with "xn--", reserved by S3`, firehose},
+		{"tablePrefix", "Sthree_x", `starts with "sthree-", reserved by S3`, firehose},
+		{"tablePrefix", "amzn-s3-demo-x", `starts with "amzn-s3-demo-", reserved by S3`, firehose},
+		{"tablePrefix", "Push.Prod", `gives the Lambda function name "Push.Prod-push-processor", which may hold only letters, digits, '_', '-'`, map[string]string{"processor": "true"}},
+		{"autopushImageArchitecture", "x86", `"x86" is not one of amd64, arm64, multi-arch`, map[string]string{"autopushImage": "ghcr.io/example/autopush"}},
+		{"autopushImageArchitecture", "multi-arch", "mozilla/autopush is built for amd64 only", nil},
+		{"instanceType", "t4g.small", "t4g.small is a Graviton (arm64) type and mozilla/autopush, built for amd64 only, cannot run there", nil},
+		{"instanceType", "c7g.large", "the image ghcr.io/example/autopush cannot run there", map[string]string{"autopushImage": "ghcr.io/example/autopush"}},
+		{"instanceType", "t3.small", "t3.small is an x86 type and the image is arm64", map[string]string{"autopushImage": "ghcr.io/example/autopush", "autopushImageArchitecture": "arm64"}},
 		{"cryptoKey", "", "is empty", nil},
 		{"cryptoKey", "not-a-key", "not a Fernet key", nil},
 		{"cryptoKey", "i_CYcNKa2YXrF+7V1Y/2MFfoEl7b6KX55y_9uvOKfJQ=", "not a Fernet key", nil}, // standard alphabet
@@ -289,4 +297,72 @@ func TestProcessorKeysWithoutTheProcessorWarn(t *testing.T) {
 		"messagesApiInstanceType": DefaultMessagesAPIInstanceType})
 	require.NoError(t, err)
 	assert.Empty(t, c.Warnings, "a default is not a setting")
+}
+
+func TestOwnImagesRunWhereTheirArchitectureSays(t *testing.T) {
+	for _, tc := range []struct{ arch, instanceType string }{
+		{"multi-arch", "t4g.small"}, {"multi-arch", "t3.small"}, {"arm64", "c7g.large"}, {"amd64", "m7i.large"},
+	} {
+		c, err := Parse("dev", map[string]string{
+			"autopushImage": "ghcr.io/example/autopush", "autopushImageArchitecture": tc.arch, "instanceType": tc.instanceType,
+		})
+		require.NoError(t, err, "%s on %s", tc.arch, tc.instanceType)
+		assert.Equal(t, tc.arch, c.AutopushImageArchitecture)
+	}
+}
+
+// Each rule of nameRules, with a prefix just inside and just outside it.
+// The lengths are the name's limit minus what the stack adds to the prefix.
+func TestNameRules(t *testing.T) {
+	cases := []struct {
+		what             string // the rule's service name, as its problem says it
+		firehose, procsr bool
+		inside, outside  string
+		problem          string
+	}{
+		{"DynamoDB table name", false, false, strings.Repeat("p", 255-len("_message")), strings.Repeat("p", 256-len("_message")), "at most 255"},
+		{"DynamoDB table name", false, false, "Push.prod_1-a", "push prod", "may hold only letters, digits, '_', '-', '.'"},
+		{"SSM parameter name", false, false, strings.Repeat("p", 900-len("/push-turnkey//crypto-key")), strings.Repeat("p", 901-len("/push-turnkey//crypto-key")), "at most 900"},
+		{"S3 bucket name", true, false, strings.Repeat("p", 63-len("-logs-123456789012")), strings.Repeat("p", 64-len("-logs-123456789012")), "at most 63"},
+		{"S3 bucket name", true, false, "Push_Prod", "xn--push", `starts with "xn--", reserved by S3`},
+		{"Firehose delivery stream name", true, false, strings.Repeat("p", 64-len("-push-logs")), strings.Repeat("p", 65-len("-push-logs")), "at most 64"},
+		{"Firehose delivery stream name", true, false, "push.prod", "push prod", "may hold only letters, digits, '_', '.', '-'"},
+		{"Lambda function name", true, true, strings.Repeat("p", 64-len("-push-processor")), strings.Repeat("p", 65-len("-push-processor")), "at most 64"},
+		{"Lambda function name", true, true, "push_prod", "push.prod", "may hold only letters, digits, '_', '-'"},
+		{"CloudWatch Logs log group name", true, true, strings.Repeat("p", 512-len("/aws/lambda/-push-processor")), strings.Repeat("p", 513-len("/aws/lambda/-push-processor")), "at most 512"},
+		{"SSM parameter name", true, true, strings.Repeat("p", 900-len("/push-turnkey//redis-auth-token")), strings.Repeat("p", 901-len("/push-turnkey//redis-auth-token")), "at most 900"},
+	}
+	problemsOf := func(prefix string, firehose, processor bool, what string) []string {
+		c := Config{TablePrefix: prefix, Firehose: firehose, Processor: processor}
+		var of []string
+		for _, p := range nameProblems(c, c.enabled) {
+			if strings.Contains(p, "gives the "+what+" ") {
+				of = append(of, p)
+			}
+		}
+		return of
+	}
+	for _, tc := range cases {
+		t.Run(tc.what+" "+tc.problem, func(t *testing.T) {
+			assert.Empty(t, problemsOf(tc.inside, tc.firehose, tc.procsr, tc.what))
+			outside := problemsOf(tc.outside, tc.firehose, tc.procsr, tc.what)
+			require.NotEmpty(t, outside)
+			assert.Contains(t, outside[0], tc.problem)
+			assert.Contains(t, outside[0], "(https://docs.aws.amazon.com/", "the problem cites the rule's page")
+		})
+	}
+}
+
+func TestPrefixOfACoreStackWarnsOfTiersItCannotTurnOn(t *testing.T) {
+	c, err := Parse("dev", map[string]string{"tablePrefix": "Push.Prod"})
+	require.NoError(t, err, "a '.' is valid in every name a core stack creates")
+	require.Len(t, c.Warnings, 1)
+	assert.Contains(t, c.Warnings[0], "push-turnkey:tablePrefix cannot be used with processor=true")
+	assert.Contains(t, c.Warnings[0], `"Push.Prod-push-processor"`)
+
+	_, err = Parse("dev", map[string]string{"tablePrefix": "Push.Prod", "processor": "true"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "example: pulumi config set tablePrefix Push-Prod")
+	_, err = Parse("dev", map[string]string{"tablePrefix": "Push-Prod", "processor": "true"})
+	assert.NoError(t, err, "the example offered is accepted")
 }

@@ -1,0 +1,152 @@
+package stackconfig
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Physical names derived from the table prefix. A retained store is found
+// again by its name, so these never change for a given prefix.
+
+// KeyParameterName is the SSM parameter holding the crypto keys:
+// "/push-turnkey/<prefix>/crypto-key".
+func (c Config) KeyParameterName() string {
+	return "/" + Namespace + "/" + c.TablePrefix + "/crypto-key"
+}
+
+// AuthTokenParameterName is the SSM parameter holding the Redis auth token
+// (processor tier): "/push-turnkey/<prefix>/redis-auth-token".
+func (c Config) AuthTokenParameterName() string {
+	return "/" + Namespace + "/" + c.TablePrefix + "/redis-auth-token"
+}
+
+// DeliveryStreamName is the Firehose delivery stream: "<prefix>-push-logs".
+func (c Config) DeliveryStreamName() string { return c.TablePrefix + "-push-logs" }
+
+// ProcessorFunctionName is the processor's Lambda function:
+// "<prefix>-push-processor".
+func (c Config) ProcessorFunctionName() string { return c.TablePrefix + "-push-processor" }
+
+// ProcessorLogGroupName is the processor function's log group, the one
+// Lambda writes to: "/aws/lambda/<function name>".
+func (c Config) ProcessorLogGroupName() string { return "/aws/lambda/" + c.ProcessorFunctionName() }
+
+// tier says which configs create a name.
+type tier int
+
+const (
+	coreTier tier = iota
+	firehoseTier
+	processorTier
+)
+
+// nameRule is one service's rule for one name derived from the prefix.
+type nameRule struct {
+	what    string // "Lambda function name"
+	tier    tier
+	name    func(Config) string
+	allowed *regexp.Regexp // the whole name; says which characters in chars
+	chars   string
+	max     int
+	// reservedPrefixes are refused at the start of the name.
+	reservedPrefixes []string
+	source           string
+}
+
+// worstCaseAccount stands for the account id in the bucket name: every
+// account id has 12 digits.
+const worstCaseAccount = "123456789012"
+
+// nameRules is every name derived from tablePrefix, with the rule of the
+// service that holds it, from the page in source. Each has a test with a
+// prefix just inside and just outside it.
+var nameRules = []nameRule{
+	{what: "DynamoDB table name", tier: coreTier, name: Config.MessageTableName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`), chars: "letters, digits, '_', '-', '.'", max: 255,
+		source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html"},
+	{what: "SSM parameter name", tier: coreTier, name: Config.KeyParameterName,
+		// 1011 counts the whole parameter ARN; 900 leaves room for the
+		// longest partition, region and account.
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./-]+$`), chars: "letters, digits, '_', '.', '-', '/'", max: 900,
+		source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html"},
+	{what: "S3 bucket name", tier: firehoseTier, name: func(c Config) string { return LogBucketName(c.TablePrefix, worstCaseAccount) },
+		allowed: regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`), chars: "lower-case letters, digits, '.', '-'", max: 63,
+		reservedPrefixes: []string{"xn--", "sthree-", "amzn-s3-demo-"},
+		source:           "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"},
+	{what: "Firehose delivery stream name", tier: firehoseTier, name: Config.DeliveryStreamName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`), chars: "letters, digits, '_', '.', '-'", max: 64,
+		source: "https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html"},
+	{what: "Lambda function name", tier: processorTier, name: Config.ProcessorFunctionName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`), chars: "letters, digits, '_', '-'", max: 64,
+		source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"},
+	{what: "CloudWatch Logs log group name", tier: processorTier, name: Config.ProcessorLogGroupName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
+		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
+	{what: "SSM parameter name", tier: processorTier, name: Config.AuthTokenParameterName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./-]+$`), chars: "letters, digits, '_', '.', '-', '/'", max: 900,
+		source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html"},
+}
+
+// enabled reports whether the config creates the tier's names.
+func (c Config) enabled(t tier) bool {
+	return t == coreTier || (t == firehoseTier && c.Firehose) || (t == processorTier && c.Processor)
+}
+
+// tierKey is the config key that turns a tier on.
+var tierKey = map[tier]string{firehoseTier: "firehose", processorTier: "processor"}
+
+// nameProblems checks every name of the tiers for which in is true against
+// its service's rule, and returns each problem.
+func nameProblems(c Config, in func(tier) bool) []string {
+	var problems []string
+	for _, r := range nameRules {
+		if !in(r.tier) {
+			continue
+		}
+		name := r.name(c)
+		switch {
+		case len(name) > r.max:
+			problems = append(problems, fmt.Sprintf("%q gives the %s %q, %d characters; at most %d are allowed (%s)", c.TablePrefix, r.what, name, len(name), r.max, r.source))
+		case !r.allowed.MatchString(name):
+			problems = append(problems, fmt.Sprintf("%q gives the %s %q, which may hold only %s (%s)", c.TablePrefix, r.what, name, r.chars, r.source))
+		}
+		for _, reserved := range r.reservedPrefixes {
+			if strings.HasPrefix(name, reserved) {
+				problems = append(problems, fmt.Sprintf("%q gives the %s %q, which starts with %q, reserved by S3 (%s)", c.TablePrefix, r.what, name, reserved, r.source))
+			}
+		}
+	}
+	return problems
+}
+
+// checkNames refuses a prefix that gives an invalid name in a tier the
+// config creates, and warns of one in a tier it could turn on later (the
+// prefix cannot change without new tables).
+func (p *parser) checkNames(c *Config) {
+	for _, problem := range nameProblems(*c, c.enabled) {
+		p.fail("tablePrefix", problem, prefixExample(c.TablePrefix))
+	}
+	for _, t := range []tier{firehoseTier, processorTier} {
+		if c.enabled(t) {
+			continue
+		}
+		for _, problem := range nameProblems(*c, func(r tier) bool { return r == t }) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s:tablePrefix cannot be used with %s=true: %s", Namespace, tierKey[t], problem))
+		}
+	}
+}
+
+// prefixExample is prefix with every character some service refuses made
+// '-', when that gives a prefix every tier accepts, else "push_prod".
+func prefixExample(prefix string) string {
+	example := notInEveryName.ReplaceAllString(prefix, "-")
+	all := func(tier) bool { return true }
+	if validTablePrefix(example) != "" || len(nameProblems(Config{TablePrefix: example}, all)) > 0 {
+		return "push_prod"
+	}
+	return example
+}
+
+// notInEveryName is a character some service refuses in a derived name.
+var notInEveryName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
