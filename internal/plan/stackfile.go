@@ -74,6 +74,10 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	file := filepath.Join(dir, "Pulumi."+name+".yaml")
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
+		if near := nearStacks(dir, name); len(near) > 0 {
+			return stack, fmt.Errorf("stack %q has no file Pulumi.%s.yaml, but %s; a typo would plan the defaults instead of your config (to plan a new stack %q, create an empty Pulumi.%s.yaml)",
+				name, name, strings.Join(near, ", "), name, name)
+		}
 		data = nil
 	} else if err != nil {
 		return stack, fmt.Errorf("read stack %s: %w", name, err)
@@ -120,6 +124,42 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 		return stack, fmt.Errorf("config %s in %s is encrypted and the offline plan cannot decrypt it; give it with -secret %s=<value>", key, file, key)
 	}
 	return stack, nil
+}
+
+// nearStacks names the stack files of dir whose stack names differ from
+// name only in case, or by at most two edits ("did you mean -stack dev
+// (Pulumi.dev.yaml)").
+func nearStacks(dir, name string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	var near []string
+	for _, f := range files {
+		other := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		if strings.EqualFold(other, name) || editDistance(strings.ToLower(other), strings.ToLower(name)) <= 2 {
+			near = append(near, fmt.Sprintf("did you mean -stack %s (%s)?", other, filepath.Base(f)))
+		}
+	}
+	return near
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func qualify(key string) string {

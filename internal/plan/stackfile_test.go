@@ -175,3 +175,20 @@ config:
 	_, err = LoadStack(dir, "broken", nil)
 	assert.ErrorContains(t, err, "parse")
 }
+
+func TestMistypedStackNameIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: push-turnkey\nruntime: go\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  push-turnkey:firehose: true\n"), 0o600))
+	for _, typo := range []string{"Dev", "dve", "devv", "DEV1"} {
+		_, err := LoadStack(dir, typo, nil)
+		require.Error(t, err, typo)
+		assert.Contains(t, err.Error(), `stack "`+typo+`" has no file Pulumi.`+typo+`.yaml, but did you mean -stack dev (Pulumi.dev.yaml)?`)
+		assert.Contains(t, err.Error(), "create an empty Pulumi."+typo+".yaml")
+	}
+	// A name far from every stack file is a new stack, planned with the
+	// defaults.
+	s, err := LoadStack(dir, "production", nil)
+	require.NoError(t, err)
+	assert.Empty(t, s.Config)
+}

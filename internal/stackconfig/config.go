@@ -421,9 +421,14 @@ func (p *parser) cidrList(key string) []string {
 		p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("%q is not a list of CIDR blocks", v), Hint: hint})
 		return nil
 	}
+	seen := map[string]int{}
 	for i, cidr := range list {
 		prefix, err := netip.ParsePrefix(cidr)
+		j, dup := seen[cidr]
+		seen[cidr] = i
 		switch {
+		case dup:
+			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, repeats item %d", i, cidr, j), Hint: hint})
 		case err != nil || !prefix.Addr().Is4():
 			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, is not an IPv4 CIDR block", i, cidr), Hint: hint})
 		case prefix.Masked() != prefix:
@@ -432,8 +437,20 @@ func (p *parser) cidrList(key string) []string {
 			p.errs = append(p.errs, &Error{Key: key, Problem: fmt.Sprintf("item %d, %q, opens the internal API to a large part of the internet (at least /8)", i, cidr), Hint: hint})
 		}
 	}
+	// The group also takes messagesApiAllowedSecurityGroup's rule, so the
+	// limit is one fewer than AWS's. A quota raise is not visible here.
+	if limit := MaxSecurityGroupInboundRules - 1; len(list) > limit {
+		p.errs = append(p.errs, &Error{Key: key, Hint: hint, Problem: fmt.Sprintf(
+			"has %d blocks; the Messages API's security group takes at most %d (AWS's default quota of %d inbound rules per security group, one kept for messagesApiAllowedSecurityGroup); allow a larger block instead",
+			len(list), limit, MaxSecurityGroupInboundRules)})
+	}
 	return list
 }
+
+// MaxSecurityGroupInboundRules is AWS's default quota of IPv4 inbound rules
+// per security group
+// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+const MaxSecurityGroupInboundRules = 60
 
 // imageArchitectures are the values of autopushImageArchitecture.
 var imageArchitectures = []string{"amd64", "arm64", "multi-arch"}

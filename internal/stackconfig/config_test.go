@@ -2,6 +2,7 @@ package stackconfig
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -148,6 +149,8 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", `["10.0.0.0/16", "10.1.0.1/16"]`, "item 1, \"10.1.0.1/16\", has host bits set", nil},
 		{"messagesApiAllowedCidrs", `["0.0.0.0/0"]`, "large part of the internet", nil},
 		{"messagesApiAllowedCidrs", `["office"]`, "not an IPv4 CIDR block", nil},
+		{"messagesApiAllowedCidrs", `["10.1.0.0/16", "10.2.0.0/16", "10.1.0.0/16"]`, `item 2, "10.1.0.0/16", repeats item 0`, nil},
+		{"messagesApiAllowedCidrs", cidrs(60), "has 60 blocks; the Messages API's security group takes at most 59 (AWS's default quota of 60 inbound rules", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
 		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
@@ -365,4 +368,19 @@ func TestPrefixOfACoreStackWarnsOfTiersItCannotTurnOn(t *testing.T) {
 	assert.Contains(t, err.Error(), "example: pulumi config set tablePrefix Push-Prod")
 	_, err = Parse("dev", map[string]string{"tablePrefix": "Push-Prod", "processor": "true"})
 	assert.NoError(t, err, "the example offered is accepted")
+}
+
+// cidrs is a JSON list of n distinct /24 blocks.
+func cidrs(n int) string {
+	list := make([]string, n)
+	for i := range list {
+		list[i] = fmt.Sprintf("%q", fmt.Sprintf("10.0.%d.0/24", i))
+	}
+	return "[" + strings.Join(list, ",") + "]"
+}
+
+func TestMessagesAPIAllowedCidrsUpToTheRuleLimit(t *testing.T) {
+	c, err := Parse("dev", map[string]string{"processor": "true", "messagesApiAllowedCidrs": cidrs(59)})
+	require.NoError(t, err, "59 blocks and the group's rule fill the 60 inbound rules")
+	assert.Len(t, c.MessagesAPIAllowedCIDRs, 59)
 }
