@@ -56,7 +56,13 @@ func NewPrivateNetwork(ctx *pulumi.Context, name string, args *PrivateNetworkArg
 	}
 	parent := pulumi.Parent(n)
 
-	routeArgs := &ec2.RouteTableArgs{VpcId: args.VpcID, Tags: pulumi.StringMap{"Name": pulumi.String(name)}}
+	// Routes is always given, empty without a NAT gateway: the provider
+	// treats an absent list as "routes not managed here" and would keep a
+	// removed NAT gateway's route as a blackhole
+	// (https://github.com/pulumi/pulumi/issues/6532; the route table's
+	// docs: "to remove all managed routes, provide an empty list").
+	routeArgs := &ec2.RouteTableArgs{VpcId: args.VpcID, Tags: pulumi.StringMap{"Name": pulumi.String(name)},
+		Routes: ec2.RouteTableRouteArray{}}
 	if args.NATGateway {
 		eip, err := ec2.NewEip(ctx, name+"-nat", &ec2.EipArgs{Domain: pulumi.String("vpc")}, parent,
 			pulumi.DependsOn([]pulumi.Resource{args.CoreNetwork}))
