@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -189,6 +190,65 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			return nil, fmt.Errorf("alarm processor-no-readable-records: %w", err)
 		}
 	}
+	if args.DeliveryStreamName != nil && len(args.TargetGroupArnSuffixes) > 0 {
+		if err := newLogSilenceAlarm(ctx, name+"-log-stream-silent", args, topic.Arn, parent); err != nil {
+			return nil, err
+		}
+	}
 	a.TopicArn = topic.Arn
 	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicArn})
+}
+
+// LogSilenceSeconds is how long clients may connect while the delivery
+// stream receives nothing before the silence alarm fires: one period.
+const LogSilenceSeconds = 900
+
+// newLogSilenceAlarm fires when nodes are in service and clients connect,
+// but the delivery stream receives no record for LogSilenceSeconds: the
+// server's Firehose sender ends on its first error and the server carries
+// on (reference autopush.md, runtime behaviour). New flows are required
+// because an idle stack writes nothing: the health checks are not logged
+// (autopush 1.58.4 http.py, skip_request_logging).
+func newLogSilenceAlarm(ctx *pulumi.Context, name string, args *AlarmsArgs, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	metric := func(id, namespace, metricName, stat string, dimensions pulumi.StringMap) *cloudwatch.MetricAlarmMetricQueryArgs {
+		return &cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+			Namespace: pulumi.String(namespace), MetricName: pulumi.String(metricName), Stat: pulumi.String(stat),
+			Period: pulumi.Int(LogSilenceSeconds), Dimensions: dimensions,
+		}}
+	}
+	var queries cloudwatch.MetricAlarmMetricQueryArray
+	var healthy []string
+	for _, tg := range []string{"connection", "endpoint"} {
+		if suffix, ok := args.TargetGroupArnSuffixes[tg]; ok {
+			id := "healthy_" + tg
+			healthy = append(healthy, id)
+			queries = append(queries, metric(id, "AWS/NetworkELB", "HealthyHostCount", "Minimum",
+				pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": suffix}))
+		}
+	}
+	queries = append(queries,
+		metric("flows", "AWS/NetworkELB", "NewFlowCount", "Sum", pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix}),
+		metric("incoming", "AWS/Firehose", "IncomingRecords", "Sum", pulumi.StringMap{"DeliveryStreamName": args.DeliveryStreamName}),
+		// FILL: a metric without data points in the period is zero here
+		// (CloudWatch User Guide, "Using metric math", FILL and IF).
+		&cloudwatch.MetricAlarmMetricQueryArgs{
+			Id:         pulumi.String("silent"),
+			Expression: pulumi.String(fmt.Sprintf("IF((%s) > 0 AND FILL(flows, 0) > 0 AND FILL(incoming, 0) == 0, 1, 0)", strings.Join(healthy, " + "))),
+			Label:      pulumi.String("clients connect, no log records"), ReturnData: pulumi.Bool(true),
+		})
+	_, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.String("Nodes are in service and clients connect, but the Firehose delivery stream received no log record for 15 minutes: " +
+			"a server's Firehose sender has likely stopped (it ends on its first error); replace the nodes (start an instance refresh)"),
+		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+		Threshold:          pulumi.Float64(1),
+		EvaluationPeriods:  pulumi.Int(1),
+		MetricQueries:      queries,
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{topic},
+		OkActions:          pulumi.Array{topic},
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("alarm log-stream-silent: %w", err)
+	}
+	return nil
 }

@@ -55,6 +55,7 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 			"threshold": 50.0, "comparisonOperator": "GreaterThanThreshold",
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 		"push-alarms-processor-no-readable-records": {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
+		"push-alarms-log-stream-silent":             {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
 		"push-alarms-processor-unreadable-deliveries": {"metricName": "Skipped", "namespace": processor.MetricsNamespace,
 			"statistic": "Sum", "threshold": 0.0, "dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 	}
@@ -102,5 +103,52 @@ func TestFormatDriftAlarms(t *testing.T) {
 
 	for _, r := range runPlan(t, configs["firehose"], nil).Find("aws:cloudwatch/metricAlarm:MetricAlarm") {
 		assert.NotContains(t, r.Name, "processor", "no processor alarms without the processor")
+	}
+}
+
+// TestLogSilenceAlarm: the Firehose sender dies silently on its first error
+// (reference autopush.md), so silence while nodes serve clients alarms.
+func TestLogSilenceAlarm(t *testing.T) {
+	p := runPlan(t, configs["firehose"], nil)
+	a := one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "push-alarms-log-stream-silent")
+	queries := masked(a, "metricQueries").([]interface{})
+	byID := map[string]map[string]interface{}{}
+	returned := 0
+	for _, q := range queries {
+		m := q.(map[string]interface{})
+		byID[m["id"].(string)] = m
+		assert.Regexp(t, `^[a-z][A-Za-z0-9_]*$`, m["id"], "a metric math id starts with a lower-case letter (CloudWatch API MetricDataQuery)")
+		if m["returnData"] == true {
+			returned++
+		}
+	}
+	assert.Equal(t, 1, returned, "an alarm returns exactly one time series")
+	nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
+	lbDimension := "net/" + mockID(nlb) + "/" + shortID(nlb)
+	for id, want := range map[string][3]string{
+		"healthy_connection": {"AWS/NetworkELB", "HealthyHostCount", "Minimum"},
+		"healthy_endpoint":   {"AWS/NetworkELB", "HealthyHostCount", "Minimum"},
+		"flows":              {"AWS/NetworkELB", "NewFlowCount", "Sum"},
+		"incoming":           {"AWS/Firehose", "IncomingRecords", "Sum"},
+	} {
+		require.Contains(t, byID, id)
+		m := byID[id]["metric"].(map[string]interface{})
+		assert.Equal(t, want[0], m["namespace"], id)
+		assert.Equal(t, want[1], m["metricName"], id)
+		assert.Equal(t, want[2], m["stat"], id)
+		assert.Equal(t, float64(components.LogSilenceSeconds), m["period"], "%s: the 15 minutes are one period", id)
+		dims := m["dimensions"].(map[string]interface{})
+		if id == "incoming" {
+			assert.Equal(t, map[string]interface{}{"DeliveryStreamName": "push-test-push-logs"}, dims)
+		} else {
+			assert.Equal(t, lbDimension, dims["LoadBalancer"], id)
+		}
+	}
+	assert.Equal(t, 900, components.LogSilenceSeconds)
+	assert.Equal(t, "IF((healthy_connection + healthy_endpoint) > 0 AND FILL(flows, 0) > 0 AND FILL(incoming, 0) == 0, 1, 0)",
+		byID["silent"]["expression"], "nodes in service, clients connecting, no records")
+
+	for _, r := range runPlan(t, nil, nil).Find("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		assert.NotEqual(t, "push-alarms-log-stream-silent", r.Name, "no delivery stream, no silence alarm")
 	}
 }

@@ -63,7 +63,7 @@ var firehoseTypes = map[string]int{
 	"aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":                                  1,
 	"aws:iam/role:Role":                                                                          1,
 	"aws:iam/rolePolicy:RolePolicy":                                                              1,
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                                                     1, // delivery failures
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                                                     2, // delivery failures, a silent stream
 }
 
 func typeCounts(p *plan.Plan) map[string]int {
