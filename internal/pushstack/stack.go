@@ -79,6 +79,9 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 	if err != nil {
 		return nil, fmt.Errorf("read region: %w", err)
 	}
+	if err := cfg.CheckDeployTarget(partition.Partition, region.Name); err != nil {
+		return nil, err
+	}
 
 	// Before any resource: what earlier stacks left, and the key.
 	keyParameter := cfg.KeyParameterName()

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/internal/plan"
+	"github.com/push-turnkey/push-turnkey/internal/pushstack"
 )
 
 const testCertificate = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -102,5 +103,21 @@ func TestTLSChangesKeepStatefulResources(t *testing.T) {
 		on := runPlan(t, tls, nil)
 		assertKept(t, base, on, tiersOf["firehose"])
 		assertKept(t, on, base, tiersOf["firehose"])
+	}
+}
+
+// TestCertificateOfAnotherRegionThanTheProvidersIsRefused: without
+// aws:region the provider takes the region from the environment
+// (AWS_REGION, the profile); the program checks the certificate against
+// that region before it registers anything but the provider.
+func TestCertificateOfAnotherRegionThanTheProvidersIsRefused(t *testing.T) {
+	stack := stackFor(map[string]string{"domainName": "push.example.com",
+		"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"}, nil)
+	delete(stack.Config, "aws:region") // the mock provider's region is then us-east-1
+	p, err := plan.RunProgram(stack, pushstack.Program)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config push-turnkey:certificateArn: is in eu-west-1, but the stack deploys to us-east-1 (from the AWS provider)")
+	for _, r := range p.Resources {
+		assert.Equal(t, "pulumi:providers:aws", r.Type, "nothing but the provider is registered: %s", r.URN)
 	}
 }

@@ -239,7 +239,7 @@ func TestParseStack(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = ParseStack("dev", tls, "eu-west-1", plain)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "config push-turnkey:certificateArn: is in us-east-1, but the stack is in eu-west-1")
+	assert.Contains(t, err.Error(), "config push-turnkey:certificateArn: is in us-east-1, but the stack deploys to eu-west-1 (from aws:region); a load balancer takes certificates of its own region")
 	for _, region := range []string{"mars-1", "US-EAST-1", "us-east"} {
 		_, err = ParseStack("dev", nil, region, plain)
 		require.Error(t, err, region)
@@ -383,4 +383,21 @@ func TestMessagesAPIAllowedCidrsUpToTheRuleLimit(t *testing.T) {
 	c, err := Parse("dev", map[string]string{"processor": "true", "messagesApiAllowedCidrs": cidrs(59)})
 	require.NoError(t, err, "59 blocks and the group's rule fill the 60 inbound rules")
 	assert.Len(t, c.MessagesAPIAllowedCIDRs, 59)
+}
+
+// TestCertificateOfTheDeployTarget: the region and partition the provider
+// reports at run time, which aws:region need not name.
+func TestCertificateOfTheDeployTarget(t *testing.T) {
+	c := Config{CertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789", DomainName: "push.example.com"}
+	assert.NoError(t, c.CheckDeployTarget("aws", "us-east-1"))
+	err := c.CheckDeployTarget("aws", "eu-west-1")
+	require.Error(t, err)
+	var cfgErr *Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "config push-turnkey:certificateArn: is in us-east-1, but the stack deploys to eu-west-1 (from the AWS provider); a load balancer takes certificates of its own region (example: pulumi config set certificateArn arn:aws:acm:eu-west-1:<account>:certificate/<id>)", err.Error())
+	err = c.CheckDeployTarget("aws-cn", "cn-north-1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is in the partition aws, but the stack deploys to aws-cn (from the AWS provider)")
+	assert.Contains(t, err.Error(), "arn:aws-cn:acm:cn-north-1:<account>")
+	assert.NoError(t, Config{}.CheckDeployTarget("aws", "eu-west-1"), "no certificate, nothing to check")
 }
