@@ -2,11 +2,14 @@ package enginetest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/internal/fakeaws"
 )
 
 // TestEveryResourcePassesTheProvidersCheck: with every optional feature
@@ -38,12 +41,44 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 		"push-turnkey:cryptoKey":                  {Value: current, Secret: true},
 		"push-turnkey:previousCryptoKeys[0]":      {Value: previous, Secret: true},
 		"push-turnkey:messagesApiAllowedCidrs[0]": {Value: "10.30.0.0/16"},
+		// Settings of the AWS provider reach it (the provider the program
+		// registers for every resource): the fake refuses an account
+		// outside allowedAccountIds and tags with the default tags.
+		"aws:allowedAccountIds[0]": {Value: fakeaws.AccountID},
+		"aws:defaultTags.tags.team": {Value: "push"},
 	} {
 		require.NoError(t, s.SetConfigWithOptions(ctx, key, value, &auto.ConfigOptions{Path: true}), "pulumi config set --path %s", key)
 	}
 	res, _ := up(t, s)
 	assert.Equal(t, "wss://push.example.com/", outputString(t, res, "pushServerUrl"))
+	tagged := 0
+	for _, o := range e.world(t).Resources {
+		var outputs struct {
+			TagsAll map[string]interface{} `json:"tagsAll"`
+		}
+		require.NoError(t, json.Unmarshal(o.Outputs, &outputs))
+		if outputs.TagsAll != nil {
+			tagged++
+			assert.Equal(t, "push", outputs.TagsAll["team"], "%s %s has the user's default tag", o.Type, o.ID)
+			assert.Equal(t, "full", outputs.TagsAll["stack"], "%s %s has the stack's tag", o.Type, o.ID)
+		}
+	}
+	assert.Greater(t, tagged, 20, "the taggable resources")
 	assert.Equal(t, current, outputString(t, res, "cryptoKey"))
 	expectNoChanges(t, s)
 	destroy(t, s)
+}
+
+// TestProviderSettingsReachTheProvider: aws:allowedAccountIds naming
+// another account stops `pulumi preview` at the provider, before anything
+// is read: the setting reached the provider the program registers.
+func TestProviderSettingsReachTheProvider(t *testing.T) {
+	e := newEngine(t)
+	s := e.stack(t, "foreign")
+	setConfig(t, s, map[string]string{"aws:region": "us-east-1", "push-turnkey:tableDeletionProtection": "false"})
+	require.NoError(t, s.SetConfigWithOptions(context.Background(), "aws:allowedAccountIds[0]",
+		auto.ConfigValue{Value: "111111111111"}, &auto.ConfigOptions{Path: true}))
+	_, err := s.Preview(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AWS account ID not allowed: "+fakeaws.AccountID)
 }

@@ -154,7 +154,8 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME}, nil
 }
 
-// Configure takes the region and the default tags.
+// Configure takes the region and the default tags, and refuses an account
+// outside allowedAccountIds.
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	args, err := unmarshal(req.GetArgs())
 	if err != nil {
@@ -175,6 +176,20 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 			if inner, ok := tags.ObjectValue()["tags"]; ok && inner.IsObject() {
 				p.defaultTags = inner.ObjectValue()
 			}
+		}
+	}
+	// As the real provider: credentials of an account outside
+	// allowedAccountIds are refused before anything is read or changed.
+	if allowed, ok := args["allowedAccountIds"]; ok {
+		if allowed.IsString() {
+			if decoded, err := decodeJSONProperty(allowed.StringValue()); err == nil {
+				allowed = decoded
+			}
+		}
+		if allowed.IsArray() && len(allowed.ArrayValue()) > 0 && !slices.ContainsFunc(allowed.ArrayValue(), func(v resource.PropertyValue) bool {
+			return v.IsString() && v.StringValue() == AccountID
+		}) {
+			return nil, fmt.Errorf("AWS account ID not allowed: %s", AccountID)
 		}
 	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil

@@ -317,23 +317,3 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build Artif
 func stackTags(ctx *pulumi.Context) map[string]string {
 	return map[string]string{"project": components.Project, "stack": ctx.Stack(), "managed-by": "pulumi"}
 }
-
-// newProvider registers the AWS provider every resource uses. It stamps the
-// stack's tags on every taggable resource and takes region and profile from
-// the aws:region and aws:profile stack config (else the AWS environment).
-func newProvider(ctx *pulumi.Context) (*aws.Provider, error) {
-	args := &aws.ProviderArgs{
-		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(stackTags(ctx))},
-	}
-	if region, ok := ctx.GetConfig("aws:region"); ok {
-		args.Region = pulumi.String(region)
-	}
-	if profile, ok := ctx.GetConfig("aws:profile"); ok {
-		args.Profile = pulumi.String(profile)
-	}
-	p, err := aws.NewProvider(ctx, "aws", args)
-	if err != nil {
-		return nil, fmt.Errorf("aws provider: %w", err)
-	}
-	return p, nil
-}
