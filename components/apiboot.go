@@ -15,9 +15,10 @@ const MessagesAPIPort = 8080
 // renders it. None of it is secret: the Redis auth token is read from SSM
 // on the instance.
 type APIBoot struct {
-	// Bucket and Key locate the messages-api binary; SHA256 (hex) is
-	// checked after the download.
-	Bucket, Key, SHA256 string
+	// Bucket and Key locate the messages-api binary. The key is the
+	// program's source key, so it stays the same when another Go version
+	// builds the same source, and the instance does not roll.
+	Bucket, Key string
 	// TokenParameter is the SSM SecureString parameter with the Redis
 	// auth token.
 	TokenParameter string
@@ -25,21 +26,16 @@ type APIBoot struct {
 	Table          string // the push messages table
 }
 
-var (
-	sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	safeWord  = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
-)
+var safeWord = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
 
 // MessagesAPIUserData renders the boot script (bash) of the Messages API
 // instance: it installs a systemd unit whose start step fetches the binary
-// from S3 (unless the right one is there), checks its digest, and reads the
+// from S3 (unless the one of Key is there), has the CLI check it against
+// the SHA-256 S3 keeps with the object, and reads the
 // Redis auth token from SSM into a file on tmpfs only the API can read. A
 // failed step (IAM not yet propagated, say) fails the start, and systemd
 // tries again.
 func MessagesAPIUserData(b APIBoot) (string, error) {
-	if !sha256Hex.MatchString(b.SHA256) {
-		return "", fmt.Errorf("messages api user data: %q is not a hex SHA-256 digest", b.SHA256)
-	}
 	for name, v := range map[string]string{"bucket": b.Bucket, "key": b.Key, "token parameter": b.TokenParameter,
 		"redis address": b.RedisAddress, "table": b.Table} {
 		if !safeWord.MatchString(v) {
@@ -70,12 +66,15 @@ cat > /usr/local/lib/push-turnkey/messages-api-prepare <<'PREPARE'
 # not start the API and tries again.
 set -euo pipefail
 bin=/usr/local/bin/messages-api
-if ! echo '{{.SHA256}}  '"$bin" | sha256sum --check --status 2>/dev/null; then
+installed=/usr/local/lib/push-turnkey/messages-api.key
+if [ ! -x "$bin" ] || [ "$(cat "$installed" 2>/dev/null)" != '{{.Key}}' ]; then
   tmp=$(mktemp)
-  aws s3 cp --only-show-errors 's3://{{.Bucket}}/{{.Key}}' "$tmp"
-  echo '{{.SHA256}}  '"$tmp" | sha256sum --check --status
+  # --checksum-mode ENABLED: the CLI checks the download against the
+  # SHA-256 S3 keeps with the object, and fails on a mismatch.
+  aws s3api get-object --checksum-mode ENABLED --bucket '{{.Bucket}}' --key '{{.Key}}' "$tmp" >/dev/null
   install -m 0755 "$tmp" "$bin"
   rm -f "$tmp"
+  echo '{{.Key}}' > "$installed"
 fi
 imds=http://169.254.169.254/latest
 token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")

@@ -41,8 +41,12 @@ const (
 	// (processor.SettingsKey), outside LogObjectPrefix.
 	SettingsObjectKey = "processor_settings.json"
 	// ArtifactPrefix is where the Messages API binary is delivered in the
-	// log bucket, outside LogObjectPrefix.
+	// log bucket, outside LogObjectPrefix, as ArtifactPrefix + its source
+	// key (artifact.SourceKey).
 	ArtifactPrefix = "artifacts/messages-api/"
+	// ProcessorArtifactPrefix is where the processor's Lambda zip is
+	// delivered, as ProcessorArtifactPrefix + its source key + ".zip".
+	ProcessorArtifactPrefix = "artifacts/processor/"
 )
 
 // ProcessorTier is the Push Messages pipeline: log objects in S3 trigger the
@@ -87,15 +91,17 @@ type ProcessorTierArgs struct {
 	AuthTokenParameterName string
 
 	FunctionName string
-	// ProcessorZip is the Lambda zip; ProcessorCodeHash its SHA-256, base64.
-	ProcessorZip, ProcessorCodeHash string
+	// ProcessorZip is the Lambda zip; ProcessorSourceKey the source key of
+	// its program (artifact.SourceKey), which names its object.
+	ProcessorZip, ProcessorSourceKey string
 
-	// APIBinary and APIBinarySHA256 (hex) are the messages-api build.
-	APIBinary, APIBinarySHA256 string
-	APIInstanceType            string
-	APIArm64                   bool
-	APIAllowedCIDRs            []string
-	APIAllowedSecurityGroup    string
+	// APIBinary is the messages-api build; APIBinarySourceKey the source
+	// key of its program, which names its object.
+	APIBinary, APIBinarySourceKey string
+	APIInstanceType               string
+	APIArm64                      bool
+	APIAllowedCIDRs               []string
+	APIAllowedSecurityGroup       string
 
 	Partition, Region, AccountID string
 }
@@ -357,16 +363,23 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		return nil, nil, fmt.Errorf("processor settings object: %w", err)
 	}
 
+	code, err := newArtifactObject(ctx, name+"-code", args.LogBucketName,
+		ProcessorArtifactPrefix+args.ProcessorSourceKey+".zip", pulumi.NewFileAsset(args.ProcessorZip), parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor code: %w", err)
+	}
 	fn, err := lambda.NewFunction(ctx, name+"-processor", &lambda.FunctionArgs{
-		Name:           pulumi.String(args.FunctionName),
-		Runtime:        pulumi.String("provided.al2023"),
-		Architectures:  pulumi.StringArray{pulumi.String("arm64")},
-		Handler:        pulumi.String("bootstrap"),
-		Code:           pulumi.NewFileArchive(args.ProcessorZip),
-		SourceCodeHash: pulumi.String(args.ProcessorCodeHash),
-		Role:           role.Arn,
-		Timeout:        pulumi.Int(ProcessorTimeoutSeconds),
-		MemorySize:     pulumi.Int(ProcessorMemoryMiB),
+		Name:          pulumi.String(args.FunctionName),
+		Runtime:       pulumi.String("provided.al2023"),
+		Architectures: pulumi.StringArray{pulumi.String("arm64")},
+		Handler:       pulumi.String("bootstrap"),
+		// From the object named by the source key: a build by another
+		// Go version is the same key, so no change.
+		S3Bucket:   code.Bucket,
+		S3Key:      code.Key,
+		Role:       role.Arn,
+		Timeout:    pulumi.Int(ProcessorTimeoutSeconds),
+		MemorySize: pulumi.Int(ProcessorMemoryMiB),
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        args.PrivateSubnetIDs,
 			SecurityGroupIds: pulumi.StringArray{group.ID()},
@@ -434,13 +447,8 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 // and the instance.
 func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
 	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*ec2.NetworkInterface, error) {
-	key := ArtifactPrefix + args.APIBinarySHA256
-	binary, err := s3.NewBucketObjectv2(ctx, name+"-binary", &s3.BucketObjectv2Args{
-		Bucket:      args.LogBucketName,
-		Key:         pulumi.String(key),
-		Source:      pulumi.NewFileAsset(args.APIBinary),
-		ContentType: pulumi.String("application/octet-stream"),
-	}, parent)
+	key := ArtifactPrefix + args.APIBinarySourceKey
+	binary, err := newArtifactObject(ctx, name+"-binary", args.LogBucketName, key, pulumi.NewFileAsset(args.APIBinary), parent)
 	if err != nil {
 		return nil, fmt.Errorf("messages api binary: %w", err)
 	}
@@ -480,7 +488,7 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 
 	userData := pulumi.All(args.LogBucketName, redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
 		script, err := MessagesAPIUserData(APIBoot{
-			Bucket: v[0].(string), Key: key, SHA256: args.APIBinarySHA256,
+			Bucket: v[0].(string), Key: key,
 			TokenParameter: args.AuthTokenParameterName, RedisAddress: v[1].(string), Table: v[2].(string),
 		})
 		return base64.StdEncoding.EncodeToString([]byte(script)), err
@@ -510,4 +518,19 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		return nil, fmt.Errorf("messages api instance: %w", err)
 	}
 	return eni, nil
+}
+
+// newArtifactObject delivers a program (asset or archive) to key in the log
+// bucket. The key is the program's source key, so the object's content
+// changes under the same key only when another Go version built the same
+// source: that difference is ignored, and nothing that reads the object
+// rolls. S3 keeps the object's SHA-256, which the reader checks.
+func newArtifactObject(ctx *pulumi.Context, name string, bucket pulumi.StringInput, key string, source pulumi.AssetOrArchiveInput, parent pulumi.ResourceOption) (*s3.BucketObjectv2, error) {
+	return s3.NewBucketObjectv2(ctx, name, &s3.BucketObjectv2Args{
+		Bucket:            bucket,
+		Key:               pulumi.String(key),
+		Source:            source,
+		ContentType:       pulumi.String("application/octet-stream"),
+		ChecksumAlgorithm: pulumi.String("SHA256"),
+	}, parent, pulumi.IgnoreChanges([]string{"source"}))
 }

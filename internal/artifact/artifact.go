@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,10 @@ import (
 type Binary struct {
 	Path   string // the file
 	SHA256 string // hex digest of the file
+	// SourceKey is the hex SHA-256 of what the build is made from, apart
+	// from the Go toolchain (see SourceKey): two machines with different
+	// Go versions build different files of the same SourceKey.
+	SourceKey string
 }
 
 // ModuleRoot returns the directory of go.mod above dir.
@@ -50,7 +55,12 @@ func ModuleRoot(dir string) (string, error) {
 // identical file. tags are build tags (e.g. "lambda.norpc").
 func Build(ctx context.Context, root, pkg, goarch, name string, tags ...string) (Binary, error) {
 	out := filepath.Join(root, ".build", name+"-"+goarch)
-	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out}
+	key, err := SourceKey(ctx, root, pkg, goarch, tags...)
+	if err != nil {
+		return Binary{}, err
+	}
+	args := append([]string{"build"}, buildFlags...)
+	args = append(args, "-o", out)
 	if len(tags) > 0 {
 		args = append(args, "-tags", joinTags(tags))
 	}
@@ -67,7 +77,63 @@ func Build(ctx context.Context, root, pkg, goarch, name string, tags ...string) 
 	if err != nil {
 		return Binary{}, err
 	}
-	return Binary{Path: out, SHA256: sum}, nil
+	return Binary{Path: out, SHA256: sum, SourceKey: key}, nil
+}
+
+// buildFlags are the flags of every build; they are part of SourceKey.
+var buildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+
+// listFormat prints, per package pkg depends on outside the standard
+// library: import path, module path, module version, whether the module
+// is the main one, its directory, then its Go and embedded files.
+const listFormat = `{{if not .Standard}}{{.ImportPath}}{{"\t"}}{{with .Module}}{{.Path}}{{"\t"}}{{.Version}}{{"\t"}}{{.Main}}{{"\t"}}{{.GoVersion}}{{end}}{{"\t"}}{{.Dir}}{{"\t"}}{{join .GoFiles " "}} {{join .EmbedFiles " "}}{{"\n"}}{{end}}`
+
+// SourceKey is the hex SHA-256 of what a build of pkg for linux/goarch
+// with tags is made from, apart from the Go toolchain: the target and
+// build flags, and for each package pkg depends on outside the standard
+// library, the bytes of its Go and embedded files when it is in the main
+// module (or a module replaced by a directory), else its module's path and
+// version (go.sum vouches for their content). The standard library and
+// the compiler are left out, so a machine with another Go patch version
+// gets the same key for the same source.
+func SourceKey(ctx context.Context, root, pkg, goarch string, tags ...string) (string, error) {
+	args := []string{"list", "-deps", "-f", listFormat}
+	if len(tags) > 0 {
+		args = append(args, "-tags", joinTags(tags))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	listing, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("artifact: go list %s for linux/%s: %w\n%s", pkg, goarch, err, stderr.String())
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "linux/%s tags=%v flags=%q\n", goarch, tags, buildFlags)
+	for line := range strings.Lines(string(listing)) {
+		f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+		if len(f) != 7 {
+			return "", fmt.Errorf("artifact: go list %s: unexpected line %q", pkg, line)
+		}
+		importPath, modPath, version, main, goVersion, dir, files := f[0], f[1], f[2], f[3], f[4], f[5], strings.Fields(f[6])
+		if main != "true" && version != "" {
+			fmt.Fprintf(h, "%s %s@%s\n", importPath, modPath, version)
+			continue
+		}
+		// The main module's go version sets language semantics.
+		fmt.Fprintf(h, "%s %s go%s\n", importPath, modPath, goVersion)
+		for _, name := range files {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				return "", fmt.Errorf("artifact: %w", err)
+			}
+			fmt.Fprintf(h, "%s %d\n", name, len(data))
+			h.Write(data)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func joinTags(tags []string) string {

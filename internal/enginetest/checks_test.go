@@ -44,7 +44,7 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 		// Settings of the AWS provider reach it (the provider the program
 		// registers for every resource): the fake refuses an account
 		// outside allowedAccountIds and tags with the default tags.
-		"aws:allowedAccountIds[0]": {Value: fakeaws.AccountID},
+		"aws:allowedAccountIds[0]":  {Value: fakeaws.AccountID},
 		"aws:defaultTags.tags.team": {Value: "push"},
 	} {
 		require.NoError(t, s.SetConfigWithOptions(ctx, key, value, &auto.ConfigOptions{Path: true}), "pulumi config set --path %s", key)

@@ -29,13 +29,16 @@ func StandInArtifacts(dir string) pushstack.ArtifactBuilder {
 				return artifact.Binary{}, fmt.Errorf("stand-in artifacts: %w", err)
 			}
 			sum := sha256.Sum256(content)
-			return artifact.Binary{Path: path, SHA256: hex.EncodeToString(sum[:])}, nil
+			// A stand-in's source is its name: a key per program and
+			// architecture, as artifact.SourceKey gives.
+			key := sha256.Sum256([]byte(name))
+			return artifact.Binary{Path: path, SHA256: hex.EncodeToString(sum[:]), SourceKey: hex.EncodeToString(key[:])}, nil
 		}
 		processor, err := write("processor-arm64")
 		if err != nil {
 			return pushstack.Artifacts{}, err
 		}
-		zip, hash, err := artifact.LambdaZip(processor)
+		zip, _, err := artifact.LambdaZip(processor)
 		if err != nil {
 			return pushstack.Artifacts{}, err
 		}
@@ -43,6 +46,6 @@ func StandInArtifacts(dir string) pushstack.ArtifactBuilder {
 		if err != nil {
 			return pushstack.Artifacts{}, err
 		}
-		return pushstack.Artifacts{ProcessorZip: zip, ProcessorCodeHash: hash, API: api}, nil
+		return pushstack.Artifacts{ProcessorZip: zip, ProcessorSourceKey: processor.SourceKey, API: api}, nil
 	}
 }

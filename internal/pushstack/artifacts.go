@@ -10,8 +10,8 @@ import (
 // deploys.
 type Artifacts struct {
 	// ProcessorZip is the Lambda zip of cmd/processor (linux/arm64);
-	// ProcessorCodeHash its SHA-256, base64 (Lambda's source_code_hash).
-	ProcessorZip, ProcessorCodeHash string
+	// ProcessorSourceKey the source key of that build (artifact.SourceKey).
+	ProcessorZip, ProcessorSourceKey string
 	// API is cmd/messages-api for the Messages API instance's architecture.
 	API artifact.Binary
 }
@@ -31,7 +31,7 @@ func BuildArtifacts(ctx context.Context, apiArch string) (Artifacts, error) {
 	if err != nil {
 		return Artifacts{}, err
 	}
-	zip, hash, err := artifact.LambdaZip(lambdaBin)
+	zip, _, err := artifact.LambdaZip(lambdaBin)
 	if err != nil {
 		return Artifacts{}, err
 	}
@@ -39,5 +39,5 @@ func BuildArtifacts(ctx context.Context, apiArch string) (Artifacts, error) {
 	if err != nil {
 		return Artifacts{}, err
 	}
-	return Artifacts{ProcessorZip: zip, ProcessorCodeHash: hash, API: api}, nil
+	return Artifacts{ProcessorZip: zip, ProcessorSourceKey: lambdaBin.SourceKey, API: api}, nil
 }

@@ -1,8 +1,8 @@
 package pushstack_test
 
 import (
+	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -90,30 +90,80 @@ func TestProcessorFunction(t *testing.T) {
 	assert.True(t, env["REDIS_AUTH_TOKEN"].IsSecret(), "the auth token is a secret input")
 	assert.Equal(t, "push-test-logs-"+plan.MockAccountID, env["SETTINGS_BUCKET"].StringValue())
 
-	// The archive is the reproducible zip this run built.
-	code := fn.Inputs["code"]
-	require.True(t, code.IsArchive())
-	data, err := os.ReadFile(code.ArchiveValue().Path)
+	// The code is the zip this run built, in the log bucket under its
+	// source key.
+	assert.NotContains(t, fn.Inputs, resource.PropertyKey("code"))
+	assert.NotContains(t, fn.Inputs, resource.PropertyKey("sourceCodeHash"))
+	code := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-code")
+	programs, err := standIns(context.Background(), "arm64")
 	require.NoError(t, err)
-	sum := sha256.Sum256(data)
-	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), str(t, fn, "sourceCodeHash"))
-	assert.Equal(t, "processor-arm64.zip", filepath.Base(code.ArchiveValue().Path))
+	assert.Equal(t, "artifacts/processor/"+programs.ProcessorSourceKey+".zip", str(t, code, "key"))
+	assert.Equal(t, str(t, code, "key"), str(t, fn, "s3Key"))
+	assert.Equal(t, "push-test-logs-"+plan.MockAccountID, str(t, fn, "s3Bucket"))
+	require.True(t, code.Inputs["source"].IsAsset())
+	assert.Equal(t, "processor-arm64.zip", filepath.Base(code.Inputs["source"].AssetValue().Path))
+	assertArtifactObject(t, code)
+}
+
+// assertArtifactObject: a program delivered under its source key, whose
+// bytes another Go version may change without a diff, checked on download.
+func assertArtifactObject(t *testing.T, object plan.Resource) {
+	t.Helper()
+	assert.Equal(t, []string{"source"}, object.Options.IgnoreChanges, "%s: a build by another Go version is no change", object.Name)
+	assert.Equal(t, "SHA256", str(t, object, "checksumAlgorithm"), "%s: S3 keeps the SHA-256 the reader checks", object.Name)
+}
+
+// TestAnotherGoVersionRollsNothing: `pulumi up` from a machine whose Go
+// builds other bytes from the same source changes nothing that reads the
+// programs: not the function, not the Messages API instance or its user
+// data.
+func TestAnotherGoVersionRollsNothing(t *testing.T) {
+	here := runPlan(t, configs["processor"], nil)
+	otherGo := stackFor(configs["processor"], nil)
+	dir := t.TempDir()
+	otherGo.Artifacts = func(ctx context.Context, apiArch string) (pushstack.Artifacts, error) {
+		a, err := standIns(ctx, apiArch)
+		if err != nil {
+			return a, err
+		}
+		// Other bytes, the same source keys.
+		zip, api := filepath.Join(dir, "processor.zip"), filepath.Join(dir, "messages-api")
+		if err := os.WriteFile(zip, []byte("built by another Go"), 0o644); err != nil {
+			return a, err
+		}
+		if err := os.WriteFile(api, []byte("built by another Go"), 0o644); err != nil {
+			return a, err
+		}
+		a.ProcessorZip, a.API.Path, a.API.SHA256 = zip, api, "0000000000000000000000000000000000000000000000000000000000000000"
+		return a, nil
+	}
+	there, err := plan.Run(otherGo)
+	require.NoError(t, err)
+	for _, r := range here.Resources {
+		if r.Type == "aws:s3/bucketObjectv2:BucketObjectv2" && strings.HasPrefix(str(t, r, "key"), "artifacts/") {
+			assertArtifactObject(t, r)
+			continue // only its ignored source differs
+		}
+		other := one(t, there, r.Type, r.Name)
+		assert.Equal(t, plan.MaskedMap(r.Inputs), plan.MaskedMap(other.Inputs), "%s %s", r.Type, r.Name)
+	}
 }
 
 func TestProcessorArchiveIsIdenticalAcrossRuns(t *testing.T) {
-	hash := func() (string, []byte) {
+	build := func() (string, []byte) {
 		stack := stackFor(configs["processor"], nil)
 		stack.Artifacts = pushstack.BuildArtifacts // the real build, this once
 		p, err := plan.Run(stack)
 		require.NoError(t, err)
-		fn := one(t, p, "aws:lambda/function:Function", "push-processor-processor")
-		data, err := os.ReadFile(fn.Inputs["code"].ArchiveValue().Path)
+		code := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-code")
+		data, err := os.ReadFile(code.Inputs["source"].AssetValue().Path)
 		require.NoError(t, err)
-		return str(t, fn, "sourceCodeHash"), data
+		return str(t, code, "key"), data
 	}
-	hashA, zipA := hash()
-	hashB, zipB := hash()
-	assert.Equal(t, hashA, hashB)
+	keyA, zipA := build()
+	keyB, zipB := build()
+	assert.Regexp(t, `^artifacts/processor/[0-9a-f]{64}\.zip$`, keyA)
+	assert.Equal(t, keyA, keyB)
 	assert.Equal(t, zipA, zipB, "the zip is rebuilt byte for byte")
 }
 
@@ -243,13 +293,15 @@ func TestMessagesAPI(t *testing.T) {
 	assert.ElementsMatch(t, []string{"10.50.0.0/16", "192.0.2.0/24", "sg-0123456789abcdef0"}, ingress(p))
 
 	// The binary is delivered through the bucket, outside the log prefix,
-	// and its digest is checked on the instance.
+	// under its source key, and checked on download.
 	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "push-processor-api-binary")
 	key := str(t, binary, "key")
-	assert.Regexp(t, `^artifacts/messages-api/[0-9a-f]{64}$`, key)
+	programs, err := standIns(context.Background(), "arm64")
+	require.NoError(t, err)
+	assert.Equal(t, "artifacts/messages-api/"+programs.API.SourceKey, key)
+	assertArtifactObject(t, binary)
 	script := userData(t, p, "push-processor-api")
-	assert.Contains(t, script, "aws s3 cp --only-show-errors 's3://push-test-logs-"+plan.MockAccountID+"/"+key+"'")
-	assert.Contains(t, script, "echo '"+strings.TrimPrefix(key, "artifacts/messages-api/")+"  '\"$tmp\" | sha256sum --check")
+	assert.Contains(t, script, "aws s3api get-object --checksum-mode ENABLED --bucket 'push-test-logs-"+plan.MockAccountID+"' --key '"+key+"'")
 	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
 	assert.Contains(t, script, "Environment=MESSAGES_TABLE=push-test_push_messages")
 	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")

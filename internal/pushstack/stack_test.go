@@ -95,7 +95,7 @@ var processorTypes = map[string]int{
 	"aws:iam/role:Role":                                              2,
 	"aws:iam/rolePolicy:RolePolicy":                                  2,
 	"aws:iam/instanceProfile:InstanceProfile":                        1,
-	"aws:s3/bucketObjectv2:BucketObjectv2":                           2,
+	"aws:s3/bucketObjectv2:BucketObjectv2":                           3, // the processor settings, its code, the Messages API binary
 	"aws:lambda/function:Function":                                   1,
 	"aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
 	"aws:lambda/permission:Permission":                               1,
