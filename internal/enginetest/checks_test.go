@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,7 +19,8 @@ import (
 // path, as the README says), `pulumi up` and a second preview go through
 // the engine: every resource's inputs pass the provider's Check against
 // the real provider's input types, and the config passes the engine's
-// validation.
+// validation. The dashboard's security group is allowed as the README
+// says: after the first `pulumi up`, once its VPC is peered.
 func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
@@ -34,7 +36,6 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 		"push-turnkey:alarmEmail":                      "ops@example.com",
 		"push-turnkey:sshKeyName":                      "ops",
 		"push-turnkey:sshAllowedCidr":                  "203.0.113.0/24",
-		"push-turnkey:messagesApiAllowedSecurityGroup": "sg-0123456789abcdef0",
 	})
 	current, previous := "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", "dsJoDUlNOYiROqEazpC3ZNesLLk8SWR0_hrrgndZtV8="
 	for key, value := range map[string]auto.ConfigValue{
@@ -64,6 +65,29 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 		}
 	}
 	assert.Greater(t, tagged, 20, "the taggable resources")
+
+	// A dashboard's group in another VPC: refused until the VPCs are
+	// peered, then allowed.
+	const group, dashboardVPC = "sg-0123456789abcdef0", "vpc-0dashboard000000"
+	stackVPC := e.world(t).OfType("aws:ec2/vpc:Vpc")[0].ID
+	e.edit(t, func(w *fakeaws.World) error {
+		w.Resources["aws:ec2/securityGroup:SecurityGroup "+group] = &fakeaws.Object{Type: "aws:ec2/securityGroup:SecurityGroup", ID: group,
+			Inputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `"}`), Outputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `"}`)}
+		return nil
+	})
+	setConfig(t, s, map[string]string{"push-turnkey:messagesApiAllowedSecurityGroup": group})
+	_, err := s.Preview(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is in "+dashboardVPC+", which is neither the stack's VPC ("+stackVPC+") nor peered with it")
+	e.edit(t, func(w *fakeaws.World) error {
+		w.Resources["aws:ec2/vpcPeeringConnection:VpcPeeringConnection pcx-0dashboard"] = &fakeaws.Object{
+			Type: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", ID: "pcx-0dashboard",
+			Inputs:  json.RawMessage(`{"vpcId":"` + dashboardVPC + `","peerVpcId":"` + stackVPC + `"}`),
+			Outputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `","peerVpcId":"` + stackVPC + `","acceptStatus":"active"}`)}
+		return nil
+	})
+	_, steps := up(t, s)
+	assert.Contains(t, steps.opsOf("::push-processor-api-from-group"), apitype.OpCreate, "the rule naming the peered VPC's group")
 	assert.Equal(t, current, outputString(t, res, "cryptoKey"))
 	expectNoChanges(t, s)
 	destroy(t, s)

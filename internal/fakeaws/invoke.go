@@ -66,7 +66,7 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		if err != nil {
 			return nil, err
 		}
-		if result, err = lookup(w, tok, region, str); err != nil {
+		if result, err = lookup(w, tok, region, str, args); err != nil {
 			return nil, err
 		}
 	}
@@ -78,8 +78,86 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 }
 
 // lookup answers the data sources that read the account.
-func lookup(w *World, tok, region string, arg func(string) string) (map[string]interface{}, error) {
+func lookup(w *World, tok, region string, arg func(string) string, args resource.PropertyMap) (map[string]interface{}, error) {
 	switch tok {
+	case "aws:ec2/getSecurityGroup:getSecurityGroup":
+		id := arg("id")
+		o := w.Resources[key("aws:ec2/securityGroup:SecurityGroup", id)]
+		if o == nil {
+			return nil, fmt.Errorf("no matching EC2 Security Group found")
+		}
+		ins, err := Props(o.Inputs)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]interface{}{"id": id, "vpcId": unwrap(ins["vpcId"]).StringValue(),
+			"arn": "arn:aws:ec2:" + region + ":" + AccountID + ":security-group/" + id}, nil
+
+	case "aws:ec2/getVpcs:getVpcs":
+		// Only tags select here; the program passes no filters.
+		want := map[string]string{}
+		if t := unwrap(args["tags"]); t.IsObject() {
+			for k, v := range t.ObjectValue() {
+				want[string(k)] = unwrap(v).StringValue()
+			}
+		}
+		ids := []interface{}{}
+		for _, o := range w.OfType("aws:ec2/vpc:Vpc") {
+			outs, err := Props(o.Outputs)
+			if err != nil {
+				return nil, err
+			}
+			tags := unwrap(outs["tagsAll"])
+			match := tags.IsObject()
+			for k, v := range want {
+				match = match && unwrap(tags.ObjectValue()[resource.PropertyKey(k)]).StringValue() == v
+			}
+			if match {
+				ids = append(ids, o.ID)
+			}
+		}
+		return map[string]interface{}{"id": region, "ids": ids}, nil
+
+	case "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections":
+		// The filters EC2 DescribeVpcPeeringConnections names:
+		// status-code, requester-vpc-info.vpc-id, accepter-vpc-info.vpc-id.
+		filters := map[string][]string{}
+		for _, f := range unwrap(args["filters"]).ArrayValue() {
+			var values []string
+			for _, v := range unwrap(f.ObjectValue()["values"]).ArrayValue() {
+				values = append(values, unwrap(v).StringValue())
+			}
+			filters[unwrap(f.ObjectValue()["name"]).StringValue()] = values
+		}
+		ids := []interface{}{}
+		for _, o := range w.OfType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection") {
+			ins, err := Props(o.Inputs)
+			if err != nil {
+				return nil, err
+			}
+			outs, err := Props(o.Outputs)
+			if err != nil {
+				return nil, err
+			}
+			have := map[string]string{
+				"status-code":               unwrap(outs["acceptStatus"]).StringValue(),
+				"requester-vpc-info.vpc-id": unwrap(ins["vpcId"]).StringValue(),
+				"accepter-vpc-info.vpc-id":  unwrap(ins["peerVpcId"]).StringValue(),
+			}
+			match := true
+			for name, values := range filters {
+				v, known := have[name]
+				if !known {
+					return nil, fmt.Errorf("fake aws: getVpcPeeringConnections filter %s is not modelled", name)
+				}
+				match = match && slices.Contains(values, v)
+			}
+			if match {
+				ids = append(ids, o.ID)
+			}
+		}
+		return map[string]interface{}{"id": region, "ids": ids}, nil
+
 	case "aws:dynamodb/getTables:getTables":
 		names := []interface{}{}
 		for _, o := range w.OfType("aws:dynamodb/table:Table") {

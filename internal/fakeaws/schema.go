@@ -101,15 +101,18 @@ var resourceInputs = map[string]reflect.Type{
 // invokeArgs maps each invoke the fake AWS provider answers to the struct
 // of its arguments (nil for an invoke without arguments).
 var invokeArgs = map[string]reflect.Type{
-	"aws:index/getAvailabilityZones:getAvailabilityZones": reflect.TypeOf(aws.GetAvailabilityZonesArgs{}),
-	"aws:index/getCallerIdentity:getCallerIdentity":       reflect.TypeOf(aws.GetCallerIdentityArgs{}),
-	"aws:index/getPartition:getPartition":                 reflect.TypeOf(aws.GetPartitionArgs{}),
-	"aws:index/getRegion:getRegion":                       reflect.TypeOf(aws.GetRegionArgs{}),
-	"aws:dynamodb/getTables:getTables":                    nil,
-	"aws:dynamodb/getTable:getTable":                      reflect.TypeOf(dynamodb.LookupTableArgs{}),
-	"aws:ssm/getParameter:getParameter":                   reflect.TypeOf(ssm.LookupParameterArgs{}),
-	"aws:ssm/getParametersByPath:getParametersByPath":     reflect.TypeOf(ssm.GetParametersByPathArgs{}),
-	"aws:s3/getBucket:getBucket":                          reflect.TypeOf(s3.LookupBucketArgs{}),
+	"aws:index/getAvailabilityZones:getAvailabilityZones":       reflect.TypeOf(aws.GetAvailabilityZonesArgs{}),
+	"aws:index/getCallerIdentity:getCallerIdentity":             reflect.TypeOf(aws.GetCallerIdentityArgs{}),
+	"aws:index/getPartition:getPartition":                       reflect.TypeOf(aws.GetPartitionArgs{}),
+	"aws:index/getRegion:getRegion":                             reflect.TypeOf(aws.GetRegionArgs{}),
+	"aws:dynamodb/getTables:getTables":                          nil,
+	"aws:dynamodb/getTable:getTable":                            reflect.TypeOf(dynamodb.LookupTableArgs{}),
+	"aws:ssm/getParameter:getParameter":                         reflect.TypeOf(ssm.LookupParameterArgs{}),
+	"aws:ssm/getParametersByPath:getParametersByPath":           reflect.TypeOf(ssm.GetParametersByPathArgs{}),
+	"aws:s3/getBucket:getBucket":                                reflect.TypeOf(s3.LookupBucketArgs{}),
+	"aws:ec2/getSecurityGroup:getSecurityGroup":                 reflect.TypeOf(ec2.LookupSecurityGroupArgs{}),
+	"aws:ec2/getVpcs:getVpcs":                                   reflect.TypeOf(ec2.GetVpcsArgs{}),
+	"aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections": reflect.TypeOf(ec2.GetVpcPeeringConnectionsArgs{}),
 }
 
 var _ inputTyper = dynamodb.TableArgs{}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -116,6 +117,31 @@ func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			return nil, fmt.Errorf("reading S3 Bucket (%s): NotFound", bucket)
 		}
 		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": bucket, "bucket": bucket, "arn": "arn:aws:s3:::" + bucket}), nil
+	case "aws:ec2/getSecurityGroup:getSecurityGroup":
+		id := args.Args["id"].StringValue()
+		vpc, ok := m.account.SecurityGroups[id]
+		if !ok {
+			return nil, errors.New("no matching EC2 Security Group found")
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": id, "vpcId": vpc}), nil
+	case "aws:ec2/getVpcs:getVpcs":
+		ids := []string{}
+		if tags := args.Args["tags"]; tags.IsObject() && tags.ObjectValue()["stack"].StringValue() == m.stack {
+			ids = append(ids, m.account.StackVPCs...)
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": r, "ids": ids}), nil
+	case "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections":
+		filter := map[string]string{}
+		for _, f := range args.Args["filters"].ArrayValue() {
+			filter[f.ObjectValue()["name"].StringValue()] = f.ObjectValue()["values"].ArrayValue()[0].StringValue()
+		}
+		ids := []string{}
+		for i, p := range m.account.Peerings {
+			if filter["status-code"] == "active" && filter["requester-vpc-info.vpc-id"] == p[0] && filter["accepter-vpc-info.vpc-id"] == p[1] {
+				ids = append(ids, fmt.Sprintf("pcx-%017d", i))
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{"id": r, "ids": ids}), nil
 	}
 	return nil, fmt.Errorf("plan: no mock answer for invoke %s", args.Token)
 }

@@ -82,6 +82,12 @@ type Account struct {
 	TableOwner string            // the tables' "stack" tag
 	Parameters map[string]string // SSM parameter name -> value
 	Buckets    []string          // S3 bucket names
+	// StackVPCs are the VPCs tagged as the stack's (an earlier `pulumi up`
+	// made one); SecurityGroups maps a group ID to its VPC's; Peerings are
+	// the active VPC peering connections, requester and accepter VPC.
+	StackVPCs      []string
+	SecurityGroups map[string]string
+	Peerings       [][2]string
 }
 
 // Run validates the stack's config, then runs the program under mocks. A

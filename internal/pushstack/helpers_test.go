@@ -39,8 +39,25 @@ func runPlan(t testing.TB, config, secrets map[string]string) *plan.Plan {
 // TestProcessorArchiveIsIdenticalAcrossRuns.
 var standIns = plan.StandInArtifacts(filepath.Join(os.TempDir(), "push-turnkey-test-artifacts"))
 
+// dashboardGroup is a security group of a dashboard's VPC, peered with the
+// stack's VPC, which an earlier `pulumi up` made: the only account in which
+// AWS takes it in the Messages API's ingress rule.
+const dashboardGroup = "sg-0123456789abcdef0"
+
+var peeredAccount = plan.Account{
+	StackVPCs:      []string{"vpc-0stack00000000000"},
+	SecurityGroups: map[string]string{dashboardGroup: "vpc-0dashboard000000"},
+	Peerings:       [][2]string{{"vpc-0dashboard000000", "vpc-0stack00000000000"}},
+}
+
+// stackFor is the stack "test" in us-east-1 with the given project config
+// (bare keys) and secret project config; one that allows dashboardGroup is
+// in peeredAccount.
 func stackFor(config, secrets map[string]string) plan.Stack {
 	s := plan.Stack{Name: "test", Config: map[string]string{"aws:region": "us-east-1"}, Artifacts: standIns}
+	if config["messagesApiAllowedSecurityGroup"] == dashboardGroup {
+		s.Account = peeredAccount
+	}
 	for k, v := range config {
 		s.Config["push-turnkey:"+k] = v
 	}

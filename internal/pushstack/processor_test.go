@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -354,4 +355,48 @@ func TestFirstBootOrdering(t *testing.T) {
 	sum := sha256.Sum256([]byte(str(t, settings, "content")))
 	assert.Equal(t, hex.EncodeToString(sum[:]), env["SETTINGS_SHA256"].StringValue(),
 		"a settings change changes the function, so no warm instance keeps old settings")
+}
+
+// TestAllowedSecurityGroupMustBeOneAWSTakes: AWS takes a group in an
+// ingress rule only from the rule's VPC or a peered one; the program
+// refuses any other before it registers anything but the provider.
+func TestAllowedSecurityGroupMustBeOneAWSTakes(t *testing.T) {
+	const stackVPC, otherVPC = "vpc-0stack00000000000", "vpc-0dashboard000000"
+	groupIn := func(vpc string) map[string]string { return map[string]string{dashboardGroup: vpc} }
+	for name, tc := range map[string]struct {
+		account plan.Account
+		problem string // "" when taken
+	}{
+		"unknown in the region": {plan.Account{StackVPCs: []string{stackVPC}},
+			"sg-0123456789abcdef0 was not found in us-east-1, the region the stack deploys to"},
+		"first deploy": {plan.Account{SecurityGroups: groupIn(otherVPC)},
+			"sg-0123456789abcdef0 is in vpc-0dashboard000000, and the stack's VPC does not exist yet"},
+		"not peered": {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(otherVPC),
+			Peerings: [][2]string{{otherVPC, "vpc-0elsewhere000000"}}},
+			"is in vpc-0dashboard000000, which is neither the stack's VPC (vpc-0stack00000000000) nor peered with it"},
+		"peered, the stack requesting": {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(otherVPC),
+			Peerings: [][2]string{{stackVPC, otherVPC}}}, ""},
+		"peered, the dashboard requesting": {peeredAccount, ""},
+		"in the stack's VPC": {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(stackVPC)}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			stack := stackFor(map[string]string{"processor": "true", "messagesApiAllowedSecurityGroup": dashboardGroup}, nil)
+			stack.Account = tc.account
+			p, err := plan.RunProgram(stack, func(ctx *pulumi.Context) error {
+				_, err := pushstack.Deploy(ctx, standIns)
+				return err
+			})
+			if tc.problem == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "config push-turnkey:messagesApiAllowedSecurityGroup: ")
+			assert.Contains(t, err.Error(), tc.problem)
+			assert.Contains(t, err.Error(), "pulumi config rm messagesApiAllowedSecurityGroup")
+			for _, r := range p.Resources {
+				assert.Equal(t, "pulumi:providers:aws", r.Type, "nothing but the provider is registered: %s", r.URN)
+			}
+		})
+	}
 }

@@ -49,7 +49,7 @@ func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 
 // Build registers the stack for a validated config and returns its outputs:
 // pushServerUrl, endpointUrl, routerTableName, messageTableName,
-// tablePrefix, cryptoKey (secret); with Firehose, firehoseLoggingBucket and
+// tablePrefix, cryptoKey (secret), vpcId; with Firehose, firehoseLoggingBucket and
 // deliveryStreamName; with the processor tier, processorFunctionName,
 // messagesApiPrivateIp, messagesApiUrl and redisEndpoint.
 func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (pulumi.Map, error) {
@@ -81,6 +81,11 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 	}
 	if err := cfg.CheckDeployTarget(partition.Partition, region.Name); err != nil {
 		return nil, err
+	}
+	if cfg.Processor && cfg.MessagesAPIAllowedSecurityGroup != "" {
+		if err := checkAllowedSecurityGroup(ctx, cfg.MessagesAPIAllowedSecurityGroup, region.Name, stackTags(ctx), withProvider); err != nil {
+			return nil, err
+		}
 	}
 
 	// Before any resource: what earlier stacks left, and the key.
@@ -243,6 +248,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		"messageTableName": tables.MessageTableName,
 		"tablePrefix":      pulumi.String(cfg.TablePrefix),
 		"cryptoKey":        key.Key,
+		"vpcId":            network.VpcID,
 	}
 	if logging != nil {
 		outputs["firehoseLoggingBucket"] = logging.BucketName

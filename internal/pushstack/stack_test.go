@@ -196,7 +196,7 @@ func TestOutputs(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, nil)
-			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix"}
+			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix", "vpcId"}
 			if firehoseOn(name) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}
@@ -210,6 +210,8 @@ func TestOutputs(t *testing.T) {
 			}
 			sort.Strings(got)
 			require.Equal(t, want, got)
+
+			assert.Equal(t, mockID(one(t, p, "aws:ec2/vpc:Vpc", "push")), p.Outputs["vpcId"].Value, "the VPC to peer a dashboard's with")
 
 			// Both URLs point at the load balancer's DNS name.
 			ws, http := p.Outputs["pushServerUrl"].Value.(string), p.Outputs["endpointUrl"].Value.(string)
