@@ -26,16 +26,16 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 	ctx := context.Background()
 	s := e.stack(t, "full")
 	setConfig(t, s, map[string]string{
-		"aws:region":                                   "us-east-1",
-		"push-turnkey:tablePrefix":                     "push-full",
-		"push-turnkey:tableDeletionProtection":         "false",
-		"push-turnkey:processor":                       "true",
-		"push-turnkey:natGateway":                      "true",
-		"push-turnkey:domainName":                      "push.example.com",
-		"push-turnkey:hostedZoneId":                    "Z0123456789ABCDEFGHIJ",
-		"push-turnkey:alarmEmail":                      "ops@example.com",
-		"push-turnkey:sshKeyName":                      "ops",
-		"push-turnkey:sshAllowedCidr":                  "203.0.113.0/24",
+		"aws:region":                           "us-east-1",
+		"push-turnkey:tablePrefix":             "push-full",
+		"push-turnkey:tableDeletionProtection": "false",
+		"push-turnkey:processor":               "true",
+		"push-turnkey:natGateway":              "true",
+		"push-turnkey:domainName":              "push.example.com",
+		"push-turnkey:hostedZoneId":            "Z0123456789ABCDEFGHIJ",
+		"push-turnkey:alarmEmail":              "ops@example.com",
+		"push-turnkey:sshKeyName":              "ops",
+		"push-turnkey:sshAllowedCidr":          "203.0.113.0/24",
 	})
 	current, previous := "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", "dsJoDUlNOYiROqEazpC3ZNesLLk8SWR0_hrrgndZtV8="
 	for key, value := range map[string]auto.ConfigValue{

@@ -377,7 +377,7 @@ func TestAllowedSecurityGroupMustBeOneAWSTakes(t *testing.T) {
 		"peered, the stack requesting": {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(otherVPC),
 			Peerings: [][2]string{{stackVPC, otherVPC}}}, ""},
 		"peered, the dashboard requesting": {peeredAccount, ""},
-		"in the stack's VPC": {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(stackVPC)}, ""},
+		"in the stack's VPC":               {plan.Account{StackVPCs: []string{stackVPC}, SecurityGroups: groupIn(stackVPC)}, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			stack := stackFor(map[string]string{"processor": "true", "messagesApiAllowedSecurityGroup": dashboardGroup}, nil)
