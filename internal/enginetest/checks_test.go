@@ -3,6 +3,7 @@ package enginetest
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/components"
 	"github.com/push-turnkey/push-turnkey/internal/fakeaws"
 )
 
@@ -105,4 +107,33 @@ func TestProviderSettingsReachTheProvider(t *testing.T) {
 	_, err := s.Preview(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "AWS account ID not allowed: "+fakeaws.AccountID)
+}
+
+// TestUnhealthyNodesSayWhereToLook: when the Auto Scaling groups time out
+// waiting for healthy nodes (the fake fails their creation as the provider
+// words it), `pulumi up` fails and its output says where to look; once the
+// cause is gone, the next `pulumi up` finishes the stack.
+func TestUnhealthyNodesSayWhereToLook(t *testing.T) {
+	e := newEngine(t)
+	s := e.stack(t, "unhealthy")
+	setConfig(t, s, map[string]string{"aws:region": "us-east-1", "push-turnkey:tableDeletionProtection": "false"})
+	const group = "aws:autoscaling/group:Group"
+	e.edit(t, func(w *fakeaws.World) error {
+		w.Faults = map[string]string{group: "waiting for Auto Scaling Group capacity satisfied: timeout while waiting for state to become 'ok' " +
+			"(last state: 'want at least 1 healthy instance(s) registered to Load Balancer, have 0', timeout: 20m0s)"}
+		return nil
+	})
+	_, err := s.Up(context.Background())
+	require.Error(t, err)
+	for _, want := range []string{
+		components.UnhealthyNodesHint("push-connection", "autopush", "mozilla/autopush:1.58.4", "us-east-1"),
+		components.UnhealthyNodesHint("push-endpoint", "autoendpoint", "mozilla/autopush:1.58.4", "us-east-1"),
+	} {
+		assert.Contains(t, strings.Join(strings.Fields(err.Error()), " "), want, "the hook's message, once per group")
+	}
+	e.edit(t, func(w *fakeaws.World) error { w.Faults = nil; return nil })
+	_, steps := up(t, s)
+	assert.Contains(t, steps.opsOf("aws:autoscaling/group:Group::push-connection"), apitype.OpCreate, "the group is made once nodes can be healthy")
+	expectNoChanges(t, s)
+	destroy(t, s)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -95,6 +96,9 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	phys := physicalName(rule, inputs)
 
 	err = Update(p.statePath, func(w *World) error {
+		if fault := w.Faults[typ]; fault != "" {
+			return errors.New(fault)
+		}
 		existing := w.Resources[key(typ, id)]
 		if !rule.Upsert {
 			if phys != "" && w.Find(typ, phys) != nil {

@@ -27,6 +27,9 @@ const StateFileEnv = "FAKE_AWS_STATE"
 type World struct {
 	Serial    int                `json:"serial"`
 	Resources map[string]*Object `json:"resources"`
+	// Faults make every create of a type fail with the given message,
+	// as AWS fails it (a test sets one to see what a user then sees).
+	Faults map[string]string `json:"faults,omitempty"`
 }
 
 // Object is one resource in the account.
