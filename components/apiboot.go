@@ -24,12 +24,17 @@ type APIBoot struct {
 	TokenParameter string
 	RedisAddress   string // "host:port"
 	Table          string // the push messages table
+	// LogGroup is the CloudWatch log group the API's output goes to.
+	LogGroup string
 }
 
 var safeWord = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
 
 // MessagesAPIUserData renders the boot script (bash) of the Messages API
-// instance: it installs a systemd unit whose start step fetches the binary
+// instance: it installs Docker and a systemd unit that runs the binary in
+// an empty image, so that its output goes to LogGroup as the push
+// servers' does (Docker's awslogs driver). The unit's start step fetches
+// the binary
 // from S3 (unless the one of Key is there), has the CLI check it against
 // the SHA-256 S3 keeps with the object, and reads the
 // Redis auth token from SSM into a file on tmpfs only the API can read. A
@@ -37,7 +42,7 @@ var safeWord = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
 // tries again.
 func MessagesAPIUserData(b APIBoot) (string, error) {
 	for name, v := range map[string]string{"bucket": b.Bucket, "key": b.Key, "token parameter": b.TokenParameter,
-		"redis address": b.RedisAddress, "table": b.Table} {
+		"redis address": b.RedisAddress, "table": b.Table, "log group": b.LogGroup} {
 		if !safeWord.MatchString(v) {
 			return "", fmt.Errorf("messages api user data: %s %q has characters a boot script must not carry", name, v)
 		}
@@ -57,7 +62,7 @@ var apiUserDataTemplate = template.Must(template.New("api-user-data").Parse(`#!/
 set -euo pipefail
 
 useradd --system --no-create-home --shell /sbin/nologin messages-api
-
+` + installDocker + `
 install -d -m 0755 /usr/local/lib/push-turnkey
 cat > /usr/local/lib/push-turnkey/messages-api-prepare <<'PREPARE'
 #!/bin/bash
@@ -84,32 +89,50 @@ install -d -m 0700 -o messages-api /run/messages-api
 aws ssm get-parameter --region "$region" --name '{{.TokenParameter}}' --with-decryption \
   --query Parameter.Value --output text > /run/messages-api/redis-token
 chown messages-api /run/messages-api/redis-token
+# The binary is static: an image without files runs it.
+docker image inspect push-turnkey/empty >/dev/null 2>&1 ||
+  tar -cf - -T /dev/null | docker import - push-turnkey/empty >/dev/null
 PREPARE
 chmod 0755 /usr/local/lib/push-turnkey/messages-api-prepare
+
+cat > /usr/local/lib/push-turnkey/messages-api-start <<'START'
+#!/bin/bash
+# Runs the API as messages-api, with nothing of the host but the binary,
+# its token, the CA certificates and the network.
+set -euo pipefail
+imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
+meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
+region=$(meta placement/region)
+instance=$(meta instance-id)
+docker rm -f messages-api >/dev/null 2>&1 || true
+exec docker run --rm --name messages-api --network host \
+  --user "$(id -u messages-api):$(id -g messages-api)" \
+  --read-only --cap-drop ALL --security-opt no-new-privileges \
+  -v /usr/local/bin/messages-api:/messages-api:ro \
+  -v /run/messages-api:/run/messages-api:ro \
+  -v /etc/pki/tls/certs/ca-bundle.crt:/etc/ssl/certs/ca-certificates.crt:ro \
+  -e AWS_REGION="$region" -e LISTEN_ADDR=:{{.Port}} -e REDIS_ADDRESS='{{.RedisAddress}}' -e REDIS_TLS=true \
+  -e REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token -e MESSAGES_TABLE='{{.Table}}' \
+  ` + awslogsOptions + ` \
+  push-turnkey/empty /messages-api
+START
+chmod 0755 /usr/local/lib/push-turnkey/messages-api-start
 
 cat > /etc/systemd/system/messages-api.service <<'UNIT'
 [Unit]
 Description=push-turnkey Messages API
-After=network-online.target
+Requires=docker.service
+After=docker.service network-online.target
 Wants=network-online.target
 StartLimitIntervalSec=0
 
 [Service]
-# "+": the prepare step runs as root, outside the sandbox below.
-ExecStartPre=+/usr/local/lib/push-turnkey/messages-api-prepare
-Environment=LISTEN_ADDR=:{{.Port}}
-Environment=REDIS_ADDRESS={{.RedisAddress}}
-Environment=REDIS_TLS=true
-Environment=REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token
-Environment=MESSAGES_TABLE={{.Table}}
-ExecStart=/usr/local/bin/messages-api
-User=messages-api
+ExecStartPre=/usr/local/lib/push-turnkey/messages-api-prepare
+ExecStart=/usr/local/lib/push-turnkey/messages-api-start
+ExecStop=/usr/bin/docker stop messages-api
 Restart=always
 RestartSec=5
-NoNewPrivileges=true
-ProtectSystem=strict
-ProtectHome=true
-PrivateTmp=true
 
 [Install]
 WantedBy=multi-user.target

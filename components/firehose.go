@@ -17,8 +17,6 @@ const (
 	// LogObjectPrefix is where the delivery stream writes log objects in the
 	// bucket; Firehose appends YYYY/MM/DD/HH/.
 	LogObjectPrefix = "logs/"
-	// LogGroupRetentionDays bounds the delivery stream's error log.
-	LogGroupRetentionDays = 30
 )
 
 // FirehoseLogging is the log tier: a retained, versioned, encrypted S3
@@ -46,6 +44,8 @@ type FirehoseLoggingArgs struct {
 	// AccountID is the AWS account; the Firehose role trusts only deliveries
 	// made on its behalf (sts:ExternalId).
 	AccountID string
+	// Logs are the settings of the delivery error log group.
+	Logs LogSettings
 }
 
 // NewFirehoseLogging registers the log bucket (retained, with versioning,
@@ -117,12 +117,9 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	}
 
 	logGroupName := "/aws/kinesisfirehose/" + args.StreamName
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(logGroupName),
-		RetentionInDays: pulumi.Int(LogGroupRetentionDays),
-	}, parent)
+	logGroup, err := newLogGroup(ctx, name, logGroupName, args.Logs, parent)
 	if err != nil {
-		return nil, fmt.Errorf("delivery log group: %w", err)
+		return nil, fmt.Errorf("delivery: %w", err)
 	}
 	logStream, err := cloudwatch.NewLogStream(ctx, name, &cloudwatch.LogStreamArgs{
 		LogGroupName: logGroup.Name,

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
@@ -102,6 +101,10 @@ type ProcessorTierArgs struct {
 	APIArm64                      bool
 	APIAllowedCIDRs               []string
 	APIAllowedSecurityGroup       string
+	// Logs are the settings of the tier's log groups: the Lambda's and
+	// APILogGroupName, where the Messages API's output goes.
+	Logs            LogSettings
+	APILogGroupName string
 
 	Partition, Region, AccountID string
 }
@@ -304,12 +307,9 @@ func newRedis(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *
 // the settings object, and the bucket notification with its permission.
 func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
 	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*lambda.Function, *sqs.Queue, error) {
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-processor", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/aws/lambda/" + args.FunctionName),
-		RetentionInDays: pulumi.Int(LogGroupRetentionDays),
-	}, parent)
+	logGroup, err := newLogGroup(ctx, name+"-processor", "/aws/lambda/"+args.FunctionName, args.Logs, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("processor log group: %w", err)
+		return nil, nil, fmt.Errorf("processor: %w", err)
 	}
 	queue, err := sqs.NewQueue(ctx, name+"-failed-events", &sqs.QueueArgs{
 		SqsManagedSseEnabled:    pulumi.Bool(true),
@@ -452,12 +452,17 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 	if err != nil {
 		return nil, fmt.Errorf("messages api binary: %w", err)
 	}
-	policy := pulumi.All(args.LogBucketArn, table.Arn, redis.tokenParameterArn).ApplyT(func(v []interface{}) string {
+	logGroup, err := newLogGroup(ctx, name+"-logs", args.APILogGroupName, args.Logs, parent)
+	if err != nil {
+		return nil, fmt.Errorf("messages api: %w", err)
+	}
+	policy := pulumi.All(args.LogBucketArn, table.Arn, redis.tokenParameterArn, logGroup.Arn).ApplyT(func(v []interface{}) string {
 		statements := []Statement{
 			{Sid: "Binary", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{v[0].(string) + "/" + ArtifactPrefix + "*"}},
 			{Sid: "RegisteredKeys", Effect: "Allow", Action: []string{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"},
 				Resource: []string{v[1].(string)}},
 			{Sid: "RedisAuthToken", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
+			logWriterStatement(v[3].(string)),
 		}
 		return PolicyDocument(append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)...)
 	}).(pulumi.StringOutput)
@@ -490,6 +495,7 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		script, err := MessagesAPIUserData(APIBoot{
 			Bucket: v[0].(string), Key: key,
 			TokenParameter: args.AuthTokenParameterName, RedisAddress: v[1].(string), Table: v[2].(string),
+			LogGroup: args.APILogGroupName,
 		})
 		return base64.StdEncoding.EncodeToString([]byte(script)), err
 	}).(pulumi.StringOutput)
@@ -514,7 +520,8 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		// go of it before a new one takes it.
 		pulumi.DeleteBeforeReplace(true),
 		// The first boot needs the binary, the role's policy and the way out.
-		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip})); err != nil {
+		// The log driver needs the group when the API starts.
+		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip, logGroup})); err != nil {
 		return nil, fmt.Errorf("messages api instance: %w", err)
 	}
 	return eni, nil

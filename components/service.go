@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -103,6 +104,11 @@ type PushServiceArgs struct {
 	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
 	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
 
+	// Logs and LogGroupNames ("connection" and "endpoint" to a name) are
+	// the nodes' log groups, which the servers' output goes to.
+	Logs          LogSettings
+	LogGroupNames map[string]string
+
 	// Partition, Region and AccountID scope the instance role's policy.
 	Partition, Region, AccountID string
 	// InstanceTags are set on every node instance and its volume at
@@ -127,15 +133,16 @@ func statusCheck() *lb.TargetGroupHealthCheckArgs {
 
 // UnhealthyNodesHint is the error pulumi up adds when an Auto Scaling group
 // (resource name group) failed, most often because its nodes never became
-// healthy: where to look on a node, and what usually keeps the server
-// from starting.
-func UnhealthyNodesHint(group, command, image, region string) string {
+// healthy: where to look (the server's output in logGroup, a node's
+// journal), and what usually keeps the server from starting.
+func UnhealthyNodesHint(group, command, image, region, logGroup string) string {
 	return fmt.Sprintf("%s failed. If its nodes did not become healthy behind the load balancer within %s: "+
+		"the server's output is in CloudWatch Logs (aws logs tail %s --region %s --since 1h). "+
 		"On a node (aws ssm start-session --region %s --target <instance id>, or the EC2 console's Session Manager): "+
-		"sudo journalctl -u %s -b shows the server's start and its errors, and /var/log/cloud-init-output.log the boot. "+
+		"sudo journalctl -u %s -b shows the start script's errors, and /var/log/cloud-init-output.log the boot. "+
 		"Usual causes: the image %s cannot be pulled (name, tag, a private registry, no route to the internet), "+
-		"the crypto key parameter is unreadable, or the server exits (a stray <tablePrefix>_message* table is named in the journal).",
-		group, CapacityTimeout, region, command, image)
+		"the crypto key parameter is unreadable, or a stray <tablePrefix>_message* table (named in the journal).",
+		group, CapacityTimeout, logGroup, region, region, command, image)
 }
 
 // NewPushService registers the security groups, instance role, load
@@ -151,7 +158,17 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newNodeRole(ctx, name, args, parent)
+	logGroups := map[string]*cloudwatch.LogGroup{}
+	var logGroupArns []pulumi.StringInput
+	for _, role := range []string{"connection", "endpoint"} {
+		g, err := newLogGroup(ctx, name+"-"+role+"-logs", args.LogGroupNames[role], args.Logs, parent)
+		if err != nil {
+			return nil, err
+		}
+		logGroups[role] = g
+		logGroupArns = append(logGroupArns, g.Arn)
+	}
+	profile, err := newNodeRole(ctx, name, args, logGroupArns, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +269,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			return nil, fmt.Errorf("listener %s: %w", listenerName, err)
 		}
 
-		command := n.command
+		command, logGroup := n.command, args.LogGroupNames[n.role]
 		userData := pulumi.All(nlb.DnsName, args.CryptoKeyParameterName, args.RouterTableName,
 			args.MessageTableName, streamName, args.CryptoKeyFingerprint).ApplyT(func(v []interface{}) (string, error) {
 			script, err := UserData(NodeBoot{
@@ -266,6 +283,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 				MessageTable:       v[3].(string),
 				DeliveryStream:     v[4].(string),
 				KeyFingerprint:     v[5].(string),
+				LogGroup:           logGroup,
 			})
 			return base64.StdEncoding.EncodeToString([]byte(script)), err
 		}).(pulumi.StringOutput)
@@ -278,7 +296,7 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		}
 		unhealthy, err := ctx.RegisterErrorHook(nodeName+"-unhealthy", func(h *pulumi.ErrorHookArgs) (bool, error) {
 			if h.FailedOperation == "create" || h.FailedOperation == "update" {
-				_ = ctx.Log.Error(UnhealthyNodesHint(h.Name, command, args.Image, args.Region), nil)
+				_ = ctx.Log.Error(UnhealthyNodesHint(h.Name, command, args.Image, args.Region, logGroup), nil)
 			}
 			return false, nil // waiting again would not help
 		})
@@ -318,7 +336,9 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
 				Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
 			}},
-		}, parent, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}})); err != nil {
+		}, parent, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
+			// The servers' log driver needs the group when they start.
+			pulumi.DependsOn([]pulumi.Resource{logGroups[n.role]})); err != nil {
 			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 		}
 	}
@@ -456,8 +476,9 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 // read and write exactly the two push tables, read the crypto key parameter,
 // put records on the delivery stream (with Firehose) and hold Session
 // Manager sessions.
-func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
-	inputs := []interface{}{args.RouterTableArn, args.MessageTableArn, args.CryptoKeyParameterArn}
+func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, logGroupArns []pulumi.StringInput, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+	inputs := []interface{}{args.RouterTableArn, args.MessageTableArn, args.CryptoKeyParameterArn,
+		pulumi.StringArray(logGroupArns).ToStringArrayOutput()}
 	if args.DeliveryStreamArn != nil {
 		inputs = append(inputs, args.DeliveryStreamArn)
 	}
@@ -485,13 +506,14 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, parent
 			},
 			{Sid: "CryptoKey", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
 		}
+		statements = append(statements, logWriterStatement(v[3].([]string)...))
 		statements = append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)
-		if len(v) > 3 {
+		if len(v) > 4 {
 			statements = append(statements, Statement{
 				Sid:      "LogDelivery",
 				Effect:   "Allow",
 				Action:   []string{"firehose:PutRecordBatch"}, // the server's only Firehose call
-				Resource: []string{v[3].(string)},
+				Resource: []string{v[4].(string)},
 			})
 		}
 		return PolicyDocument(statements...)

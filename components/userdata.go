@@ -35,6 +35,9 @@ type NodeBoot struct {
 	// KeyFingerprint names the crypto keys in the parameter (CryptoKey.
 	// Fingerprint): a new one changes the user data, and so rolls the node.
 	KeyFingerprint string
+	// LogGroup is the CloudWatch log group the server's output goes to,
+	// one stream per instance.
+	LogGroup string
 }
 
 // AutoPingInterval is the connection node's --auto_ping_interval, seconds.
@@ -56,9 +59,15 @@ func (b NodeBoot) LogLevel() string {
 // a systemd unit that, at every start, reads the crypto key from SSM into a
 // root-only file on tmpfs and refuses to start the server when the key is
 // missing or malformed (the server would otherwise invent its own key).
+// The server's output goes to LogGroup through Docker's awslogs driver,
+// non-blocking: when CloudWatch Logs is slow, lines beyond a 4 MB buffer
+// are dropped rather than stalling the server on a write to stdout.
 func UserData(b NodeBoot) (string, error) {
 	if b.Command != "autopush" && b.Command != "autoendpoint" {
 		return "", fmt.Errorf("user data: unknown command %q (want autopush or autoendpoint)", b.Command)
+	}
+	if b.LogGroup == "" {
+		return "", fmt.Errorf("user data for %s: no log group", b.Command)
 	}
 	var out bytes.Buffer
 	if err := userDataTemplate.Execute(&out, b); err != nil {
@@ -67,12 +76,9 @@ func UserData(b NodeBoot) (string, error) {
 	return out.String(), nil
 }
 
-var userDataTemplate = template.Must(template.New("user-data").Parse(`#!/bin/bash
-# push-turnkey {{if .Connection}}connection{{else}}endpoint{{end}} node: runs '{{.Command}}' from {{.Image}} under systemd.
-# crypto keys: {{.KeyFingerprint}}
-set -euo pipefail
-
-# A mirror can fail once: retry before giving up on the boot.
+// installDocker is the boot step both kinds of instance share: Docker from
+// the distribution, the install retried (a mirror can fail once).
+const installDocker = `# A mirror can fail once: retry before giving up on the boot.
 for attempt in 1 2 3 4 5; do
   dnf install -y docker && break
   if [ "$attempt" -eq 5 ]; then
@@ -82,7 +88,21 @@ for attempt in 1 2 3 4 5; do
   sleep $((attempt * 15))
 done
 systemctl enable --now docker
+`
 
+// awslogsOptions are the Docker log options of every container the stack
+// runs: the awslogs driver to the template's .LogGroup, a stream per
+// instance ($instance, $region in the start script), non-blocking with a
+// 4 MB buffer (https://docs.docker.com/engine/logging/drivers/awslogs/).
+const awslogsOptions = `--log-driver awslogs --log-opt awslogs-region="$region" --log-opt awslogs-group='{{.LogGroup}}' \
+  --log-opt awslogs-stream="$instance" --log-opt mode=non-blocking --log-opt max-buffer-size=4m`
+
+var userDataTemplate = template.Must(template.New("user-data").Parse(`#!/bin/bash
+# push-turnkey {{if .Connection}}connection{{else}}endpoint{{end}} node: runs '{{.Command}}' from {{.Image}} under systemd.
+# crypto keys: {{.KeyFingerprint}}
+set -euo pipefail
+
+` + installDocker + `
 install -d -m 0755 /usr/local/lib/push-turnkey
 cat > /usr/local/lib/push-turnkey/start <<'START'
 #!/bin/bash
@@ -92,6 +112,7 @@ imds=http://169.254.169.254/latest
 token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
 meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
 region=$(meta placement/region)
+instance=$(meta instance-id)
 {{- if .Connection}}
 private_ip=$(meta local-ipv4)
 {{- end}}
@@ -122,7 +143,8 @@ for table in $tables; do
 done
 docker rm -f {{.Command}} >/dev/null 2>&1 || true
 exec docker run --rm --name {{.Command}} --network host \
-  --ulimit nofile=1000000:1000000 --log-driver journald \
+  --ulimit nofile=1000000:1000000 \
+  ` + awslogsOptions + ` \
   --env-file /run/push-turnkey/secrets.env \
   '{{.Image}}' {{.Command}} \
   --router_tablename '{{.RouterTable}}' --message_tablename '{{.MessageTable}}' --no_table_rotation \

@@ -73,11 +73,16 @@ func New(store Store, version Version, log *slog.Logger) *API {
 }
 
 // ServeHTTP serves one request: unclean paths get a JSON 404, bodies are
-// cut at MaxBodyBytes and storage calls at RequestTimeout.
+// cut at MaxBodyBytes and storage calls at RequestTimeout. Each request
+// is logged in one line (see logRequest).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	served := r
+	defer func() { a.logRequest(served, rec.status, time.Since(start)) }()
 	if r.URL.Path != path.Clean(r.URL.Path) {
 		// ServeMux would answer with a redirect in HTML.
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+		writeError(rec, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 		return
 	}
 	if r.Body != nil {
@@ -85,7 +90,31 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
 	defer cancel()
-	a.mux.ServeHTTP(w, r.WithContext(ctx))
+	served = r.WithContext(ctx)
+	a.mux.ServeHTTP(rec, served)
+}
+
+// logRequest logs one served request: method, the route's pattern (never
+// the path, which holds keys), status and duration in milliseconds. A
+// path that matched no route reads "unmatched".
+func (a *API) logRequest(r *http.Request, status int, d time.Duration) {
+	route := r.Pattern
+	if route == "" || route == "/" {
+		route = "unmatched"
+	}
+	a.log.Info("request", "method", r.Method, "route", route, "status", status,
+		"duration_ms", float64(d.Microseconds())/1000)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
 
 // KeyJSON is one key in requests and answers: {"public-key": "..."}.

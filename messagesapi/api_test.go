@@ -1,6 +1,7 @@
 package messagesapi_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
@@ -13,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,4 +207,62 @@ func TestSilentStorageGivesA503(t *testing.T) {
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, "storage unavailable", body["error"])
 	assert.Less(t, time.Since(start), messagesapi.RequestTimeout+5*time.Second)
+}
+
+// lockedBuffer is a log sink the server's goroutines share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestEachRequestIsLoggedWithoutKeys: one line per request with method,
+// route pattern, status and duration, which never carries the key in the
+// path or the body.
+func TestEachRequestIsLoggedWithoutKeys(t *testing.T) {
+	var logs lockedBuffer
+	srv := httptest.NewServer(messagesapi.New(env.Store(t), messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil))))
+	defer srv.Close()
+	key := vapidKey(t)
+	requests := []struct{ method, path, body, route string }{
+		{"POST", "/keys", `{"public-key": "` + key + `"}`, "/keys"},
+		{"GET", "/messages/" + key, "", "/messages/{key}"},
+		{"DELETE", "/keys/" + key, "", "/keys/{key}"},
+		{"GET", "/no-such-thing", "", "unmatched"},
+		{"GET", "/keys/../keys", "", "unmatched"},
+	}
+	statuses := []float64{}
+	for _, r := range requests {
+		req, err := http.NewRequest(r.method, srv.URL+r.path, strings.NewReader(r.body))
+		require.NoError(t, err)
+		req.URL.Opaque = r.path // keep "..": the client would clean it
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		statuses = append(statuses, float64(resp.StatusCode))
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, lines, len(requests), "one line per request")
+	for i, line := range lines {
+		var entry map[string]interface{}
+		require.NoError(t, json.Unmarshal([]byte(line), &entry))
+		assert.Equal(t, "request", entry["msg"])
+		assert.Equal(t, requests[i].method, entry["method"])
+		assert.Equal(t, requests[i].route, entry["route"], requests[i].path)
+		assert.Equal(t, statuses[i], entry["status"], requests[i].path)
+		assert.GreaterOrEqual(t, entry["duration_ms"], 0.0)
+		assert.NotContains(t, line, key, "no key in the log")
+	}
+	assert.Equal(t, []float64{201, 204, 204, 404, 404}, statuses, "no messages yet: 204")
 }

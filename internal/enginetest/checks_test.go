@@ -126,8 +126,8 @@ func TestUnhealthyNodesSayWhereToLook(t *testing.T) {
 	_, err := s.Up(context.Background())
 	require.Error(t, err)
 	for _, want := range []string{
-		components.UnhealthyNodesHint("push-connection", "autopush", "mozilla/autopush:1.58.4", "us-east-1"),
-		components.UnhealthyNodesHint("push-endpoint", "autoendpoint", "mozilla/autopush:1.58.4", "us-east-1"),
+		components.UnhealthyNodesHint("push-connection", "autopush", "mozilla/autopush:1.58.4", "us-east-1", "/push-turnkey/push-unhealthy/connection"),
+		components.UnhealthyNodesHint("push-endpoint", "autoendpoint", "mozilla/autopush:1.58.4", "us-east-1", "/push-turnkey/push-unhealthy/endpoint"),
 	} {
 		assert.Contains(t, strings.Join(strings.Fields(err.Error()), " "), want, "the hook's message, once per group")
 	}

@@ -50,6 +50,7 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		"natGateway":                defaults.NATGateway,
 		"messagesApiInstanceType":   defaults.MessagesAPIInstanceType,
 		"adoptExisting":             false,
+		"logRetentionDays":          defaults.LogRetentionDays,
 	}
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)

@@ -135,6 +135,20 @@ func TestNodeRoleGrantsExactlyWhatNodesNeed(t *testing.T) {
 			assert.Equal(t, []string{"arn:aws:ssm:us-east-1:" + plan.MockAccountID + ":parameter/push-turnkey/push-test/crypto-key"},
 				grants["ssm:GetParameter"])
 			assert.Contains(t, grants, "ssmmessages:OpenDataChannel", "Session Manager access")
+			// The awslogs driver writes the servers' output to their groups:
+			// a stream per instance, nothing else of CloudWatch Logs.
+			var logGroups []string
+			for _, group := range []string{"connection", "endpoint"} {
+				arn := "arn:aws:logs:us-east-1:" + plan.MockAccountID + ":log-group:/push-turnkey/push-test/" + group
+				logGroups = append(logGroups, arn, arn+":log-stream:*")
+			}
+			for action, resources := range grants {
+				if strings.HasPrefix(action, "logs:") {
+					assert.Contains(t, []string{"logs:CreateLogStream", "logs:PutLogEvents"}, action)
+					assert.ElementsMatch(t, logGroups, resources, action)
+				}
+			}
+			assert.Contains(t, grants, "logs:PutLogEvents")
 			if firehoseOn(name) {
 				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push-test-push-logs"}
 				assert.Equal(t, stream, grants["firehose:PutRecordBatch"])
@@ -186,7 +200,7 @@ func TestEveryPolicyDocumentParses(t *testing.T) {
 			seen++
 		}
 	}
-	assert.Equal(t, 6, seen, "two roles with trust and inline policies, one bucket policy, one key policy")
+	assert.Equal(t, 7, seen, "two roles with trust and inline policies, one bucket policy, two key policies")
 	p = runPlan(t, configs["processor"], nil)
 	for _, r := range p.Resources {
 		for _, key := range []string{"policy", "assumeRolePolicy"} {

@@ -304,7 +304,7 @@ func TestMessagesAPI(t *testing.T) {
 	script := userData(t, p, "push-processor-api")
 	assert.Contains(t, script, "aws s3api get-object --checksum-mode ENABLED --bucket 'push-test-logs-"+plan.MockAccountID+"' --key '"+key+"'")
 	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
-	assert.Contains(t, script, "Environment=MESSAGES_TABLE=push-test_push_messages")
+	assert.Contains(t, script, "-e MESSAGES_TABLE='push-test_push_messages'")
 	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")
 }
 
@@ -330,6 +330,7 @@ func TestMessagesAPIUserDataPassesShellcheck(t *testing.T) {
 	dir := t.TempDir()
 	checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
 	checkFile(t, shellcheck, filepath.Join(dir, "prepare.sh"), heredoc(t, script, "PREPARE"))
+	checkFile(t, shellcheck, filepath.Join(dir, "start.sh"), heredoc(t, script, "START"))
 }
 
 var lookPath = exec.LookPath

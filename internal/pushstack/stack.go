@@ -106,6 +106,14 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		_ = ctx.Log.Warn(warning, nil)
 	}
 
+	logKey, err := components.NewLogKey(ctx, "push-logs-key", &components.LogKeyArgs{
+		Partition: partition.Partition, Region: region.Name, AccountID: caller.AccountId, DNSSuffix: partition.DnsSuffix,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	logs := components.LogSettings{RetentionDays: cfg.LogRetentionDays, KeyArn: logKey.Arn}
+
 	network, err := components.NewNetwork(ctx, "push", &components.NetworkArgs{
 		AvailabilityZones: zones.Names,
 	}, withProvider)
@@ -147,6 +155,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 			BucketName: bucketName,
 			Adopt:      retained.LogBucket,
 			StreamName: cfg.DeliveryStreamName(),
+			Logs:       logs,
 			AccountID:  caller.AccountId,
 		}, withProvider)
 		if err != nil {
@@ -191,6 +200,11 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		Region:                 region.Name,
 		AccountID:              caller.AccountId,
 		InstanceTags:           stackTags(ctx),
+		Logs:                   logs,
+		LogGroupNames: map[string]string{
+			"connection": cfg.LogGroupName(stackconfig.ConnectionLogs),
+			"endpoint":   cfg.LogGroupName(stackconfig.EndpointLogs),
+		},
 	}
 	if logging != nil {
 		serviceArgs.DeliveryStreamName = logging.StreamName
@@ -211,7 +225,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 
 	var processor *components.ProcessorTier
 	if cfg.Processor {
-		if processor, err = buildProcessorTier(ctx, cfg, build, retained, network, logging, zones.Names,
+		if processor, err = buildProcessorTier(ctx, cfg, build, retained, network, logging, logs, zones.Names,
 			partition.Partition, partition.ReverseDnsPrefix, region.Name, caller.AccountId, withProvider); err != nil {
 			return nil, err
 		}
@@ -266,7 +280,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 // buildProcessorTier builds the processor Lambda and the Messages API,
 // then registers the private network and the tier.
 func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder, retained Retained,
-	network *components.Network, logging *components.FirehoseLogging, zones []string,
+	network *components.Network, logging *components.FirehoseLogging, logs components.LogSettings, zones []string,
 	partition, servicePrefix, region, account string, opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
 	apiArch := "amd64"
 	if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
@@ -304,6 +318,8 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build Artif
 		Adopt:                   retained.Tables[cfg.MessagesTableName()],
 		RedisNodeType:           cfg.RedisNodeType,
 		AuthTokenParameterName:  cfg.AuthTokenParameterName(),
+		Logs:                    logs,
+		APILogGroupName:         cfg.LogGroupName(stackconfig.MessagesAPILogs),
 		FunctionName:            cfg.ProcessorFunctionName(),
 		ProcessorZip:            programs.ProcessorZip,
 		ProcessorSourceKey:      programs.ProcessorSourceKey,

@@ -45,8 +45,10 @@ var coreTypes = map[string]int{
 	"aws:autoscaling/group:Group":                               2,
 	"push-turnkey:monitoring:Alarms":                            1,
 	"aws:sns/topic:Topic":                                       1,
-	"aws:kms/key:Key":                                           1, // the alarm topic's
+	"aws:kms/key:Key":                                           2, // the alarm topic's, the log groups'
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                    2, // unhealthy connection / endpoint nodes
+	"push-turnkey:monitoring:LogKey":                            1,
+	"aws:cloudwatch/logGroup:LogGroup":                          2, // the connection and endpoint nodes'
 }
 
 // firehoseTypes are added by firehose=true (roles and policies add to the core's).
@@ -90,7 +92,7 @@ var processorTypes = map[string]int{
 	"aws:ssm/parameter:Parameter":                                    1,
 	"aws:elasticache/subnetGroup:SubnetGroup":                        1,
 	"aws:elasticache/replicationGroup:ReplicationGroup":              1,
-	"aws:cloudwatch/logGroup:LogGroup":                               1,
+	"aws:cloudwatch/logGroup:LogGroup":                               2, // the Lambda's, the Messages API's
 	"aws:sqs/queue:Queue":                                            1,
 	"aws:iam/role:Role":                                              2,
 	"aws:iam/rolePolicy:RolePolicy":                                  2,

@@ -45,6 +45,9 @@ const (
 	// AWS limits: the log bucket "<prefix>-<6 hex>-logs-<12-digit account>"
 	// must fit S3's 63 characters.
 	MaxTablePrefixLength = 36
+	// DefaultLogRetentionDays is how long the stack's log groups keep
+	// events.
+	DefaultLogRetentionDays = 30
 	// MaxNodes bounds each node count: a guard against a typo that would
 	// launch thousands of instances.
 	MaxNodes = 1000
@@ -65,7 +68,7 @@ var Keys = []string{
 	"sshKeyName", "sshAllowedCidr",
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
-	"alarmEmail", "previousCryptoKeys", "adoptExisting",
+	"alarmEmail", "logRetentionDays", "previousCryptoKeys", "adoptExisting",
 	"certificateArn", "domainName", "hostedZoneId", "takeOverFrom",
 }
 
@@ -130,6 +133,9 @@ type Config struct {
 
 	// AlarmEmail subscribes to the alarm topic, or "".
 	AlarmEmail string
+	// LogRetentionDays is how long every log group of the stack keeps
+	// events: one of LogRetentionValues.
+	LogRetentionDays int
 	// PreviousCryptoKeys are Fernet keys the servers accept after CryptoKey,
 	// newest first (key rotation). Secrets.
 	PreviousCryptoKeys []string
@@ -257,6 +263,7 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		MessagesAPIAllowedCIDRs:         p.cidrList("messagesApiAllowedCidrs"),
 		MessagesAPIAllowedSecurityGroup: p.str("messagesApiAllowedSecurityGroup", ""),
 		AlarmEmail:                      p.str("alarmEmail", ""),
+		LogRetentionDays:                p.retention("logRetentionDays"),
 		PreviousCryptoKeys:              p.keyList("previousCryptoKeys"),
 		CertificateArn:                  p.str("certificateArn", ""),
 		DomainName:                      p.str("domainName", ""),
@@ -451,6 +458,28 @@ func (p *parser) cidrList(key string) []string {
 // per security group
 // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
 const MaxSecurityGroupInboundRules = 60
+
+// LogRetentionValues are the retention periods CloudWatch Logs accepts, in
+// days (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+var LogRetentionValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// retention reads a log retention in days, one of LogRetentionValues.
+func (p *parser) retention(key string) int {
+	v, ok := p.raw[key]
+	if !ok {
+		return DefaultLogRetentionDays
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || !slices.Contains(LogRetentionValues, n) {
+		values := make([]string, len(LogRetentionValues))
+		for i, d := range LogRetentionValues {
+			values[i] = strconv.Itoa(d)
+		}
+		p.fail(key, fmt.Sprintf("%q is not a retention CloudWatch Logs accepts (days: %s)", v, strings.Join(values, ", ")), strconv.Itoa(DefaultLogRetentionDays))
+		return DefaultLogRetentionDays
+	}
+	return n
+}
 
 // imageArchitectures are the values of autopushImageArchitecture.
 var imageArchitectures = []string{"amd64", "arm64", "multi-arch"}

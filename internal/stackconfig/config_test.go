@@ -25,6 +25,7 @@ func TestDefaults(t *testing.T) {
 		EndpointNodes:             NodeCounts{1, 1, 1},
 		RedisNodeType:             "cache.t4g.micro",
 		MessagesAPIInstanceType:   "t4g.micro",
+		LogRetentionDays:          30,
 	}, c)
 	assert.Equal(t, "mozilla/autopush:1.58.4", c.Image())
 	assert.Equal(t, "push-dev_router", c.RouterTableName())
@@ -153,6 +154,8 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", cidrs(60), "has 60 blocks; the Messages API's security group takes at most 59 (AWS's default quota of 60 inbound rules", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
+		{"logRetentionDays", "31", `"31" is not a retention CloudWatch Logs accepts (days: 1, 3, 5, 7, 14, 30,`, nil},
+		{"logRetentionDays", "forever", "is not a retention CloudWatch Logs accepts", nil},
 		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
 		{"previousCryptoKeys", `["short"]`, "item 0 is not a Fernet key", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
 		{"previousCryptoKeys", `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, "item 0 repeats cryptoKey", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
@@ -333,6 +336,8 @@ func TestNameRules(t *testing.T) {
 		{"Lambda function name", true, true, strings.Repeat("p", 64-len("-push-processor")), strings.Repeat("p", 65-len("-push-processor")), "at most 64"},
 		{"Lambda function name", true, true, "push_prod", "push.prod", "may hold only letters, digits, '_', '-'"},
 		{"CloudWatch Logs log group name", true, true, strings.Repeat("p", 512-len("/aws/lambda/-push-processor")), strings.Repeat("p", 513-len("/aws/lambda/-push-processor")), "at most 512"},
+		{"CloudWatch Logs log group name", false, false, strings.Repeat("p", 512-len("/push-turnkey//connection")), strings.Repeat("p", 513-len("/push-turnkey//connection")), "at most 512"},
+		{"CloudWatch Logs log group name", true, true, strings.Repeat("p", 512-len("/push-turnkey//messages-api")), strings.Repeat("p", 513-len("/push-turnkey//messages-api")), "at most 512"},
 		{"SSM parameter name", true, true, strings.Repeat("p", 900-len("/push-turnkey//redis-auth-token")), strings.Repeat("p", 901-len("/push-turnkey//redis-auth-token")), "at most 900"},
 	}
 	problemsOf := func(prefix string, firehose, processor bool, what string) []string {
@@ -400,4 +405,13 @@ func TestCertificateOfTheDeployTarget(t *testing.T) {
 	assert.Contains(t, err.Error(), "is in the partition aws, but the stack deploys to aws-cn (from the AWS provider)")
 	assert.Contains(t, err.Error(), "arn:aws-cn:acm:cn-north-1:<account>")
 	assert.NoError(t, Config{}.CheckDeployTarget("aws", "eu-west-1"), "no certificate, nothing to check")
+}
+
+func TestLogRetention(t *testing.T) {
+	for _, days := range []string{"1", "30", "3653"} {
+		c, err := Parse("dev", map[string]string{"logRetentionDays": days})
+		require.NoError(t, err, days)
+		assert.Equal(t, days, fmt.Sprint(c.LogRetentionDays))
+	}
+	assert.Equal(t, "/push-turnkey/push-dev/connection", Config{TablePrefix: "push-dev"}.LogGroupName(ConnectionLogs))
 }

@@ -32,6 +32,20 @@ func (c Config) ProcessorFunctionName() string { return c.TablePrefix + "-push-p
 // Lambda writes to: "/aws/lambda/<function name>".
 func (c Config) ProcessorLogGroupName() string { return "/aws/lambda/" + c.ProcessorFunctionName() }
 
+// Log groups of the programs the stack runs (LogGroupName's program).
+const (
+	ConnectionLogs  = "connection"   // connection nodes' autopush
+	EndpointLogs    = "endpoint"     // endpoint nodes' autoendpoint
+	MessagesAPILogs = "messages-api" // the Messages API (processor tier)
+)
+
+// LogGroupName is the CloudWatch log group of a program the stack runs
+// (ConnectionLogs, EndpointLogs, MessagesAPILogs):
+// "/push-turnkey/<prefix>/<program>".
+func (c Config) LogGroupName(program string) string {
+	return "/" + Namespace + "/" + c.TablePrefix + "/" + program
+}
+
 // tier says which configs create a name.
 type tier int
 
@@ -70,6 +84,12 @@ var nameRules = []nameRule{
 		// longest partition, region and account.
 		allowed: regexp.MustCompile(`^[A-Za-z0-9_./-]+$`), chars: "letters, digits, '_', '.', '-', '/'", max: 900,
 		source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html"},
+	{what: "CloudWatch Logs log group name", tier: coreTier, name: func(c Config) string { return c.LogGroupName(ConnectionLogs) },
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
+		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
+	{what: "CloudWatch Logs log group name", tier: coreTier, name: func(c Config) string { return c.LogGroupName(EndpointLogs) },
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
+		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
 	{what: "S3 bucket name", tier: firehoseTier, name: func(c Config) string { return LogBucketName(c.TablePrefix, worstCaseAccount) },
 		allowed: regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`), chars: "lower-case letters, digits, '.', '-'", max: 63,
 		reservedPrefixes: []string{"xn--", "sthree-", "amzn-s3-demo-"},
@@ -81,6 +101,9 @@ var nameRules = []nameRule{
 		allowed: regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`), chars: "letters, digits, '_', '-'", max: 64,
 		source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"},
 	{what: "CloudWatch Logs log group name", tier: processorTier, name: Config.ProcessorLogGroupName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
+		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
+	{what: "CloudWatch Logs log group name", tier: processorTier, name: func(c Config) string { return c.LogGroupName(MessagesAPILogs) },
 		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
 		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
 	{what: "SSM parameter name", tier: processorTier, name: Config.AuthTokenParameterName,
