@@ -39,6 +39,9 @@ const (
 	// (install Docker, pull the PyPy-based image, start) before failing
 	// load balancer health checks gets it replaced.
 	HealthCheckGraceSeconds = 600
+	// InstanceWarmupSeconds is how long a new node's metrics are left out
+	// of scaling decisions: a cold boot with the image pull takes minutes.
+	InstanceWarmupSeconds = 300
 	// CapacityTimeout is how long pulumi up waits for a new group's nodes
 	// to be healthy behind the load balancer (the provider's
 	// waitForCapacityTimeout): a cold boot with margin.
@@ -103,6 +106,9 @@ type PushServiceArgs struct {
 	CryptoKeyFingerprint              pulumi.StringInput
 	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
 	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
+
+	// Scaling is what a node group with Min < Max tracks.
+	Scaling Scaling
 
 	// Logs and LogGroupNames ("connection" and "endpoint" to a name) are
 	// the nodes' log groups, which the servers' output goes to.
@@ -303,7 +309,22 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		if err != nil {
 			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 		}
-		if _, err := autoscaling.NewGroup(ctx, nodeName, &autoscaling.GroupArgs{
+		groupOpts := []pulumi.ResourceOption{parent,
+			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
+			// The servers' log driver needs the group when they start.
+			pulumi.DependsOn([]pulumi.Resource{logGroups[n.role]})}
+		scales := n.capacity.Min < n.capacity.Max
+		var termination pulumi.StringArray
+		if scales {
+			// The policies own the desired count once the group exists.
+			groupOpts = append(groupOpts, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+			if n.role == "connection" {
+				// Clients stay on the node they reached; the newest node
+				// holds the fewest, so scaling in drops the fewest.
+				termination = pulumi.StringArray{pulumi.String("NewestInstance")}
+			}
+		}
+		group, err := autoscaling.NewGroup(ctx, nodeName, &autoscaling.GroupArgs{
 			MinSize:                pulumi.Int(n.capacity.Min),
 			DesiredCapacity:        pulumi.Int(n.capacity.Desired),
 			MaxSize:                pulumi.Int(n.capacity.Max),
@@ -311,7 +332,9 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			TargetGroupArns:        pulumi.StringArray{tg.Arn},
 			HealthCheckType:        pulumi.String("ELB"),
 			HealthCheckGracePeriod: pulumi.Int(HealthCheckGraceSeconds),
-			DefaultInstanceWarmup:  pulumi.Int(300),
+			// New nodes count for scaling only after their boot.
+			DefaultInstanceWarmup:  pulumi.Int(InstanceWarmupSeconds),
+			TerminationPolicies:    termination,
 			// Creating the group waits until this many nodes pass the
 			// load balancer's health check (at least one, so that up means
 			// a working service), else fails after CapacityTimeout.
@@ -336,10 +359,14 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
 				Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
 			}},
-		}, parent, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
-			// The servers' log driver needs the group when they start.
-			pulumi.DependsOn([]pulumi.Resource{logGroups[n.role]})); err != nil {
+		}, groupOpts...)
+		if err != nil {
 			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
+		}
+		if scales {
+			if err := newScalingPolicies(ctx, nodeName, group, n.role == "connection", args.Scaling, nlb.ArnSuffix, tg.ArnSuffix, parent); err != nil {
+				return nil, err
+			}
 		}
 	}
 

@@ -46,6 +46,8 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		"endpointNodesMin":          defaults.EndpointNodes.Min,
 		"endpointNodesDesired":      defaults.EndpointNodes.Desired,
 		"endpointNodesMax":          defaults.EndpointNodes.Max,
+		"nodeCpuTargetPercent":      defaults.NodeCPUTargetPercent,
+		"connectionsPerNodeTarget":  defaults.ConnectionsPerNodeTarget,
 		"redisNodeType":             defaults.RedisNodeType,
 		"natGateway":                defaults.NATGateway,
 		"messagesApiInstanceType":   defaults.MessagesAPIInstanceType,

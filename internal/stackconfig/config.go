@@ -48,6 +48,13 @@ const (
 	// DefaultLogRetentionDays is how long the stack's log groups keep
 	// events.
 	DefaultLogRetentionDays = 30
+	// DefaultNodeCPUTargetPercent is the average CPU node groups that
+	// scale are kept near: room for a burst while new nodes boot.
+	DefaultNodeCPUTargetPercent = 60
+	// DefaultConnectionsPerNodeTarget is the client connections per
+	// connection node the connection group is kept near: an estimate for
+	// the default t3.small (2 GiB) to tune from the node's memory.
+	DefaultConnectionsPerNodeTarget = 10000
 	// MaxNodes bounds each node count: a guard against a typo that would
 	// launch thousands of instances.
 	MaxNodes = 1000
@@ -65,6 +72,7 @@ var Keys = []string{
 	"autopushImage", "autopushVersion", "autopushImageArchitecture", "instanceType",
 	"connectionNodesMin", "connectionNodesDesired", "connectionNodesMax",
 	"endpointNodesMin", "endpointNodesDesired", "endpointNodesMax",
+	"nodeCpuTargetPercent", "connectionsPerNodeTarget",
 	"sshKeyName", "sshAllowedCidr",
 	"redisNodeType", "natGateway", "messagesApiInstanceType",
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
@@ -114,6 +122,10 @@ type Config struct {
 	InstanceType    string
 	ConnectionNodes NodeCounts
 	EndpointNodes   NodeCounts
+	// NodeCPUTargetPercent and ConnectionsPerNodeTarget are what node
+	// groups with Min < Max track (10 to 90 percent; 100 to 1,000,000).
+	NodeCPUTargetPercent     int
+	ConnectionsPerNodeTarget int
 	// SSHKeyName and SSHAllowedCIDR are both set or both "": SSH ingress
 	// exists only when both are set.
 	SSHKeyName     string
@@ -254,6 +266,8 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		InstanceType:              p.str("instanceType", DefaultInstanceType),
 		ConnectionNodes:           p.nodes("connectionNodes"),
 		EndpointNodes:             p.nodes("endpointNodes"),
+		NodeCPUTargetPercent:      p.bounded("nodeCpuTargetPercent", DefaultNodeCPUTargetPercent, 10, 90, "percent"),
+		ConnectionsPerNodeTarget:  p.bounded("connectionsPerNodeTarget", DefaultConnectionsPerNodeTarget, 100, 1000000, "connections"),
 		SSHKeyName:                p.str("sshKeyName", ""),
 		SSHAllowedCIDR:            p.str("sshAllowedCidr", ""),
 
@@ -410,6 +424,21 @@ func (p *parser) integer(key string, def int) int {
 	n, err := strconv.Atoi(v)
 	if err != nil || n > MaxNodes {
 		p.fail(key, fmt.Sprintf("%q is not a whole number from 0 to %d", v, MaxNodes), "2")
+		return def
+	}
+	return n
+}
+
+// bounded reads a whole number from low to high (unit names it in the
+// message).
+func (p *parser) bounded(key string, def, low, high int, unit string) int {
+	v, ok := p.raw[key]
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < low || n > high {
+		p.fail(key, fmt.Sprintf("%q is not a whole number of %s from %d to %d", v, unit, low, high), strconv.Itoa(def))
 		return def
 	}
 	return n

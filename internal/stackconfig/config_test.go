@@ -23,6 +23,8 @@ func TestDefaults(t *testing.T) {
 		InstanceType:              "t3.small",
 		ConnectionNodes:           NodeCounts{1, 1, 1},
 		EndpointNodes:             NodeCounts{1, 1, 1},
+		NodeCPUTargetPercent:      60,
+		ConnectionsPerNodeTarget:  10000,
 		RedisNodeType:             "cache.t4g.micro",
 		MessagesAPIInstanceType:   "t4g.micro",
 		LogRetentionDays:          30,
@@ -154,6 +156,11 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", cidrs(60), "has 60 blocks; the Messages API's security group takes at most 59 (AWS's default quota of 60 inbound rules", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},
 		{"alarmEmail", "ops at example", "not an e-mail address", nil},
+		{"nodeCpuTargetPercent", "95", `"95" is not a whole number of percent from 10 to 90`, nil},
+		{"nodeCpuTargetPercent", "9", "from 10 to 90", nil},
+		{"connectionsPerNodeTarget", "99", `"99" is not a whole number of connections from 100 to 1000000`, nil},
+		{"connectionsPerNodeTarget", "1000001", "from 100 to 1000000", nil},
+		{"connectionsPerNodeTarget", "lots", "not a whole number", nil},
 		{"logRetentionDays", "31", `"31" is not a retention CloudWatch Logs accepts (days: 1, 3, 5, 7, 14, 30,`, nil},
 		{"logRetentionDays", "forever", "is not a retention CloudWatch Logs accepts", nil},
 		{"previousCryptoKeys", "not-a-list", "not a list of Fernet keys", map[string]string{"cryptoKey": "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="}},
@@ -414,4 +421,15 @@ func TestLogRetention(t *testing.T) {
 		assert.Equal(t, days, fmt.Sprint(c.LogRetentionDays))
 	}
 	assert.Equal(t, "/push-turnkey/push-dev/connection", Config{TablePrefix: "push-dev"}.LogGroupName(ConnectionLogs))
+}
+
+func TestScalingTargetsAtTheirBounds(t *testing.T) {
+	c, err := Parse("dev", map[string]string{"nodeCpuTargetPercent": "10", "connectionsPerNodeTarget": "1000000"})
+	require.NoError(t, err)
+	assert.Equal(t, 10, c.NodeCPUTargetPercent)
+	assert.Equal(t, 1000000, c.ConnectionsPerNodeTarget)
+	c, err = Parse("dev", map[string]string{"nodeCpuTargetPercent": "90", "connectionsPerNodeTarget": "100"})
+	require.NoError(t, err)
+	assert.Equal(t, 90, c.NodeCPUTargetPercent)
+	assert.Equal(t, 100, c.ConnectionsPerNodeTarget)
 }
