@@ -62,8 +62,11 @@ type ProcessorTier struct {
 	FailedEventsQueueName pulumi.StringOutput `pulumi:"failedEventsQueueName"`
 	MessagesTableName     pulumi.StringOutput `pulumi:"messagesTableName"`
 	RedisEndpoint         pulumi.StringOutput `pulumi:"redisEndpoint"` // "host:port"
-	MessagesAPIPrivateIP  pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
-	MessagesAPIURL        pulumi.StringOutput `pulumi:"messagesApiUrl"`
+	// RedisNodeID is the Redis node's cache cluster ID (its metrics'
+	// CacheClusterId).
+	RedisNodeID          pulumi.StringOutput `pulumi:"redisNodeId"`
+	MessagesAPIPrivateIP pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
+	MessagesAPIURL       pulumi.StringOutput `pulumi:"messagesApiUrl"`
 }
 
 // ProcessorTierArgs wires the tier to the network and the log bucket.
@@ -146,6 +149,7 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 	t.FailedEventsQueueName = queue.Name
 	t.MessagesTableName = table.Name
 	t.RedisEndpoint = redis.endpoint
+	t.RedisNodeID = redis.nodeID
 	t.MessagesAPIPrivateIP = eni.PrivateIp
 	t.MessagesAPIURL = pulumi.Sprintf("http://%s:%d/", eni.PrivateIp, MessagesAPIPort)
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
@@ -154,6 +158,7 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 		"failedEventsQueueName": t.FailedEventsQueueName,
 		"messagesTableName":     t.MessagesTableName,
 		"redisEndpoint":         t.RedisEndpoint,
+		"redisNodeId":           t.RedisNodeID,
 		"messagesApiPrivateIp":  t.MessagesAPIPrivateIP,
 		"messagesApiUrl":        t.MessagesAPIURL,
 	})
@@ -244,6 +249,7 @@ func newProcessorSecurityGroups(ctx *pulumi.Context, name string, args *Processo
 }
 
 type redisCluster struct {
+	nodeID            pulumi.StringOutput
 	endpoint          pulumi.StringOutput // "host:port"
 	token             pulumi.StringOutput // secret
 	tokenParameterArn pulumi.StringOutput
@@ -296,6 +302,13 @@ func newRedis(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *
 		return nil, fmt.Errorf("redis: %w", err)
 	}
 	return &redisCluster{
+		// The group's one node, the CacheClusterId of its metrics.
+		nodeID: rg.MemberClusters.ApplyT(func(ids []string) (string, error) {
+			if len(ids) == 0 {
+				return "", fmt.Errorf("redis %s: no member clusters", name)
+			}
+			return ids[0], nil
+		}).(pulumi.StringOutput),
 		endpoint:          pulumi.Sprintf("%s:%d", rg.PrimaryEndpointAddress, RedisPort),
 		token:             secret,
 		tokenParameterArn: param.Arn,

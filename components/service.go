@@ -84,6 +84,9 @@ type PushService struct {
 	// "endpoint") are the load balancer's CloudWatch dimensions.
 	LoadBalancerArnSuffix  pulumi.StringOutput            `pulumi:"loadBalancerArnSuffix"`
 	TargetGroupArnSuffixes map[string]pulumi.StringOutput `pulumi:"-"`
+	// LogGroupNames ("connection", "endpoint") are the nodes' log groups,
+	// known once they exist.
+	LogGroupNames map[string]pulumi.StringOutput `pulumi:"-"`
 }
 
 // PushServiceArgs wires the service to the network, tables, key and logs.
@@ -172,6 +175,10 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			return nil, err
 		}
 		logGroups[role] = g
+		if s.LogGroupNames == nil {
+			s.LogGroupNames = map[string]pulumi.StringOutput{}
+		}
+		s.LogGroupNames[role] = g.Name
 		logGroupArns = append(logGroupArns, g.Arn)
 	}
 	profile, err := newNodeRole(ctx, name, args, logGroupArns, parent)
@@ -333,8 +340,8 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			HealthCheckType:        pulumi.String("ELB"),
 			HealthCheckGracePeriod: pulumi.Int(HealthCheckGraceSeconds),
 			// New nodes count for scaling only after their boot.
-			DefaultInstanceWarmup:  pulumi.Int(InstanceWarmupSeconds),
-			TerminationPolicies:    termination,
+			DefaultInstanceWarmup: pulumi.Int(InstanceWarmupSeconds),
+			TerminationPolicies:   termination,
 			// Creating the group waits until this many nodes pass the
 			// load balancer's health check (at least one, so that up means
 			// a working service), else fails after CapacityTimeout.

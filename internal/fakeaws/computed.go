@@ -89,6 +89,8 @@ func Computed(typ, name, suffix, region, account string, state resource.Property
 	case "aws:elasticache/replicationGroup:ReplicationGroup":
 		set("primaryEndpointAddress", "master."+resName+"."+suffix+".use1.cache.amazonaws.com")
 		set("arn", arn("elasticache", "replicationgroup:"+resName))
+		// ElastiCache names a group's nodes <group id>-001, -002, ...
+		state["memberClusters"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resName + "-001")})
 		id = resName
 	case "aws:lambda/function:Function":
 		set("arn", arn("lambda", "function:"+resName))

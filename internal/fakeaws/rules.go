@@ -57,6 +57,12 @@ var rules = map[string]TypeRule{
 		AutoNameMaxLength: 255,
 		Doc:               "https://www.pulumi.com/registry/packages/aws/api-docs/cloudwatch/loggroup/",
 	},
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+		// PutMetricFilter updates a filter of the same name in place; the
+		// name is unique within its log group.
+		ReplaceOnChanges: []string{"logGroupName", "name"},
+		Doc:              "https://www.pulumi.com/registry/packages/aws/api-docs/cloudwatch/logmetricfilter/",
+	},
 	"aws:cloudwatch/logStream:LogStream": {
 		ReplaceOnChanges: []string{"logGroupName", "name"},
 		// A stream name is unique only within its log group.

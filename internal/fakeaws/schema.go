@@ -52,6 +52,7 @@ var resourceInputs = map[string]reflect.Type{
 	"aws:autoscaling/policy:Policy":                                  autoscaling.PolicyArgs{}.ElementType(),
 	"aws:cloudwatch/dashboard:Dashboard":                             cloudwatch.DashboardArgs{}.ElementType(),
 	"aws:cloudwatch/logGroup:LogGroup":                               cloudwatch.LogGroupArgs{}.ElementType(),
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                 cloudwatch.LogMetricFilterArgs{}.ElementType(),
 	"aws:cloudwatch/logStream:LogStream":                             cloudwatch.LogStreamArgs{}.ElementType(),
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                         cloudwatch.MetricAlarmArgs{}.ElementType(),
 	"aws:dynamodb/table:Table":                                       dynamodb.TableArgs{}.ElementType(),

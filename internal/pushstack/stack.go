@@ -254,6 +254,27 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		return nil, err
 	}
 
+	dashArgs := &components.DashboardArgs{
+		Name: cfg.DashboardName(), Region: region.Name,
+		LoadBalancerArnSuffix:  service.LoadBalancerArnSuffix,
+		TargetGroupArnSuffixes: service.TargetGroupArnSuffixes,
+		Tables:                 []pulumi.StringInput{tables.RouterTableName, tables.MessageTableName},
+	}
+	if logging != nil {
+		dashArgs.DeliveryStreamName = logging.StreamName
+		// The servers log at debug with Firehose: the request lines exist.
+		dashArgs.EndpointLogGroup = service.LogGroupNames["endpoint"]
+	}
+	if processor != nil {
+		dashArgs.Tables = append(dashArgs.Tables, processor.MessagesTableName)
+		dashArgs.FunctionName = processor.FunctionName
+		dashArgs.RedisNodeID = processor.RedisNodeID
+	}
+	dashboard, err := components.NewDashboard(ctx, "push-dashboard", dashArgs, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	outputs := pulumi.Map{
 		"alarmTopicArn":    alarms.TopicArn,
 		"loadBalancerDns":  service.LoadBalancerDNS,
@@ -264,6 +285,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		"tablePrefix":      pulumi.String(cfg.TablePrefix),
 		"cryptoKey":        key.Key,
 		"vpcId":            network.VpcID,
+		"dashboardName":    dashboard.Name,
 	}
 	if logging != nil {
 		outputs["firehoseLoggingBucket"] = logging.BucketName

@@ -49,6 +49,8 @@ var coreTypes = map[string]int{
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                    2, // unhealthy connection / endpoint nodes
 	"push-turnkey:monitoring:LogKey":                            1,
 	"aws:cloudwatch/logGroup:LogGroup":                          2, // the connection and endpoint nodes'
+	"push-turnkey:monitoring:Dashboard":                         1,
+	"aws:cloudwatch/dashboard:Dashboard":                        1,
 }
 
 // firehoseTypes are added by firehose=true (roles and policies add to the core's).
@@ -66,6 +68,7 @@ var firehoseTypes = map[string]int{
 	"aws:iam/role:Role":                                                                          1,
 	"aws:iam/rolePolicy:RolePolicy":                                                              1,
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                                                     2, // delivery failures, a silent stream
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                                             3, // endpoint requests, 4xx, 5xx
 }
 
 func typeCounts(p *plan.Plan) map[string]int {
@@ -198,7 +201,7 @@ func TestOutputs(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, nil)
-			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix", "vpcId"}
+			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix", "vpcId", "dashboardName"}
 			if firehoseOn(name) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}

@@ -336,6 +336,7 @@ func TestNameRules(t *testing.T) {
 		{"DynamoDB table name", false, false, strings.Repeat("p", 255-len("_message")), strings.Repeat("p", 256-len("_message")), "at most 255"},
 		{"DynamoDB table name", false, false, "Push.prod_1-a", "push prod", "may hold only letters, digits, '_', '-', '.'"},
 		{"SSM parameter name", false, false, strings.Repeat("p", 900-len("/push-turnkey//crypto-key")), strings.Repeat("p", 901-len("/push-turnkey//crypto-key")), "at most 900"},
+		{"CloudWatch dashboard name", false, false, strings.Repeat("p", 255-len("-push")), strings.Repeat("p", 256-len("-push")), "at most 255"},
 		{"S3 bucket name", true, false, strings.Repeat("p", 63-len("-logs-123456789012")), strings.Repeat("p", 64-len("-logs-123456789012")), "at most 63"},
 		{"S3 bucket name", true, false, "Push_Prod", "xn--push", `starts with "xn--", reserved by S3`},
 		{"Firehose delivery stream name", true, false, strings.Repeat("p", 64-len("-push-logs")), strings.Repeat("p", 65-len("-push-logs")), "at most 64"},
@@ -432,4 +433,11 @@ func TestScalingTargetsAtTheirBounds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 90, c.NodeCPUTargetPercent)
 	assert.Equal(t, 100, c.ConnectionsPerNodeTarget)
+}
+
+func TestDashboardNames(t *testing.T) {
+	assert.Equal(t, "push-prod-push", Config{TablePrefix: "push-prod"}.DashboardName())
+	dotted := Config{TablePrefix: "push.prod"}.DashboardName()
+	assert.Regexp(t, `^push-prod-[0-9a-f]{6}-push$`, dotted, "a '.' is refused in dashboard names")
+	assert.NotEqual(t, "push-prod-push", dotted, "two prefixes never share a dashboard")
 }

@@ -1,6 +1,8 @@
 package stackconfig
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -44,6 +46,19 @@ const (
 // "/push-turnkey/<prefix>/<program>".
 func (c Config) LogGroupName(program string) string {
 	return "/" + Namespace + "/" + c.TablePrefix + "/" + program
+}
+
+// DashboardName is the stack's CloudWatch dashboard: "<prefix>-push". A
+// prefix with characters dashboard names refuses ('.') has them made '-'
+// and 6 hex digits of its SHA-256 added, so two prefixes never share a
+// dashboard (PutDashboard would overwrite the other's).
+func (c Config) DashboardName() string {
+	safe := notInEveryName.ReplaceAllString(c.TablePrefix, "-")
+	if safe != c.TablePrefix {
+		sum := sha256.Sum256([]byte(c.TablePrefix))
+		safe += "-" + hex.EncodeToString(sum[:3])
+	}
+	return safe + "-push"
 }
 
 // tier says which configs create a name.
@@ -90,6 +105,9 @@ var nameRules = []nameRule{
 	{what: "CloudWatch Logs log group name", tier: coreTier, name: func(c Config) string { return c.LogGroupName(EndpointLogs) },
 		allowed: regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}$`), chars: "letters, digits, '_', '.', '/', '#', '-'", max: 512,
 		source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"},
+	{what: "CloudWatch dashboard name", tier: coreTier, name: Config.DashboardName,
+		allowed: regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`), chars: "letters, digits, '_', '-'", max: 255,
+		source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"},
 	{what: "S3 bucket name", tier: firehoseTier, name: func(c Config) string { return LogBucketName(c.TablePrefix, worstCaseAccount) },
 		allowed: regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`), chars: "lower-case letters, digits, '.', '-'", max: 63,
 		reservedPrefixes: []string{"xn--", "sthree-", "amzn-s3-demo-"},
