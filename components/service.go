@@ -39,6 +39,9 @@ const (
 	// (install Docker, pull the PyPy-based image, start) before failing
 	// load balancer health checks gets it replaced.
 	HealthCheckGraceSeconds = 600
+	// LoadBalancerTagKey tags the load balancer with
+	// PushServiceArgs.LoadBalancerTag.
+	LoadBalancerTagKey = "push-turnkey-load-balancer"
 	// InstanceWarmupSeconds is how long a new node's metrics are left out
 	// of scaling decisions: a cold boot with the image pull takes minutes.
 	InstanceWarmupSeconds = 300
@@ -109,6 +112,11 @@ type PushServiceArgs struct {
 	CryptoKeyFingerprint              pulumi.StringInput
 	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
 	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
+
+	// LoadBalancerTag is the value of the load balancer's
+	// LoadBalancerTagKey tag, unique in the account and region (the
+	// table prefix): the nodes find the load balancer by it.
+	LoadBalancerTag string
 
 	// Scaling is what a node group with Min < Max tracks.
 	Scaling Scaling
@@ -195,6 +203,8 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		// push ports from this group alone. (A load balancer made without a
 		// group can never get one: this is set from the start.)
 		SecurityGroups: pulumi.StringArray{groups.loadBalancer.ID()},
+		// The nodes find it by this tag (NodeBoot.LoadBalancerTag).
+		Tags: pulumi.StringMap{LoadBalancerTagKey: pulumi.String(args.LoadBalancerTag)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer: %w", err)
@@ -204,11 +214,13 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	if streamName == nil {
 		streamName = pulumi.String("")
 	}
-	// The public address the servers put into push endpoint URLs.
-	endpointHost := func(lbDNS string) string { return lbDNS }
+	// The public address the servers put into push endpoint URLs: the
+	// domain name with TLS, else the load balancer's DNS name, which the
+	// nodes look up at start so that they boot while it is being made.
+	endpointHost := ""
 	endpointPort, endpointScheme := EndpointPort, "http"
 	if args.CertificateArn != nil {
-		endpointHost = func(string) string { return args.DomainName }
+		endpointHost = args.DomainName
 		endpointPort, endpointScheme = TLSEndpointPort, "https"
 	}
 	tls := args.CertificateArn != nil
@@ -283,19 +295,20 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		}
 
 		command, logGroup := n.command, args.LogGroupNames[n.role]
-		userData := pulumi.All(nlb.DnsName, args.CryptoKeyParameterName, args.RouterTableName,
+		userData := pulumi.All(args.CryptoKeyParameterName, args.RouterTableName,
 			args.MessageTableName, streamName, args.CryptoKeyFingerprint).ApplyT(func(v []interface{}) (string, error) {
 			script, err := UserData(NodeBoot{
 				Command:            command,
 				Image:              args.Image,
-				EndpointHost:       endpointHost(v[0].(string)),
+				EndpointHost:       endpointHost,
+				LoadBalancerTag:    args.LoadBalancerTag,
 				EndpointPort:       endpointPort,
 				EndpointScheme:     endpointScheme,
-				CryptoKeyParameter: v[1].(string),
-				RouterTable:        v[2].(string),
-				MessageTable:       v[3].(string),
-				DeliveryStream:     v[4].(string),
-				KeyFingerprint:     v[5].(string),
+				CryptoKeyParameter: v[0].(string),
+				RouterTable:        v[1].(string),
+				MessageTable:       v[2].(string),
+				DeliveryStream:     v[3].(string),
+				KeyFingerprint:     v[4].(string),
 				LogGroup:           logGroup,
 			})
 			return base64.StdEncoding.EncodeToString([]byte(script)), err
@@ -540,7 +553,14 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, logGro
 			},
 			{Sid: "CryptoKey", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
 		}
-		statements = append(statements, logWriterStatement(v[3].([]string)...))
+		statements = append(statements, logWriterStatement(v[3].([]string)...), Statement{
+			// The start script finds the load balancer's DNS name; neither
+			// action has resource-level permissions (Service Authorization
+			// Reference: Resource Groups Tagging API, Elastic Load
+			// Balancing V2).
+			Sid: "LoadBalancerLookup", Effect: "Allow", Resource: []string{"*"},
+			Action: []string{"tag:GetResources", "elasticloadbalancing:DescribeLoadBalancers"},
+		})
 		statements = append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)
 		if len(v) > 4 {
 			statements = append(statements, Statement{

@@ -26,10 +26,13 @@ type NodeBoot struct {
 	RouterTable        string
 	MessageTable       string
 	// EndpointHost, EndpointPort and EndpointScheme form the public address
-	// put into the push endpoint URLs the servers hand out.
-	EndpointHost   string
-	EndpointPort   int
-	EndpointScheme string
+	// put into the push endpoint URLs the servers hand out. An empty
+	// EndpointHost is the DNS name of the load balancer tagged
+	// LoadBalancerTagKey=LoadBalancerTag, looked up at every start.
+	EndpointHost    string
+	LoadBalancerTag string
+	EndpointPort    int
+	EndpointScheme  string
 	// DeliveryStream is the Firehose delivery stream for every log line, or "".
 	DeliveryStream string
 	// KeyFingerprint names the crypto keys in the parameter (CryptoKey.
@@ -65,6 +68,9 @@ func (b NodeBoot) LogLevel() string {
 func UserData(b NodeBoot) (string, error) {
 	if b.Command != "autopush" && b.Command != "autoendpoint" {
 		return "", fmt.Errorf("user data: unknown command %q (want autopush or autoendpoint)", b.Command)
+	}
+	if b.EndpointHost == "" && b.LoadBalancerTag == "" {
+		return "", fmt.Errorf("user data for %s: neither an endpoint host nor a load balancer tag", b.Command)
 	}
 	if b.LogGroup == "" {
 		return "", fmt.Errorf("user data for %s: no log group", b.Command)
@@ -116,6 +122,22 @@ instance=$(meta instance-id)
 {{- if .Connection}}
 private_ip=$(meta local-ipv4)
 {{- end}}
+{{- if .EndpointHost}}
+endpoint_host='{{.EndpointHost}}'
+{{- else}}
+# The load balancer is made while the nodes boot: find its DNS name by its
+# tag, or fail so that systemd tries again until it exists.
+lb_arn=$(aws resourcegroupstaggingapi get-resources --region "$region" \
+  --resource-type-filters elasticloadbalancing:loadbalancer \
+  --tag-filters 'Key=` + LoadBalancerTagKey + `,Values={{.LoadBalancerTag}}' \
+  --query 'ResourceTagMappingList[0].ResourceARN' --output text) || lb_arn=
+if [[ -z $lb_arn || $lb_arn == None ]]; then
+  echo "push-turnkey: no load balancer tagged ` + LoadBalancerTagKey + `={{.LoadBalancerTag}} yet; not starting {{.Command}}" >&2
+  exit 1
+fi
+endpoint_host=$(aws elbv2 describe-load-balancers --region "$region" --load-balancer-arns "$lb_arn" \
+  --query 'LoadBalancers[0].DNSName' --output text)
+{{- end}}
 # The parameter holds the current key, then any previous keys, comma
 # separated; the server takes them newest first.
 keys=$(aws ssm get-parameter --region "$region" --name '{{.CryptoKeyParameter}}' \
@@ -149,8 +171,8 @@ exec docker run --rm --name {{.Command}} --network host \
   '{{.Image}}' {{.Command}} \
   --router_tablename '{{.RouterTable}}' --message_tablename '{{.MessageTable}}' --no_table_rotation \
   --no_aws \
-  --endpoint_hostname '{{.EndpointHost}}' --endpoint_port {{.EndpointPort}} --endpoint_scheme {{.EndpointScheme}} \
-  {{if .Connection}}--hostname "$private_ip" --router_hostname "$private_ip" --auto_ping_interval {{.AutoPingInterval}}{{else}}--hostname '{{.EndpointHost}}'{{end}} \
+  --endpoint_hostname "$endpoint_host" --endpoint_port {{.EndpointPort}} --endpoint_scheme {{.EndpointScheme}} \
+  {{if .Connection}}--hostname "$private_ip" --router_hostname "$private_ip" --auto_ping_interval {{.AutoPingInterval}}{{else}}--hostname "$endpoint_host"{{end}} \
   {{- if .DeliveryStream}}
   --firehose_stream_name '{{.DeliveryStream}}' \
   {{- end}}

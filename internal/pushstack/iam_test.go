@@ -23,6 +23,10 @@ var wildcardResources = map[string]string{
 	// A Lambda in a VPC manages its network interfaces; these EC2 actions
 	// (those of AWSLambdaVPCAccessExecutionRole) have no resource types.
 	"VpcNetworkInterfaces": "Lambda VPC network-interface actions have no resource-level permissions",
+	// A node's start script finds the load balancer by its tag
+	// (tag:GetResources) and reads its DNS name; neither action has
+	// resource types.
+	"LoadBalancerLookup": "tag:GetResources and elasticloadbalancing:DescribeLoadBalancers have no resource-level permissions",
 }
 
 func TestIAMPoliciesAreScopedToTheStack(t *testing.T) {

@@ -56,13 +56,16 @@ func TestNodesRunTheConfiguredServer(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, map[string]string{})
-			host := strings.TrimSuffix(strings.TrimPrefix(p.Outputs["endpointUrl"].Value.(string), "http://"), ":8082/")
+			nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
+			tag := masked(nlb, "tags").(map[string]interface{})[components.LoadBalancerTagKey]
+			assert.Equal(t, "push-test", tag, "the load balancer carries the tag the nodes look it up by")
 			for node, command := range map[string]string{"push-connection": "autopush", "push-endpoint": "autoendpoint"} {
 				start := heredoc(t, userData(t, p, node), "START")
 				run := start[strings.Index(start, "exec docker run"):]
 				assert.Contains(t, run, "'mozilla/autopush:1.58.4' "+command+" ")
 				assert.Contains(t, run, "--router_tablename 'push-test_router' --message_tablename 'push-test_message' --no_table_rotation")
-				assert.Contains(t, run, "--endpoint_hostname '"+host+"' --endpoint_port 8082 --endpoint_scheme http")
+				assert.Contains(t, run, `--endpoint_hostname "$endpoint_host" --endpoint_port 8082 --endpoint_scheme http`)
+				assert.Contains(t, start, "--tag-filters 'Key="+components.LoadBalancerTagKey+",Values=push-test'")
 				assert.Contains(t, run, "--network host")
 				assert.Contains(t, start, "--name '/push-turnkey/push-test/crypto-key'")
 				// The key only ever goes to a root-only file on tmpfs.
@@ -347,6 +350,69 @@ func TestKeyRotationRollsTheNodes(t *testing.T) {
 		assert.Equal(t, userData(t, before, node), userData(t, same, node), "%s must not roll without one", node)
 		for _, k := range []string{k1, k2} {
 			assert.NotContains(t, userData(t, after, node), k)
+		}
+	}
+}
+
+// TestStartScriptFindsTheLoadBalancer runs a node's whole start script in
+// bash with curl, aws and docker stubbed: until the load balancer exists
+// (the tagging API finds nothing) the server does not start and systemd
+// tries again; then its DNS name goes into the endpoint URLs.
+func TestStartScriptFindsTheLoadBalancer(t *testing.T) {
+	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-endpoint"), "START")
+	const dns = "push-0123456.elb.us-east-1.amazonaws.com"
+	for name, lbARN := range map[string]string{"not yet": "None", "made": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/push/0123456789abcdef"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			stub := fmt.Sprintf(`curl() { case "$*" in *api/token*) echo token;; *placement/region*) echo us-east-1;; *instance-id*) echo i-0abc;; *) echo 10.20.0.5;; esac; }
+aws() {
+  case "$1 $2" in
+    "resourcegroupstaggingapi get-resources") echo '%s';;
+    "elbv2 describe-load-balancers") [[ "$*" == *'%s'* ]] && echo '%s';;
+    "ssm get-parameter") echo 'i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=';;
+    "dynamodb list-tables") printf 'push-test_router	push-test_message
+';;
+  esac
+}
+install() { :; }
+export -f curl aws install
+export PATH=%s/bin:$PATH
+`, lbARN, lbARN, dns, dir)
+			// exec runs a program, not a function: docker is a stub on PATH.
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "bin"), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "docker"),
+				[]byte("#!/bin/sh\necho \"$*\" >> "+filepath.Join(dir, "docker")+"\n"), 0o755))
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "run"), 0o700))
+			script := strings.ReplaceAll(start, "/run/push-turnkey", filepath.Join(dir, "run")) // no /run here
+			out, err := exec.Command("bash", "-c", stub+script).CombinedOutput()
+			ran, _ := os.ReadFile(filepath.Join(dir, "docker"))
+			if lbARN == "None" {
+				assert.Error(t, err, "no load balancer yet: %s", out)
+				assert.Contains(t, string(out), "no load balancer tagged "+components.LoadBalancerTagKey+"=push-test yet; not starting autoendpoint")
+				assert.NotContains(t, string(ran), "run", "the server did not start")
+				return
+			}
+			require.NoError(t, err, "%s", out)
+			assert.Contains(t, string(ran), "--endpoint_hostname "+dns+" --endpoint_port 8082")
+			assert.Contains(t, string(ran), "--hostname "+dns)
+		})
+	}
+}
+
+// TestNodesLaunchWhileTheLoadBalancerIsMade: neither the launch templates
+// nor the groups wait for the load balancer (the nodes look its name up),
+// so the first `pulumi up` makes both at once; only the listeners do.
+func TestNodesLaunchWhileTheLoadBalancerIsMade(t *testing.T) {
+	for name, config := range configs {
+		p := runPlan(t, config, nil)
+		nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
+		for _, typ := range []string{"aws:ec2/launchTemplate:LaunchTemplate", "aws:autoscaling/group:Group"} {
+			for _, r := range p.Find(typ) {
+				assert.NotContains(t, r.Options.DependsOn, nlb.URN, "%s: %s %s waits for the load balancer", name, typ, r.Name)
+			}
+		}
+		for _, l := range p.Find("aws:lb/listener:Listener") {
+			assert.Contains(t, l.Options.DependsOn, nlb.URN, l.Name)
 		}
 	}
 }

@@ -200,6 +200,7 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		Region:                 region.Name,
 		AccountID:              caller.AccountId,
 		InstanceTags:           stackTags(ctx),
+		LoadBalancerTag:        cfg.TablePrefix,
 		Scaling:                components.Scaling{CPUPercent: cfg.NodeCPUTargetPercent, ConnectionsPerNode: cfg.ConnectionsPerNodeTarget},
 		Logs:                   logs,
 		LogGroupNames: map[string]string{

@@ -34,7 +34,9 @@ func TestTLSWithAGivenCertificate(t *testing.T) {
 	assert.Equal(t, "https://push.example.com:8443/", p.Outputs["endpointUrl"].Value)
 	for _, node := range []string{"push-connection", "push-endpoint"} {
 		run := heredoc(t, userData(t, p, node), "START")
-		assert.Contains(t, run, "--endpoint_hostname 'push.example.com' --endpoint_port 8443 --endpoint_scheme https")
+		assert.Contains(t, run, "endpoint_host='push.example.com'\n")
+		assert.Contains(t, run, `--endpoint_hostname "$endpoint_host" --endpoint_port 8443 --endpoint_scheme https`)
+		assert.NotContains(t, run, "resourcegroupstaggingapi", "with TLS the host is the domain name: no look-up")
 	}
 	// The listeners forward to the nodes' plain ports.
 	for name, port := range map[string]float64{"push-connection": 8080, "push-endpoint": 8082} {
