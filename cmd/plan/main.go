@@ -3,7 +3,10 @@
 // config of Pulumi.<stack>.yaml and prints the resource tree by component,
 // or with -json one object with every resource and the stack outputs.
 //
-//	go run ./cmd/plan -stack dev [-config key=value ...] [-secret key=value ...] [-json]
+//	go run ./cmd/plan -stack dev [-config key=value ...] [-secret key=value ...] [-json] [-cost]
+//
+// -cost prints the estimated monthly cost at no traffic instead of the
+// tree (package cost); with -json the object also holds "cost".
 //
 // Bad config exits with status 1 and the validation message.
 package main
@@ -18,6 +21,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/push-turnkey/push-turnkey/internal/cost"
 	"github.com/push-turnkey/push-turnkey/internal/plan"
 )
 
@@ -46,6 +50,7 @@ func run(args []string, out io.Writer) error {
 	stack := flags.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := flags.String("dir", ".", "project directory holding Pulumi.yaml")
 	asJSON := flags.Bool("json", false, "print one JSON object instead of the tree")
+	withCost := flags.Bool("cost", false, "print the estimated monthly cost at no traffic (us-east-1 prices)")
 	var list []plan.Setting
 	flags.Var(settings{&list, false}, "config", "key=value, as `pulumi config set` (repeatable)")
 	flags.Var(settings{&list, true}, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
@@ -53,7 +58,7 @@ func run(args []string, out io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			flags.SetOutput(out)
-			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json]")
+			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json] [-cost]")
 			flags.PrintDefaults()
 			return nil
 		}
@@ -70,12 +75,40 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var estimate *cost.Estimate
+	if *withCost {
+		// The plan's region: the stack's, else the mocks' us-east-1.
+		region := s.Config["aws:region"]
+		if region == "" {
+			region = "us-east-1"
+		}
+		if estimate, err = cost.Of(p, region); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(plan.Document(p))
+		return enc.Encode(struct {
+			plan.JSONPlan
+			Cost *cost.Estimate `json:"cost,omitempty"`
+		}{plan.Document(p), estimate})
+	}
+	if estimate != nil {
+		return printCost(out, estimate)
 	}
 	return printTree(out, p)
+}
+
+// printCost prints the estimate line by line, then the total.
+func printCost(out io.Writer, e *cost.Estimate) error {
+	w := errWriter{out: out}
+	w.printf("Estimated monthly cost at no traffic, %s on-demand prices of %s (%s):\n\n", e.Region, e.PricesDate, e.PricesFile)
+	for _, l := range e.Lines {
+		w.printf("  %10.2f USD  %s: %s\n", l.Monthly, l.Resource, l.Item)
+	}
+	w.printf("  %10.2f USD  total\n", e.Total)
+	return w.err
 }
 
 // printTree prints each resource under its parent: type, name and the

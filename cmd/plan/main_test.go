@@ -68,3 +68,35 @@ func TestBadConfigFails(t *testing.T) {
 	assert.Contains(t, err.Error(), "push-turnkey:redisNodeType")
 	assert.Empty(t, out.String(), "nothing is printed for a bad config")
 }
+
+func TestCostOutput(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=us-east-1", "-cost"}, &out))
+	text := out.String()
+	assert.Contains(t, text, "Estimated monthly cost at no traffic, us-east-1 on-demand prices of 2026-12-01 (internal/cost/prices-us-east-1.json):")
+	assert.Contains(t, text, "USD  aws:autoscaling/group:Group push-connection: 1 × t3.small instance\n")
+	assert.Regexp(t, `\n +69\.79 USD  total\n$`, text, "the default config's total, as the README states it")
+
+	out.Reset()
+	require.NoError(t, run([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=us-east-1", "-cost", "-json"}, &out))
+	var doc struct {
+		Resources []interface{} `json:"resources"`
+		Cost      struct {
+			Region string  `json:"region"`
+			Total  float64 `json:"totalUsd"`
+			Lines  []struct {
+				Resource string  `json:"resource"`
+				Monthly  float64 `json:"monthlyUsd"`
+			} `json:"lines"`
+		} `json:"cost"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	assert.NotEmpty(t, doc.Resources, "-json keeps the plan")
+	assert.Equal(t, "us-east-1", doc.Cost.Region)
+	assert.Equal(t, 69.79, doc.Cost.Total)
+	assert.NotEmpty(t, doc.Cost.Lines)
+
+	err := run([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=eu-west-1", "-cost"}, &out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no prices for eu-west-1")
+}

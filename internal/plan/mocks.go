@@ -167,16 +167,15 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			ErrorHooks:          rpc.GetHooks().GetOnError(),
 		},
 	}
+	state := args.Inputs
+	if args.Custom {
+		state = args.Inputs.Copy()
+		res.ID = m.computed(args.TypeToken, args.Name, state)
+	}
 	m.mu.Lock()
 	m.resources = append(m.resources, res)
 	m.mu.Unlock()
-
-	if !args.Custom {
-		return "", args.Inputs, nil
-	}
-	state := args.Inputs.Copy()
-	id := m.computed(args.TypeToken, args.Name, state)
-	return id, state, nil
+	return res.ID, state, nil
 }
 
 func (m *monitor) urn(parent, typ, name string) string {

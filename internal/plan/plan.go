@@ -27,6 +27,7 @@ type Resource struct {
 	Name   string // logical name
 	Parent string // parent URN
 	Custom bool   // false for component resources
+	ID     string // the ID the mocks gave it ("" for components)
 	// Inputs as the program sent them; secret values stay wrapped
 	// (resource.Secret), so tests can tell them apart.
 	Inputs  resource.PropertyMap
