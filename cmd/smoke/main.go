@@ -1,0 +1,75 @@
+// Command smoke proves a deployed push stack end to end (package smoke):
+// it speaks the push protocol as Firefox does, sends itself an encrypted,
+// VAPID-signed WebPush message through the stack and reads it back,
+// printing each step with its latency. It exits 1 on failure, naming the
+// step.
+//
+//	go run ./cmd/smoke -stack dev                 # pushServerUrl from `pulumi stack output`
+//	go run ./cmd/smoke -push-server-url wss://push.example.com/
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/push-turnkey/push-turnkey/smoke"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "smoke:", err)
+		os.Exit(1)
+	}
+}
+
+// stackOutput reads one output of a stack with the Pulumi CLI.
+var stackOutput = func(stack, name string) (string, error) {
+	out, err := exec.Command("pulumi", "stack", "output", name, "--stack", stack).Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return "", fmt.Errorf("pulumi stack output %s --stack %s: %s", name, stack, strings.TrimSpace(string(exit.Stderr)))
+	}
+	if err != nil {
+		return "", fmt.Errorf("pulumi stack output (is the Pulumi CLI on PATH?): %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func run(args []string, out io.Writer) error {
+	flags := flag.NewFlagSet("smoke", flag.ContinueOnError)
+	stack := flags.String("stack", "", "stack whose pushServerUrl output to test (needs the Pulumi CLI)")
+	url := flags.String("push-server-url", "", "websocket URL to test instead of a stack's (ws:// or wss://)")
+	timeout := flags.Duration("timeout", 30*time.Second, "how long each step may take")
+	flags.SetOutput(io.Discard)
+	if err := flags.Parse(args); err != nil {
+		return fmt.Errorf("%w (usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s])", err)
+	}
+	switch {
+	case flags.NArg() > 0:
+		return fmt.Errorf("unexpected arguments %q", flags.Args())
+	case (*stack == "") == (*url == ""):
+		return errors.New("give -stack NAME or -push-server-url URL, one of them")
+	case *stack != "":
+		u, err := stackOutput(*stack, "pushServerUrl")
+		if err != nil {
+			return err
+		}
+		*url = u
+	}
+	if !strings.HasPrefix(*url, "ws://") && !strings.HasPrefix(*url, "wss://") {
+		return fmt.Errorf("push server URL %q is not a ws:// or wss:// URL", *url)
+	}
+	fmt.Fprintf(out, "smoke test of %s\n", *url)
+	if err := smoke.Run(context.Background(), smoke.Options{PushServerURL: *url, StepTimeout: *timeout, Out: out}); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "the push service works")
+	return nil
+}
