@@ -8,13 +8,17 @@
 package smoke
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/SherClockHolmes/webpush-go"
@@ -24,8 +28,13 @@ import (
 	"github.com/push-turnkey/push-turnkey/pushreceiver"
 )
 
-// Steps are the steps of Run, in order.
-var Steps = []string{"connect", "hello", "register", "send", "receive", "decrypt", "ack", "unregister"}
+// Steps are the steps of Run, in order; with a Messages API, APISteps
+// come around them: the key registered before the send, the message
+// looked for and the key removed after.
+var (
+	Steps    = []string{"connect", "hello", "register", "send", "receive", "decrypt", "ack", "unregister"}
+	APISteps = []string{"register-key", "find-message", "delete-key"}
+)
 
 // Options say where and how long.
 type Options struct {
@@ -37,6 +46,15 @@ type Options struct {
 	Out io.Writer
 	// HTTPClient sends the WebPush request (default http.DefaultClient).
 	HTTPClient *http.Client
+	// MessagesAPIURL, when set, is the processor tier's Messages API
+	// (stack output messagesApiUrl, reachable from the stack's VPC): the
+	// VAPID key is registered there first, and the message must appear
+	// in GET /messages/{key} within MessagesTimeout (default 5 minutes:
+	// Firehose buffers up to 60 s, then the processor runs).
+	MessagesAPIURL  string
+	MessagesTimeout time.Duration
+	// PollInterval is how often find-message asks (default 5 s).
+	PollInterval time.Duration
 }
 
 // StepError is a failed step.
@@ -81,8 +99,18 @@ func Run(ctx context.Context, o Options) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
+	if o.MessagesTimeout == 0 {
+		o.MessagesTimeout = 5 * time.Minute
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = 5 * time.Second
+	}
 	step := func(name string, fn func(ctx context.Context) error) error {
-		sctx, cancel := context.WithTimeout(ctx, o.StepTimeout)
+		timeout := o.StepTimeout
+		if name == "find-message" {
+			timeout = o.MessagesTimeout
+		}
+		sctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		start := time.Now()
 		if err := fn(sctx); err != nil {
@@ -126,10 +154,42 @@ func Run(ctx context.Context, o Options) error {
 		}
 		return reply, nil
 	}
-	for _, s := range []struct {
+	type namedStep struct {
 		name string
 		fn   func(ctx context.Context) error
-	}{
+	}
+	api := strings.TrimSuffix(o.MessagesAPIURL, "/")
+	keyURL := api + "/keys/" + vapidPublic
+	registerKey := namedStep{"register-key", func(ctx context.Context) error {
+		body, _ := json.Marshal(map[string]string{"public-key": vapidPublic})
+		return call(ctx, o.HTTPClient, http.MethodPost, api+"/keys", body, http.StatusCreated, nil)
+	}}
+	findMessage := namedStep{"find-message", func(ctx context.Context) error {
+		for {
+			var list struct {
+				Messages []struct {
+					ID string `json:"id"`
+				} `json:"messages"`
+			}
+			if err := call(ctx, o.HTTPClient, http.MethodGet, api+"/messages/"+vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
+				return err
+			}
+			for _, m := range list.Messages {
+				if m.ID == got.Version {
+					return nil
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("message %s not in the Messages API: %w", got.Version, ctx.Err())
+			case <-time.After(o.PollInterval):
+			}
+		}
+	}}
+	deleteKey := namedStep{"delete-key", func(ctx context.Context) error {
+		return call(ctx, o.HTTPClient, http.MethodDelete, keyURL, nil, http.StatusNoContent, nil)
+	}}
+	steps := []namedStep{
 		{"connect", func(ctx context.Context) (err error) {
 			conn, _, err = websocket.Dial(ctx, o.PushServerURL, nil)
 			return err
@@ -194,12 +254,48 @@ func Run(ctx context.Context, o Options) error {
 			_, err := exchange(ctx, message{MessageType: "unregister", ChannelID: channelID}, "unregister")
 			return err
 		}},
-	} {
+	}
+	if api != "" {
+		steps = append(append([]namedStep{registerKey}, steps...), findMessage, deleteKey)
+	}
+	for _, s := range steps {
 		if err := step(s.name, s.fn); err != nil {
 			return err
 		}
 	}
 	conn.Close(websocket.StatusNormalClosure, "")
+	return nil
+}
+
+// errNoContent is a 204 where 200 was wanted: nothing there yet.
+var errNoContent = errors.New("no content")
+
+// call makes one Messages API request and decodes a JSON answer into out
+// (when not nil); another status than want is an error with the body.
+func call(ctx context.Context, client *http.Client, method, url string, body []byte, want int, out interface{}) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	switch {
+	case resp.StatusCode == http.StatusNoContent && want == http.StatusOK:
+		return errNoContent
+	case resp.StatusCode != want:
+		return fmt.Errorf("%s %s answered %s: %s", method, url, resp.Status, bytes.TrimSpace(data))
+	case out != nil:
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: %w", method, url, err)
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/smoke -stack dev                 # pushServerUrl from `pulumi stack output`
 //	go run ./cmd/smoke -push-server-url wss://push.example.com/
+//	go run ./cmd/smoke -stack dev -messages-api-url http://10.20.0.9:8080/   # from the VPC
 package main
 
 import (
@@ -47,6 +48,8 @@ func run(args []string, out io.Writer) error {
 	stack := flags.String("stack", "", "stack whose pushServerUrl output to test (needs the Pulumi CLI)")
 	url := flags.String("push-server-url", "", "websocket URL to test instead of a stack's (ws:// or wss://)")
 	timeout := flags.Duration("timeout", 30*time.Second, "how long each step may take")
+	api := flags.String("messages-api-url", "", "the processor tier's Messages API (output messagesApiUrl; reachable from the stack's VPC): also check the message reaches it")
+	apiTimeout := flags.Duration("messages-timeout", 5*time.Minute, "how long the message may take to reach the Messages API")
 	flags.SetOutput(io.Discard)
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("%w (usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s])", err)
@@ -67,7 +70,8 @@ func run(args []string, out io.Writer) error {
 		return fmt.Errorf("push server URL %q is not a ws:// or wss:// URL", *url)
 	}
 	fmt.Fprintf(out, "smoke test of %s\n", *url)
-	if err := smoke.Run(context.Background(), smoke.Options{PushServerURL: *url, StepTimeout: *timeout, Out: out}); err != nil {
+	if err := smoke.Run(context.Background(), smoke.Options{PushServerURL: *url, StepTimeout: *timeout, Out: out,
+		MessagesAPIURL: *api, MessagesTimeout: *apiTimeout}); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "the push service works")

@@ -30,6 +30,11 @@ import (
 type Server struct {
 	// DropNotifications accepts messages (201) and never delivers them.
 	DropNotifications bool
+	// OnDelivery, when set, is called for each message handed to a
+	// connected client, with the sender's VAPID key as its Authorization
+	// carries it, the notification's version (autopush's message_id) and
+	// the body's length: what a delivery log record holds.
+	OnDelivery func(vapidKey, version string, size int)
 
 	http     *httptest.Server
 	mu       sync.Mutex
@@ -168,7 +173,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Content-Encoding must be aes128gcm", http.StatusBadRequest)
 		return
 	}
-	if err := checkVAPID(r.Header.Get("Authorization"), "http://"+r.Host); err != nil {
+	vapidKey, err := checkVAPID(r.Header.Get("Authorization"), "http://"+r.Host)
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
@@ -184,19 +190,24 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	conn := s.sockets[ch.uaid]
 	s.mu.Unlock()
-	if conn != nil {
-		_ = wsjson.Write(r.Context(), conn, message{MessageType: "notification", ChannelID: ch.channelID, Version: token(),
-			Data: base64.RawURLEncoding.EncodeToString(body), Headers: map[string]string{"encoding": "aes128gcm"}})
+	if conn == nil {
+		return
+	}
+	version := token()
+	if err := wsjson.Write(r.Context(), conn, message{MessageType: "notification", ChannelID: ch.channelID, Version: version,
+		Data: base64.RawURLEncoding.EncodeToString(body), Headers: map[string]string{"encoding": "aes128gcm"}}); err == nil && s.OnDelivery != nil {
+		s.OnDelivery(vapidKey, version, len(body))
 	}
 }
 
 // checkVAPID verifies "vapid t=<JWT>, k=<key>": the JWT is ES256, signed
 // by k, for audience aud, not expired, with a sub (RFC 8292 section 2).
-func checkVAPID(header, aud string) error {
+// It returns k as written.
+func checkVAPID(header, aud string) (string, error) {
 	fields := map[string]string{}
 	rest, ok := strings.CutPrefix(header, "vapid ")
 	if !ok {
-		return errors.New("authorization is not vapid")
+		return "", errors.New("authorization is not vapid")
 	}
 	for _, part := range strings.Split(rest, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
@@ -204,19 +215,19 @@ func checkVAPID(header, aud string) error {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(fields["k"])
 	if err != nil {
-		return fmt.Errorf("vapid k: %w", err)
+		return "", fmt.Errorf("vapid k: %w", err)
 	}
 	key, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
 	if err != nil {
-		return fmt.Errorf("vapid k is not an uncompressed P-256 point: %w", err)
+		return "", fmt.Errorf("vapid k is not an uncompressed P-256 point: %w", err)
 	}
 	claims := jwt.MapClaims{}
 	if _, err := jwt.ParseWithClaims(fields["t"], claims, func(*jwt.Token) (interface{}, error) { return key, nil },
 		jwt.WithValidMethods([]string{"ES256"}), jwt.WithAudience(aud), jwt.WithExpirationRequired()); err != nil {
-		return fmt.Errorf("vapid t: %w", err)
+		return "", fmt.Errorf("vapid t: %w", err)
 	}
 	if sub, _ := claims["sub"].(string); sub == "" {
-		return errors.New("vapid t has no sub")
+		return "", errors.New("vapid t has no sub")
 	}
-	return nil
+	return fields["k"], nil
 }
