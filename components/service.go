@@ -111,6 +111,8 @@ type PushServiceArgs struct {
 	CryptoKeyParameterArn             pulumi.StringInput
 	CryptoKeyFingerprint              pulumi.StringInput
 	// DeliveryStreamName and DeliveryStreamArn are nil without Firehose.
+	// Give the name as a plain string (the config's): the start script
+	// waits for the stream, so the nodes need not.
 	DeliveryStreamName, DeliveryStreamArn pulumi.StringInput
 
 	// LoadBalancerTag is the value of the load balancer's
@@ -564,9 +566,11 @@ func newNodeRole(ctx *pulumi.Context, name string, args *PushServiceArgs, logGro
 		statements = append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)
 		if len(v) > 4 {
 			statements = append(statements, Statement{
-				Sid:      "LogDelivery",
-				Effect:   "Allow",
-				Action:   []string{"firehose:PutRecordBatch"}, // the server's only Firehose call
+				Sid:    "LogDelivery",
+				Effect: "Allow",
+				// The server's only Firehose call, and the start script's
+				// wait for the stream.
+				Action:   []string{"firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"},
 				Resource: []string{v[4].(string)},
 			})
 		}

@@ -138,6 +138,16 @@ fi
 endpoint_host=$(aws elbv2 describe-load-balancers --region "$region" --load-balancer-arns "$lb_arn" \
   --query 'LoadBalancers[0].DNSName' --output text)
 {{- end}}
+{{- if .DeliveryStream}}
+# The stream is made while the nodes boot, and the server's Firehose sender
+# ends for good on its first error: start only once the stream is ACTIVE.
+status=$(aws firehose describe-delivery-stream --region "$region" --delivery-stream-name '{{.DeliveryStream}}' \
+  --query DeliveryStreamDescription.DeliveryStreamStatus --output text) || status=
+if [[ $status != ACTIVE ]]; then
+  echo "push-turnkey: delivery stream '{{.DeliveryStream}}' is ${status:-not found}, not ACTIVE yet; not starting {{.Command}}" >&2
+  exit 1
+fi
+{{- end}}
 # The parameter holds the current key, then any previous keys, comma
 # separated; the server takes them newest first.
 keys=$(aws ssm get-parameter --region "$region" --name '{{.CryptoKeyParameter}}' \

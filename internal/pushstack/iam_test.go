@@ -156,6 +156,7 @@ func TestNodeRoleGrantsExactlyWhatNodesNeed(t *testing.T) {
 			if firehoseOn(name) {
 				stream := []string{"arn:aws:firehose:us-east-1:" + plan.MockAccountID + ":deliverystream/push-test-push-logs"}
 				assert.Equal(t, stream, grants["firehose:PutRecordBatch"])
+				assert.Equal(t, stream, grants["firehose:DescribeDeliveryStream"], "the start script waits for the stream")
 				assert.NotContains(t, grants, "firehose:PutRecord", "the server sends batches only")
 			} else {
 				assert.NotContains(t, grants, "firehose:PutRecord")

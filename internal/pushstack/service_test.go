@@ -354,48 +354,71 @@ func TestKeyRotationRollsTheNodes(t *testing.T) {
 	}
 }
 
-// TestStartScriptFindsTheLoadBalancer runs a node's whole start script in
-// bash with curl, aws and docker stubbed: until the load balancer exists
-// (the tagging API finds nothing) the server does not start and systemd
-// tries again; then its DNS name goes into the endpoint URLs.
-func TestStartScriptFindsTheLoadBalancer(t *testing.T) {
-	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-endpoint"), "START")
+// runStart runs a node's whole start script in bash with curl, aws and
+// docker stubbed: the tagging API answers lbARN, the stream's status is
+// streamStatus. It returns the output, docker's arguments and the error.
+func runStart(t *testing.T, start, lbARN, streamStatus string) (out, ran string, err error) {
+	t.Helper()
 	const dns = "push-0123456.elb.us-east-1.amazonaws.com"
-	for name, lbARN := range map[string]string{"not yet": "None", "made": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/push/0123456789abcdef"} {
-		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			stub := fmt.Sprintf(`curl() { case "$*" in *api/token*) echo token;; *placement/region*) echo us-east-1;; *instance-id*) echo i-0abc;; *) echo 10.20.0.5;; esac; }
+	dir := t.TempDir()
+	stub := fmt.Sprintf(`curl() { case "$*" in *api/token*) echo token;; *placement/region*) echo us-east-1;; *instance-id*) echo i-0abc;; *) echo 10.20.0.5;; esac; }
 aws() {
   case "$1 $2" in
     "resourcegroupstaggingapi get-resources") echo '%s';;
     "elbv2 describe-load-balancers") [[ "$*" == *'%s'* ]] && echo '%s';;
+    "firehose describe-delivery-stream") echo '%s';;
     "ssm get-parameter") echo 'i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=';;
-    "dynamodb list-tables") printf 'push-test_router	push-test_message
-';;
+    "dynamodb list-tables") printf 'push-test_router\tpush-test_message\n';;
   esac
 }
 install() { :; }
 export -f curl aws install
 export PATH=%s/bin:$PATH
-`, lbARN, lbARN, dns, dir)
-			// exec runs a program, not a function: docker is a stub on PATH.
-			require.NoError(t, os.Mkdir(filepath.Join(dir, "bin"), 0o755))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "docker"),
-				[]byte("#!/bin/sh\necho \"$*\" >> "+filepath.Join(dir, "docker")+"\n"), 0o755))
-			require.NoError(t, os.Mkdir(filepath.Join(dir, "run"), 0o700))
-			script := strings.ReplaceAll(start, "/run/push-turnkey", filepath.Join(dir, "run")) // no /run here
-			out, err := exec.Command("bash", "-c", stub+script).CombinedOutput()
-			ran, _ := os.ReadFile(filepath.Join(dir, "docker"))
-			if lbARN == "None" {
-				assert.Error(t, err, "no load balancer yet: %s", out)
-				assert.Contains(t, string(out), "no load balancer tagged "+components.LoadBalancerTagKey+"=push-test yet; not starting autoendpoint")
-				assert.NotContains(t, string(ran), "run", "the server did not start")
-				return
-			}
-			require.NoError(t, err, "%s", out)
-			assert.Contains(t, string(ran), "--endpoint_hostname "+dns+" --endpoint_port 8082")
-			assert.Contains(t, string(ran), "--hostname "+dns)
-		})
+`, lbARN, lbARN, dns, streamStatus, dir)
+	// exec runs a program, not a function: docker is a stub on PATH.
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "bin"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "docker"),
+		[]byte("#!/bin/sh\necho \"$*\" >> "+filepath.Join(dir, "docker")+"\n"), 0o755))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "run"), 0o700))
+	script := strings.ReplaceAll(start, "/run/push-turnkey", filepath.Join(dir, "run")) // no /run here
+	output, err := exec.Command("bash", "-c", stub+script).CombinedOutput()
+	docker, _ := os.ReadFile(filepath.Join(dir, "docker"))
+	return string(output), string(docker), err
+}
+
+const lbARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/push/0123456789abcdef"
+
+// TestStartScriptFindsTheLoadBalancer: until the load balancer exists
+// (the tagging API finds nothing) the server does not start and systemd
+// tries again; then its DNS name goes into the endpoint URLs.
+func TestStartScriptFindsTheLoadBalancer(t *testing.T) {
+	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-endpoint"), "START")
+	out, ran, err := runStart(t, start, "None", "")
+	assert.Error(t, err, "no load balancer yet: %s", out)
+	assert.Contains(t, out, "no load balancer tagged "+components.LoadBalancerTagKey+"=push-test yet; not starting autoendpoint")
+	assert.NotContains(t, ran, "run", "the server did not start")
+
+	out, ran, err = runStart(t, start, lbARN, "")
+	require.NoError(t, err, out)
+	assert.Contains(t, ran, "--endpoint_hostname push-0123456.elb.us-east-1.amazonaws.com --endpoint_port 8082")
+	assert.Contains(t, ran, "--hostname push-0123456.elb.us-east-1.amazonaws.com")
+}
+
+// TestStartScriptWaitsForTheDeliveryStream: the server's Firehose sender
+// ends on its first error (reference: autopush.md), so with Firehose the
+// server starts only once the stream is ACTIVE.
+func TestStartScriptWaitsForTheDeliveryStream(t *testing.T) {
+	start := heredoc(t, userData(t, runPlan(t, configs["firehose"], nil), "push-connection"), "START")
+	for status, starts := range map[string]bool{"": false, "CREATING": false, "ACTIVE": true} {
+		out, ran, err := runStart(t, start, lbARN, status)
+		if !starts {
+			assert.Error(t, err, "stream %q: %s", status, out)
+			assert.Contains(t, out, "delivery stream 'push-test-push-logs' is ")
+			assert.NotContains(t, ran, "run", "stream %q: the server did not start", status)
+			continue
+		}
+		require.NoError(t, err, out)
+		assert.Contains(t, ran, "--firehose_stream_name push-test-push-logs")
 	}
 }
 

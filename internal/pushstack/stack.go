@@ -209,7 +209,8 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		},
 	}
 	if logging != nil {
-		serviceArgs.DeliveryStreamName = logging.StreamName
+		// The name, not the stream: nodes boot while it is made.
+		serviceArgs.DeliveryStreamName = pulumi.String(cfg.DeliveryStreamName())
 		serviceArgs.DeliveryStreamArn = logging.StreamArn
 	}
 	service, err := components.NewPushService(ctx, "push", serviceArgs, withProvider)
