@@ -35,8 +35,8 @@ var safeWord = regexp.MustCompile(`^[A-Za-z0-9_./:-]+$`)
 // an empty image, so that its output goes to LogGroup as the push
 // servers' does (Docker's awslogs driver). The unit's start step fetches
 // the binary
-// from S3 (unless the one of Key is there), has the CLI check it against
-// the SHA-256 S3 keeps with the object, and reads the
+// from S3 (unless the one of Key is there), checks it against the SHA-256
+// in the object's metadata, and reads the
 // Redis auth token from SSM into a file on tmpfs only the API can read. A
 // failed step (IAM not yet propagated, say) fails the start, and systemd
 // tries again.
@@ -50,8 +50,9 @@ func MessagesAPIUserData(b APIBoot) (string, error) {
 	var out bytes.Buffer
 	if err := apiUserDataTemplate.Execute(&out, struct {
 		APIBoot
-		Port int
-	}{b, MessagesAPIPort}); err != nil {
+		Port           int
+		DigestMetadata string
+	}{b, MessagesAPIPort, APIBinaryDigestMetadata}); err != nil {
 		return "", fmt.Errorf("messages api user data: %w", err)
 	}
 	return out.String(), nil
@@ -74,9 +75,15 @@ bin=/usr/local/bin/messages-api
 installed=/usr/local/lib/push-turnkey/messages-api.key
 if [ ! -x "$bin" ] || [ "$(cat "$installed" 2>/dev/null)" != '{{.Key}}' ]; then
   tmp=$(mktemp)
-  # --checksum-mode ENABLED: the CLI checks the download against the
-  # SHA-256 S3 keeps with the object, and fails on a mismatch.
-  aws s3api get-object --checksum-mode ENABLED --bucket '{{.Bucket}}' --key '{{.Key}}' "$tmp" >/dev/null
+  # The object's metadata holds the digest of its bytes (S3's own checksum
+  # of a multipart upload is not one of the whole file).
+  want=$(aws s3api head-object --bucket '{{.Bucket}}' --key '{{.Key}}' --query 'Metadata.{{.DigestMetadata}}' --output text)
+  aws s3 cp --only-show-errors 's3://{{.Bucket}}/{{.Key}}' "$tmp"
+  if ! echo "$want  $tmp" | sha256sum --check --status; then
+    echo "push-turnkey: s3://{{.Bucket}}/{{.Key}} does not match its sha256 metadata ($want); not starting the API" >&2
+    rm -f "$tmp"
+    exit 1
+  fi
   install -m 0755 "$tmp" "$bin"
   rm -f "$tmp"
   echo '{{.Key}}' > "$installed"

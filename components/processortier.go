@@ -98,12 +98,13 @@ type ProcessorTierArgs struct {
 	ProcessorZip, ProcessorSourceKey string
 
 	// APIBinary is the messages-api build; APIBinarySourceKey the source
-	// key of its program, which names its object.
-	APIBinary, APIBinarySourceKey string
-	APIInstanceType               string
-	APIArm64                      bool
-	APIAllowedCIDRs               []string
-	APIAllowedSecurityGroup       string
+	// key of its program, which names its object; APIBinarySHA256 the
+	// build's hex digest, which the instance checks the download against.
+	APIBinary, APIBinarySourceKey, APIBinarySHA256 string
+	APIInstanceType                                string
+	APIArm64                                       bool
+	APIAllowedCIDRs                                []string
+	APIAllowedSecurityGroup                        string
 	// Logs are the settings of the tier's log groups: the Lambda's and
 	// APILogGroupName, where the Messages API's output goes.
 	Logs            LogSettings
@@ -377,7 +378,7 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 	}
 
 	code, err := newArtifactObject(ctx, name+"-code", args.LogBucketName,
-		ProcessorArtifactPrefix+args.ProcessorSourceKey+".zip", pulumi.NewFileAsset(args.ProcessorZip), parent)
+		ProcessorArtifactPrefix+args.ProcessorSourceKey+".zip", pulumi.NewFileAsset(args.ProcessorZip), nil, parent)
 	if err != nil {
 		return nil, nil, fmt.Errorf("processor code: %w", err)
 	}
@@ -461,7 +462,8 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
 	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*ec2.NetworkInterface, error) {
 	key := ArtifactPrefix + args.APIBinarySourceKey
-	binary, err := newArtifactObject(ctx, name+"-binary", args.LogBucketName, key, pulumi.NewFileAsset(args.APIBinary), parent)
+	binary, err := newArtifactObject(ctx, name+"-binary", args.LogBucketName, key, pulumi.NewFileAsset(args.APIBinary),
+		pulumi.StringMap{APIBinaryDigestMetadata: pulumi.String(args.APIBinarySHA256)}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("messages api binary: %w", err)
 	}
@@ -540,17 +542,23 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 	return eni, nil
 }
 
-// newArtifactObject delivers a program (asset or archive) to key in the log
-// bucket. The key is the program's source key, so the object's content
-// changes under the same key only when another Go version built the same
-// source: that difference is ignored, and nothing that reads the object
-// rolls. S3 keeps the object's SHA-256, which the reader checks.
-func newArtifactObject(ctx *pulumi.Context, name string, bucket pulumi.StringInput, key string, source pulumi.AssetOrArchiveInput, parent pulumi.ResourceOption) (*s3.BucketObjectv2, error) {
+// APIBinaryDigestMetadata is the user metadata key (x-amz-meta-sha256)
+// holding the hex SHA-256 of the Messages API binary object, which the
+// instance checks its download against.
+const APIBinaryDigestMetadata = "sha256"
+
+// newArtifactObject delivers a program (a file) to key in the log bucket,
+// with metadata. The key is the program's source key: a build of the same
+// source by another Go version updates the object under the same key, and
+// nothing that names the key rolls. (Not ignoreChanges on the source: the
+// engine would create a replacement, under a new key, from the old file.)
+func newArtifactObject(ctx *pulumi.Context, name string, bucket pulumi.StringInput, key string, source pulumi.AssetOrArchiveInput,
+	metadata pulumi.StringMapInput, parent pulumi.ResourceOption) (*s3.BucketObjectv2, error) {
 	return s3.NewBucketObjectv2(ctx, name, &s3.BucketObjectv2Args{
-		Bucket:            bucket,
-		Key:               pulumi.String(key),
-		Source:            source,
-		ContentType:       pulumi.String("application/octet-stream"),
-		ChecksumAlgorithm: pulumi.String("SHA256"),
-	}, parent, pulumi.IgnoreChanges([]string{"source"}))
+		Bucket:      bucket,
+		Key:         pulumi.String(key),
+		Source:      source,
+		ContentType: pulumi.String("application/octet-stream"),
+		Metadata:    metadata,
+	}, parent)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,12 +107,13 @@ func TestProcessorFunction(t *testing.T) {
 	assertArtifactObject(t, code)
 }
 
-// assertArtifactObject: a program delivered under its source key, whose
-// bytes another Go version may change without a diff, checked on download.
+// assertArtifactObject: a program delivered under its source key. No
+// ignoreChanges: the engine would make a replacement (a new key) from the
+// old file.
 func assertArtifactObject(t *testing.T, object plan.Resource) {
 	t.Helper()
-	assert.Equal(t, []string{"source"}, object.Options.IgnoreChanges, "%s: a build by another Go version is no change", object.Name)
-	assert.Equal(t, "SHA256", str(t, object, "checksumAlgorithm"), "%s: S3 keeps the SHA-256 the reader checks", object.Name)
+	assert.Empty(t, object.Options.IgnoreChanges, object.Name)
+	assert.Regexp(t, `^artifacts/(processor/[0-9a-f]{64}\.zip|messages-api/[0-9a-f]{64})$`, str(t, object, "key"), object.Name)
 }
 
 // TestAnotherGoVersionRollsNothing: `pulumi up` from a machine whose Go
@@ -143,7 +145,7 @@ func TestAnotherGoVersionRollsNothing(t *testing.T) {
 	for _, r := range here.Resources {
 		if r.Type == "aws:s3/bucketObjectv2:BucketObjectv2" && strings.HasPrefix(str(t, r, "key"), "artifacts/") {
 			assertArtifactObject(t, r)
-			continue // only its ignored source differs
+			continue // its bytes (and digest) change under the same key
 		}
 		other := one(t, there, r.Type, r.Name)
 		assert.Equal(t, plan.MaskedMap(r.Inputs), plan.MaskedMap(other.Inputs), "%s %s", r.Type, r.Name)
@@ -302,7 +304,9 @@ func TestMessagesAPI(t *testing.T) {
 	assert.Equal(t, "artifacts/messages-api/"+programs.API.SourceKey, key)
 	assertArtifactObject(t, binary)
 	script := userData(t, p, "push-processor-api")
-	assert.Contains(t, script, "aws s3api get-object --checksum-mode ENABLED --bucket 'push-test-logs-"+plan.MockAccountID+"' --key '"+key+"'")
+	assert.Equal(t, map[string]interface{}{"sha256": programs.API.SHA256}, masked(binary, "metadata"), "the digest the instance checks")
+	assert.Contains(t, script, "aws s3api head-object --bucket 'push-test-logs-"+plan.MockAccountID+"' --key '"+key+"' --query 'Metadata.sha256'")
+	assert.Contains(t, script, "aws s3 cp --only-show-errors 's3://push-test-logs-"+plan.MockAccountID+"/"+key+"'")
 	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
 	assert.Contains(t, script, "-e MESSAGES_TABLE='push-test_push_messages'")
 	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")
@@ -399,5 +403,33 @@ func TestAllowedSecurityGroupMustBeOneAWSTakes(t *testing.T) {
 				assert.Equal(t, "pulumi:providers:aws", r.Type, "nothing but the provider is registered: %s", r.URN)
 			}
 		})
+	}
+}
+
+// TestAPIChecksItsBinary runs the prepare step's download in bash with aws
+// stubbed: a binary whose bytes do not match the digest in the object's
+// metadata is not installed.
+func TestAPIChecksItsBinary(t *testing.T) {
+	prepare := heredoc(t, userData(t, runPlan(t, configs["processor"], nil), "push-processor-api"), "PREPARE")
+	from, to := strings.Index(prepare, "bin=/usr/local/bin/messages-api"), strings.Index(prepare, "imds=")
+	require.True(t, from >= 0 && to > from)
+	step := prepare[from:to]
+	content := "the binary"
+	sum := sha256.Sum256([]byte(content))
+	for name, want := range map[string]string{"matching": hex.EncodeToString(sum[:]), "tampered": strings.Repeat("0", 64)} {
+		dir := t.TempDir()
+		script := strings.NewReplacer("/usr/local/bin/messages-api", dir+"/messages-api",
+			"/usr/local/lib/push-turnkey/messages-api.key", dir+"/key").Replace(step)
+		stub := fmt.Sprintf("set -euo pipefail\naws() { case \"$1 $2\" in \"s3api head-object\") echo %s;; \"s3 cp\") printf '%%s' %q > \"$5\";; esac; }\n", want, content)
+		out, err := exec.Command("bash", "-c", stub+script).CombinedOutput()
+		_, statErr := os.Stat(filepath.Join(dir, "messages-api"))
+		if name == "matching" {
+			require.NoError(t, err, "%s", out)
+			assert.NoError(t, statErr, "installed")
+			continue
+		}
+		assert.Error(t, err, "%s", out)
+		assert.Contains(t, string(out), "does not match its sha256 metadata")
+		assert.Error(t, statErr, "a tampered binary is not installed")
 	}
 }

@@ -350,6 +350,7 @@ func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build Artif
 		ProcessorSourceKey:      programs.ProcessorSourceKey,
 		APIBinary:               programs.API.Path,
 		APIBinarySourceKey:      programs.API.SourceKey,
+		APIBinarySHA256:         programs.API.SHA256,
 		APIInstanceType:         cfg.MessagesAPIInstanceType,
 		APIArm64:                stackconfig.Arm64(cfg.MessagesAPIInstanceType),
 		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,
