@@ -63,7 +63,7 @@ type StepError struct {
 	Err  error
 }
 
-func (e *StepError) Error() string { return "smoke: step " + e.Step + ": " + e.Err.Error() }
+func (e *StepError) Error() string { return "step " + e.Step + ": " + e.Err.Error() }
 func (e *StepError) Unwrap() error { return e.Err }
 
 // message is the push protocol's JSON message, the fields the smoke uses.

@@ -76,11 +76,13 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	var estimate *cost.Estimate
+	var notes []string
 	if *withCost {
 		// The plan's region: the stack's, else the mocks' us-east-1.
 		region := s.Config["aws:region"]
 		if region == "" {
 			region = "us-east-1"
+			notes = append(notes, "aws:region is not set: priced as us-east-1; `pulumi up` takes the region of your AWS environment")
 		}
 		if estimate, err = cost.Of(p, region); err != nil {
 			return err
@@ -93,6 +95,13 @@ func run(args []string, out io.Writer) error {
 			plan.JSONPlan
 			Cost *cost.Estimate `json:"cost,omitempty"`
 		}{plan.Document(p), estimate})
+	}
+	w := errWriter{out: out}
+	for _, warning := range append(p.Warnings, notes...) {
+		w.printf("warning: %s\n", warning)
+	}
+	if w.err != nil {
+		return w.err
 	}
 	if estimate != nil {
 		return printCost(out, estimate)

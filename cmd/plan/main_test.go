@@ -100,3 +100,22 @@ func TestCostOutput(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no prices for eu-west-1")
 }
+
+func TestWarningsArePrinted(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", "../..", "-config", "adoptExisting=true"}, &out))
+	assert.Contains(t, out.String(), "warning: push-turnkey:adoptExisting is no longer needed")
+
+	out.Reset()
+	require.NoError(t, run([]string{"-dir", "../..", "-config", "adoptExisting=true", "-json"}, &out))
+	var doc struct {
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	require.Len(t, doc.Warnings, 1)
+	assert.Contains(t, doc.Warnings[0], "adoptExisting")
+
+	out.Reset()
+	require.NoError(t, run([]string{"-dir", "../..", "-stack", "cost-check", "-cost"}, &out))
+	assert.Contains(t, out.String(), "warning: aws:region is not set: priced as us-east-1")
+}

@@ -52,9 +52,19 @@ func run(args []string, out io.Writer) error {
 	apiTimeout := flags.Duration("messages-timeout", 5*time.Minute, "how long the message may take to reach the Messages API")
 	flags.SetOutput(io.Discard)
 	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("%w (usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s])", err)
+		if errors.Is(err, flag.ErrHelp) {
+			flags.SetOutput(out)
+			fmt.Fprintln(out, "usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s] [-messages-api-url URL [-messages-timeout 5m]]")
+			flags.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("%w (see go run ./cmd/smoke -h)", err)
 	}
 	switch {
+	case *timeout <= 0 || *apiTimeout <= 0:
+		return errors.New("-timeout and -messages-timeout must be above zero")
+	case *api != "" && !strings.HasPrefix(*api, "http://") && !strings.HasPrefix(*api, "https://"):
+		return fmt.Errorf("messages API URL %q is not an http:// or https:// URL", *api)
 	case flags.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	case (*stack == "") == (*url == ""):

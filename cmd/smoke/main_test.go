@@ -39,9 +39,19 @@ func TestBadArgumentsAreRefused(t *testing.T) {
 		"give -stack NAME or -push-server-url URL": nil,
 		"one of them": {"-stack", "dev", "-push-server-url", "ws://x/"},
 		`"http://x/" is not a ws:// or wss:// URL`: {"-push-server-url", "http://x/"},
+		"must be above zero":                       {"-push-server-url", "ws://x/", "-timeout", "0"},
+		`"foo" is not an http:// or https:// URL`:  {"-push-server-url", "ws://x/", "-messages-api-url", "foo"},
 	} {
 		err := run(args, &bytes.Buffer{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), want)
+	}
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-h"}, &out))
+	for _, flag := range []string{"-stack", "-push-server-url", "-timeout", "-messages-api-url", "-messages-timeout"} {
+		assert.Contains(t, out.String(), flag)
 	}
 }

@@ -60,6 +60,8 @@ type Output struct {
 type Plan struct {
 	Resources []Resource // sorted by URN
 	Outputs   map[string]Output
+	// Warnings are the config warnings `pulumi up` would log.
+	Warnings []string
 }
 
 // Stack is the stack to run the program for: its name and its config in
@@ -101,7 +103,8 @@ func Run(stack Stack) (*Plan, error) {
 		}
 	}
 	isSecret := func(key string) bool { return slices.Contains(stack.SecretKeys, key) }
-	if _, err := stackconfig.ParseStack(stack.Name, raw, stack.Config["aws:region"], isSecret); err != nil {
+	cfg, err := stackconfig.ParseStack(stack.Name, raw, stack.Config["aws:region"], isSecret)
+	if err != nil {
 		return nil, err
 	}
 
@@ -144,6 +147,7 @@ func Run(stack Stack) (*Plan, error) {
 		return nil, errors.New("run program: stack outputs did not resolve")
 	}
 	p.Outputs = outputs
+	p.Warnings = cfg.Warnings
 	return p, nil
 }
 
@@ -237,11 +241,12 @@ type JSONOptions struct {
 type JSONPlan struct {
 	Resources []JSONResource         `json:"resources"`
 	Outputs   map[string]interface{} `json:"outputs"`
+	Warnings  []string               `json:"warnings"`
 }
 
 // Document renders p for printing, with every secret masked.
 func Document(p *Plan) JSONPlan {
-	doc := JSONPlan{Resources: []JSONResource{}, Outputs: map[string]interface{}{}}
+	doc := JSONPlan{Resources: []JSONResource{}, Outputs: map[string]interface{}{}, Warnings: nonNil(p.Warnings)}
 	for _, r := range p.Resources {
 		doc.Resources = append(doc.Resources, JSONResource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Custom: r.Custom,

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -57,6 +58,9 @@ type Setting struct {
 // offline: such a key must be given again as a secret setting.
 func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	stack := Stack{Name: name, Config: map[string]string{}}
+	if !stackNameRe.MatchString(name) {
+		return stack, fmt.Errorf("%q is not a stack name Pulumi takes: 1 to 100 letters, digits, '_', '.', '-'", name)
+	}
 	project, err := ReadProject(dir)
 	if err != nil {
 		return stack, err
@@ -126,15 +130,20 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	return stack, nil
 }
 
+// stackNameRe is what Pulumi takes as a stack name (pulumi stack init).
+var stackNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
 // nearStacks names the stack files of dir whose stack names differ from
-// name only in case, or by at most two edits ("did you mean -stack dev
-// (Pulumi.dev.yaml)").
+// name only in case, or have its length and differ in at most two letters
+// ("dve", "dav"): likely typos ("did you mean -stack dev
+// (Pulumi.dev.yaml)"). A longer or shorter name ("dev2", "dev-1") is
+// another stack.
 func nearStacks(dir, name string) []string {
 	files, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
 	var near []string
 	for _, f := range files {
 		other := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
-		if strings.EqualFold(other, name) || editDistance(strings.ToLower(other), strings.ToLower(name)) <= 2 {
+		if strings.EqualFold(other, name) || (len(other) == len(name) && editDistance(strings.ToLower(other), strings.ToLower(name)) <= 2) {
 			near = append(near, fmt.Sprintf("did you mean -stack %s (%s)?", other, filepath.Base(f)))
 		}
 	}

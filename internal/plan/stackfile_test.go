@@ -183,15 +183,23 @@ func TestMistypedStackNameIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: push-turnkey\nruntime: go\n"), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  push-turnkey:firehose: true\n"), 0o600))
-	for _, typo := range []string{"Dev", "dve", "devv", "DEV1"} {
+	for _, typo := range []string{"Dev", "DEV", "dve", "dav"} {
 		_, err := LoadStack(dir, typo, nil)
 		require.Error(t, err, typo)
 		assert.Contains(t, err.Error(), `stack "`+typo+`" has no file Pulumi.`+typo+`.yaml, but did you mean -stack dev (Pulumi.dev.yaml)?`)
 		assert.Contains(t, err.Error(), "create an empty Pulumi."+typo+".yaml")
 	}
-	// A name far from every stack file is a new stack, planned with the
-	// defaults.
-	s, err := LoadStack(dir, "production", nil)
-	require.NoError(t, err)
-	assert.Empty(t, s.Config)
+	// A name far from every stack file, or longer than one, is a new
+	// stack, planned with the defaults.
+	for _, other := range []string{"production", "dev2", "dev-1"} {
+		s, err := LoadStack(dir, other, nil)
+		require.NoError(t, err, other)
+		assert.Empty(t, s.Config, other)
+	}
+	// Pulumi refuses these names: so does the plan.
+	for _, bad := range []string{"../dev", "a b", ""} {
+		_, err := LoadStack(dir, bad, nil)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "is not a stack name Pulumi takes")
+	}
 }

@@ -304,6 +304,10 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	case c.DomainName != "" && c.CertificateArn == "" && c.HostedZoneID == "":
 		p.fail("hostedZoneId", "must be set with domainName unless certificateArn is: TLS needs a certificate, and the stack can only request and validate one in a hosted zone", "Z0123456789ABCDEFGHIJ")
 	}
+	if _, set := raw["tablePrefix"]; !set && len(DefaultTablePrefix(stack)) < len("push-"+stack) {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s:tablePrefix is not set, so it is %q, from the stack name cut to %d characters: another stack whose name starts alike would get the same tables, key and bucket; set it: pulumi config set tablePrefix <prefix>",
+			Namespace, c.TablePrefix, MaxTablePrefixLength))
+	}
 	if p.boolean("adoptExisting", false) {
 		c.Warnings = append(c.Warnings, Namespace+":adoptExisting is no longer needed and has no effect: every stack takes over the tables, key parameter and log bucket its tablePrefix names, when they exist (a destroyed stack's with takeOverFrom; remove it: pulumi config rm adoptExisting)")
 	}

@@ -441,3 +441,17 @@ func TestDashboardNames(t *testing.T) {
 	assert.Regexp(t, `^push-prod-[0-9a-f]{6}-push$`, dotted, "a '.' is refused in dashboard names")
 	assert.NotEqual(t, "push-prod-push", dotted, "two prefixes never share a dashboard")
 }
+
+func TestACutDefaultPrefixWarns(t *testing.T) {
+	c, err := Parse("customer-integration-environment-eu-1", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "push-customer-integration-environmen", c.TablePrefix)
+	require.Len(t, c.Warnings, 1)
+	assert.Contains(t, c.Warnings[0], "push-turnkey:tablePrefix is not set, so it is \"push-customer-integration-environmen\", from the stack name cut to 36 characters")
+	c, err = Parse("customer-integration-environment-eu-1", map[string]string{"tablePrefix": "push-cie-eu-1"})
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings, "a prefix set explicitly")
+	c, err = Parse("dev", nil)
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings)
+}
