@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -116,6 +117,14 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 		if !ok || key == "" {
 			return stack, fmt.Errorf("config %q: want key=value", setting.Pair)
 		}
+		if base, index, isPath := listItem(key); isPath {
+			// As `pulumi config set --path 'key[i]' value`.
+			list, err := setItem(stack.Config[qualify(base)], index, value)
+			if err != nil {
+				return stack, fmt.Errorf("config %q: %w", setting.Pair, err)
+			}
+			key, value = base, list
+		}
 		key = qualify(key)
 		stack.Config[key] = value
 		delete(encrypted, key)
@@ -169,6 +178,39 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+var listItemRe = regexp.MustCompile(`^(.+)\[([0-9]+)\]$`)
+
+// listItem splits "key[i]" into key and i.
+func listItem(key string) (base string, index int, ok bool) {
+	m := listItemRe.FindStringSubmatch(key)
+	if m == nil {
+		return "", 0, false
+	}
+	index, err := strconv.Atoi(m[2])
+	return m[1], index, err == nil
+}
+
+// setItem sets item index of the JSON list of strings list ("" for none)
+// to value; index may be the list's length, to append.
+func setItem(list string, index int, value string) (string, error) {
+	var items []string
+	if list != "" {
+		if err := json.Unmarshal([]byte(list), &items); err != nil {
+			return "", fmt.Errorf("the value so far, %s, is not a list", list)
+		}
+	}
+	switch {
+	case index < len(items):
+		items[index] = value
+	case index == len(items):
+		items = append(items, value)
+	default:
+		return "", fmt.Errorf("item %d of a list of %d: set the items in order", index, len(items))
+	}
+	data, err := json.Marshal(items)
+	return string(data), err
 }
 
 func qualify(key string) string {

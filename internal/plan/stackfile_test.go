@@ -203,3 +203,22 @@ func TestMistypedStackNameIsRefused(t *testing.T) {
 		assert.Contains(t, err.Error(), "is not a stack name Pulumi takes")
 	}
 }
+
+// TestListItemsByPath: -config 'key[i]=value' sets one item of a list, as
+// `pulumi config set --path` does.
+func TestListItemsByPath(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: push-turnkey\nruntime: go\nconfig:\n  messagesApiAllowedCidrs:\n    type: array\n    default: []\n"), 0o600))
+	s, err := LoadStack(dir, "new", []Setting{
+		{Pair: "messagesApiAllowedCidrs[0]=10.30.0.0/16"}, {Pair: "messagesApiAllowedCidrs[1]=10.40.0.0/16"},
+		{Pair: "messagesApiAllowedCidrs[0]=10.50.0.0/16"},
+		{Pair: "previousCryptoKeys[0]=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", Secret: true},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `["10.50.0.0/16","10.40.0.0/16"]`, s.Config["push-turnkey:messagesApiAllowedCidrs"])
+	assert.Equal(t, `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, s.Config["push-turnkey:previousCryptoKeys"])
+	assert.Equal(t, []string{"push-turnkey:previousCryptoKeys"}, s.SecretKeys)
+	_, err = LoadStack(dir, "new", []Setting{{Pair: "messagesApiAllowedCidrs[2]=10.30.0.0/16"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "item 2 of a list of 0: set the items in order")
+}
