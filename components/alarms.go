@@ -54,15 +54,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(7),
 		Policy: pulumi.String(PolicyDocument(
-			Statement{
-				// The account's IAM policies govern the key, as with the
-				// default key policy.
-				Sid:       "AccountAdministers",
-				Effect:    "Allow",
-				Principal: map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", args.Partition, args.AccountID)},
-				Action:    []string{"kms:*"},
-				Resource:  []string{"*"},
-			},
+			accountAdministersKey(args.Partition, args.AccountID),
 			Statement{
 				Sid:       "CloudWatchPublishes",
 				Effect:    "Allow",

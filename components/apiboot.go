@@ -107,12 +107,7 @@ cat > /usr/local/lib/push-turnkey/messages-api-start <<'START'
 # Runs the API as messages-api, with nothing of the host but the binary,
 # its token, the CA certificates and the network.
 set -euo pipefail
-imds=http://169.254.169.254/latest
-token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
-meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
-region=$(meta placement/region)
-instance=$(meta instance-id)
-docker rm -f messages-api >/dev/null 2>&1 || true
+` + instanceMetadata + `docker rm -f messages-api >/dev/null 2>&1 || true
 exec docker run --rm --name messages-api --network host \
   --user "$(id -u messages-api):$(id -g messages-api)" \
   --read-only --cap-drop ALL --security-opt no-new-privileges \

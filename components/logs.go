@@ -39,15 +39,7 @@ func NewLogKey(ctx *pulumi.Context, name string, args *LogKeyArgs, opts ...pulum
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(7),
 		Policy: pulumi.String(PolicyDocument(
-			Statement{
-				// The account's IAM policies govern the key, as with the
-				// default key policy.
-				Sid:       "AccountAdministers",
-				Effect:    "Allow",
-				Principal: map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", args.Partition, args.AccountID)},
-				Action:    []string{"kms:*"},
-				Resource:  []string{"*"},
-			},
+			accountAdministersKey(args.Partition, args.AccountID),
 			Statement{
 				Sid:       "CloudWatchLogsEncrypts",
 				Effect:    "Allow",
@@ -65,6 +57,18 @@ func NewLogKey(ctx *pulumi.Context, name string, args *LogKeyArgs, opts ...pulum
 	}
 	k.Arn = key.Arn
 	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{"arn": k.Arn})
+}
+
+// accountAdministersKey is the key policy statement that lets the
+// account's IAM policies govern a key, as the default key policy does.
+func accountAdministersKey(partition, accountID string) Statement {
+	return Statement{
+		Sid:       "AccountAdministers",
+		Effect:    "Allow",
+		Principal: map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", partition, accountID)},
+		Action:    []string{"kms:*"},
+		Resource:  []string{"*"},
+	}
 }
 
 // LogSettings are what every log group of the stack shares.

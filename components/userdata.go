@@ -96,6 +96,16 @@ done
 systemctl enable --now docker
 `
 
+// instanceMetadata starts every start script: an IMDSv2 token, meta to
+// read a metadata path, and the instance's region and ID (which
+// awslogsOptions use).
+const instanceMetadata = `imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
+meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
+region=$(meta placement/region)
+instance=$(meta instance-id)
+`
+
 // awslogsOptions are the Docker log options of every container the stack
 // runs: the awslogs driver to the template's .LogGroup, a stream per
 // instance ($instance, $region in the start script), non-blocking with a
@@ -114,12 +124,7 @@ cat > /usr/local/lib/push-turnkey/start <<'START'
 #!/bin/bash
 # Starts {{.Command}} with the stack's crypto key, or fails so systemd retries.
 set -euo pipefail
-imds=http://169.254.169.254/latest
-token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
-meta() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
-region=$(meta placement/region)
-instance=$(meta instance-id)
-{{- if .Connection}}
+` + instanceMetadata + `{{- if .Connection}}
 private_ip=$(meta local-ipv4)
 {{- end}}
 {{- if .EndpointHost}}
