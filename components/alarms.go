@@ -123,8 +123,10 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			comparison: "GreaterThanThreshold", threshold: 50, periods: 1,
 			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
 		}, alarm{
-			name: "processor-unreadable-deliveries", description: "Records that report a message could not be read (renamed fields, or a key the sender's Authorization does not vouch for)",
-			namespace: ProcessorMetricsNamespace, metric: "Skipped", statistic: "Sum",
+			// Unreadable counts only records no sender can make the
+			// server write (pushlog.Counts): one is drift.
+			name: "processor-unreadable-deliveries", description: "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
+			namespace: ProcessorMetricsNamespace, metric: "Unreadable", statistic: "Sum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
 			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
 		})

@@ -195,7 +195,8 @@ func DashboardBody(region string, tables int, requests bool, v map[string]string
 		add("Processor: duration (ms)", "Average",
 			m("AWS/Lambda", "Duration", "FunctionName", fn), with("Maximum", m("AWS/Lambda", "Duration", "FunctionName", fn)))
 		add("Processor: deliveries read", "Sum", m(ProcessorMetricsNamespace, "Deliveries", "FunctionName", fn),
-			m(ProcessorMetricsNamespace, "Skipped", "FunctionName", fn))
+			m(ProcessorMetricsNamespace, "Unattributed", "FunctionName", fn),
+			m(ProcessorMetricsNamespace, "Unreadable", "FunctionName", fn))
 	}
 	if node, ok := v["redis"]; ok {
 		add("Redis: CPU and memory (percent)", "Average",

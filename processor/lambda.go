@@ -113,7 +113,9 @@ func (h *Handler) process(ctx context.Context, bucket, key string) (Summary, err
 const MetricsNamespace = "PushTurnkey/Processor"
 
 // Metric names, per log object (Count, or Percent for MalformedPercent).
-var metricNames = []string{"Records", "Readable", "Deliveries", "Skipped", "Malformed", "MalformedPercent"}
+// Unattributed is what senders can cause; Unreadable and Malformed are
+// what the server's log format drifting causes (see pushlog.Counts).
+var metricNames = []string{"Records", "Readable", "Deliveries", "Unattributed", "Unreadable", "Malformed", "MalformedPercent"}
 
 // MetricAttrs are the slog attributes that make a JSON log line a
 // CloudWatch embedded metric format document (CloudWatch User Guide,
@@ -149,7 +151,8 @@ func MetricAttrs(functionName string, s Summary, now time.Time) []any {
 		"Records", s.Records,
 		"Readable", s.Records - s.Malformed,
 		"Deliveries", s.Deliveries,
-		"Skipped", s.Skipped,
+		"Unattributed", s.Unattributed,
+		"Unreadable", s.Unreadable,
 		"Malformed", s.Malformed,
 		"MalformedPercent", percent,
 	}

@@ -128,7 +128,7 @@ func TestSummaryIsAnEmbeddedMetricFormatDocument(t *testing.T) {
 		values[name] = v
 	}
 	assert.Equal(t, map[string]float64{
-		"Records": 3, "Readable": 2, "Deliveries": 1, "Skipped": 0, "Malformed": 1, "MalformedPercent": 100.0 / 3,
+		"Records": 3, "Readable": 2, "Deliveries": 1, "Unattributed": 0, "Unreadable": 0, "Malformed": 1, "MalformedPercent": 100.0 / 3,
 	}, values)
 	assert.Equal(t, "push-dev-push-processor", doc["FunctionName"])
 }

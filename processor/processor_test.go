@@ -85,7 +85,7 @@ func TestProcessKeepsRegisteredDeliveries(t *testing.T) {
 			assert.Len(t, sum.Reasons, 3, "the two unreadable sizes and the cut record: %v", sum.Reasons)
 			sum.Reasons = nil
 			assert.Equal(t, processor.Summary{
-				Counts:  pushlog.Counts{Records: 1 + 300 + 2 + 1 + 2 + 2 + 1 + 2, Deliveries: 153, Skipped: 2, Malformed: 1},
+				Counts:  pushlog.Counts{Records: 1 + 300 + 2 + 1 + 2 + 2 + 1 + 2, Deliveries: 153, Unreadable: 2, Malformed: 1},
 				Matched: 152, Keys: 2,
 			}, sum)
 

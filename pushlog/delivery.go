@@ -3,6 +3,7 @@ package pushlog
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -27,9 +28,9 @@ const (
 // Delivery is one message an application server that signs with a VAPID
 // key sent through the push service.
 type Delivery struct {
-	// Key is the sender's VAPID public key in canonical form: URL-safe
-	// base64 without padding, as the Messages API registers it. The
-	// record's jwt_crypto_key is decoded once to get it.
+	// Key is the VAPID public key the server verified the sender's token
+	// with (see SigningKey), in the canonical form the Messages API
+	// registers: URL-safe base64 without padding of the 65-byte point.
 	Key string
 	// Entry is what the processor keeps for the dashboard.
 	Entry Entry
@@ -48,49 +49,55 @@ type Entry struct {
 	TTL       int64   `json:"ttl"`
 }
 
+// UnattributedError is a record of a message the server accepted that
+// does not show which key signed it: a sender of an earlier draft scheme
+// ("WebPush <JWT>", key in the unlogged Crypto-Key header) whose token
+// has a "crypto_key" claim, which replaces the logged key. A sender can
+// write such a record at will, so it is counted apart from records the
+// server cannot write (format drift), and credited to no key.
+type UnattributedError struct{ Reason string }
+
+func (e *UnattributedError) Error() string { return "unattributed: " + e.Reason }
+
 // Delivery reports whether the record reports an accepted message signed
 // with a VAPID key, and returns it: a delivery or stored record, or the
 // "Request timings" record of an accepted message (see accepted). A record
-// without jwt_crypto_key (a sender without VAPID) is not one. A delivery
-// whose fields cannot be read, or whose key the sender's Authorization
-// header does not vouch for, is an error naming the problem.
+// of a sender without VAPID (an empty Authorization header) is not one.
+// The key is the one that signed, read from the logged Authorization
+// header as the server reads it (ParseAuthorization, SigningKey). The
+// error is an *UnattributedError for a record that cannot show the
+// signing key, and otherwise names what a 1.58.4 server would not have
+// written so.
 func (r Record) Delivery() (Delivery, bool, error) {
-	return r.delivery(rawSenderKey)
+	return r.delivery(SigningKey)
 }
 
-// rawSenderKey is SenderKey of a JSON string.
-func rawSenderKey(raw []byte) (string, error) {
-	s, err := stringField("jwt_crypto_key", raw)
-	if err != nil {
-		return "", err
-	}
-	return SenderKey(s)
-}
-
-// delivery is Delivery with the jwt_crypto_key decoder given (Scan's
-// remembers the keys it decoded).
-func (r Record) delivery(senderKey func([]byte) (string, error)) (Delivery, bool, error) {
+// delivery is Delivery with the key decoder given (Scan's remembers the
+// keys it decoded).
+func (r Record) delivery(signingKey func(text string) (string, error)) (Delivery, bool, error) {
 	switch r.Message() {
 	case MessageDelivered, MessageStored:
 	case MessageTimings:
-		if !accepted(r.Fields.StatusCode) || absent(r.Fields.MessageID) || absent(r.Fields.JWTCryptoKey) {
+		if !accepted(r.Fields.StatusCode) || absent(r.Fields.MessageID) {
 			return Delivery{}, false, nil
 		}
 	default:
 		return Delivery{}, false, nil
 	}
-	if absent(r.Fields.JWTCryptoKey) || string(r.Fields.JWTCryptoKey) == `""` {
-		return Delivery{}, false, nil
-	}
-	key, err := senderKey(r.Fields.JWTCryptoKey)
-	if err != nil {
-		return Delivery{}, false, err
-	}
 	auth, err := stringField("authorization", r.Fields.Authorization)
 	if err != nil {
 		return Delivery{}, false, err
 	}
-	if err := checkAuthorization(auth, key); err != nil {
+	if auth == "" {
+		// validate_auth skips a request without the header, so the
+		// server sets no jwt_ field for it.
+		if !absent(r.Fields.JWTCryptoKey) {
+			return Delivery{}, false, errors.New("Fields.jwt_crypto_key is set without an Authorization header")
+		}
+		return Delivery{}, false, nil
+	}
+	key, err := signer(auth, r.Fields.JWTCryptoKey, signingKey)
+	if err != nil {
 		return Delivery{}, false, err
 	}
 	d := Delivery{Key: key}
@@ -111,67 +118,35 @@ func (r Record) delivery(senderKey func([]byte) (string, error)) (Delivery, bool
 	return d, true, nil
 }
 
-// SenderKey decodes a record's jwt_crypto_key: unpadded base64url of the
-// key text the sender wrote (autopush/utils.py base64url_encode), which is
-// itself URL-safe base64 of the P-256 point, with or without '=' padding.
-// It returns that key without padding, the form the Messages API
-// registers, so an 87- and an 88-character sender key give the same key.
-func SenderKey(jwtCryptoKey string) (string, error) {
-	text, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(jwtCryptoKey, "="))
+// signer returns the key that signed an accepted request with the given
+// Authorization header. With the vapid scheme it is k as the server read
+// it. With a draft scheme the server verified with the unlogged
+// Crypto-Key header and logged that key as jwt_crypto_key (unpadded
+// base64url of its text, utils.py base64url_encode), which is proof only
+// when the token has no "crypto_key" claim to replace it.
+func signer(auth string, jwtCryptoKey json.RawMessage, signingKey func(string) (string, error)) (string, error) {
+	a, err := ParseAuthorization(auth)
 	if err != nil {
-		return "", fmt.Errorf("Fields.jwt_crypto_key is not base64url: %v", err)
+		return "", err
 	}
-	return canonicalKey(string(text)), nil
-}
-
-// canonicalKey is a key text in the URL-safe alphabet without padding: the
-// server also takes a key in the standard alphabet (Python's
-// urlsafe_b64decode keeps '+' and '/').
-func canonicalKey(text string) string {
-	return strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(text), "=")
-}
-
-// checkAuthorization refuses a logged key the sender's Authorization
-// header does not vouch for. autopush copies every claim of the sender's
-// token into the record as jwt_<claim> (web/webpush.py post), so a token
-// with a "crypto_key" claim would log any key it names. With the vapid
-// scheme (RFC 8292: "vapid t=<JWT>, k=<key>") the logged key must be k;
-// with the earlier WebPush and Bearer schemes (key in the unlogged
-// Crypto-Key header) the token must not have such a claim.
-func checkAuthorization(authorization, key string) error {
-	scheme, params, _ := strings.Cut(strings.TrimSpace(authorization), " ")
-	switch strings.ToLower(scheme) {
-	case "vapid":
-		for _, p := range strings.Split(params, ",") {
-			if k, ok := strings.CutPrefix(strings.TrimSpace(p), "k="); ok {
-				if canonicalKey(k) != key {
-					return fmt.Errorf("Fields.jwt_crypto_key is not the key of the sender's Authorization header")
-				}
-				return nil
-			}
-		}
-		return fmt.Errorf("Fields.authorization has no k= key")
-	case "webpush", "bearer":
-		parts := strings.Split(strings.TrimSpace(params), ".")
-		if len(parts) != 3 {
-			return fmt.Errorf("Fields.authorization holds no JWT")
-		}
-		payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-		if err != nil {
-			return fmt.Errorf("Fields.authorization holds no JWT")
-		}
-		var claims map[string]json.RawMessage
-		if err := json.Unmarshal(payload, &claims); err != nil {
-			return fmt.Errorf("Fields.authorization holds no JWT")
-		}
-		for c := range claims {
-			if strings.EqualFold(c, "crypto_key") {
-				return fmt.Errorf("the sender's token has a crypto_key claim, which replaces the logged key")
-			}
-		}
-		return nil
+	if a.Scheme == "vapid" {
+		return signingKey(a.Key)
 	}
-	return fmt.Errorf("Fields.authorization has no VAPID scheme")
+	switch has, ok := hasClaim(a.Token, "crypto_key"); {
+	case !ok:
+		return "", &UnattributedError{"a " + a.Scheme + " token whose claims are not plain base64url JSON"}
+	case has:
+		return "", &UnattributedError{"a " + a.Scheme + " token with a crypto_key claim, which replaces the logged key"}
+	}
+	logged, err := stringField("jwt_crypto_key", jwtCryptoKey)
+	if err != nil {
+		return "", err
+	}
+	text, err := base64.RawURLEncoding.DecodeString(logged)
+	if err != nil {
+		return "", fmt.Errorf("Fields.jwt_crypto_key is not unpadded base64url: %v", err)
+	}
+	return signingKey(string(text))
 }
 
 // Seconds reads a record's Timestamp, nanoseconds since the epoch as a

@@ -64,11 +64,11 @@ func messageFrom(body []byte, from int) (m string, found bool) {
 // record whose Fields.message is message; the raw values point into body.
 // It stops as soon as it has every field a delivery can use. ok is false
 // when the record must be decoded in full.
-func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
+func fastRecord(body []byte, message string) (rec Record, ok bool) {
 	rec.Fields.Message = message
 	// What is left to find in Fields: the message itself (so a "message"
-	// nested elsewhere never passes for it), the key, the sender's
-	// Authorization, id, size and TTL, and the status of a "Request
+	// nested elsewhere never passes for it), the sender's Authorization
+	// and logged key, id, size and TTL, and the status of a "Request
 	// timings" record.
 	left := 6
 	if message == MessageTimings {
@@ -97,10 +97,8 @@ func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
 			rec.Fields.Authorization = value
 			return end, found()
 		case "jwt_crypto_key":
-			if len(value) < 2 || value[0] != '"' || bytes.IndexByte(value, '\\') >= 0 {
-				return end, fail
-			}
-			key = value
+			// Any JSON value: a sender's crypto_key claim replaces it.
+			rec.Fields.JWTCryptoKey = value
 			return end, found()
 		case "message_id":
 			rec.Fields.MessageID = value
@@ -139,11 +137,11 @@ func fastRecord(body []byte, message string) (rec Record, key []byte, ok bool) {
 	})
 	switch result {
 	case stop:
-		return rec, key, true
+		return rec, true
 	case next: // walked to the end: some optional field is absent
-		return rec, key, rec.Timestamp != "" && skipSpace(body, end) == len(body)
+		return rec, rec.Timestamp != "" && skipSpace(body, end) == len(body)
 	}
-	return rec, key, false
+	return rec, false
 }
 
 // walk says how a walk goes on after a key.

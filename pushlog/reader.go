@@ -262,10 +262,54 @@ func parseRecord(body []byte, offset int64) (Record, error) {
 		return Record{}, &MalformedError{Offset: offset, Reason: "not a JSON object"}
 	}
 	var rec Record
-	if err := json.Unmarshal(body, &rec); err != nil {
+	err := json.Unmarshal(body, &rec)
+	if err != nil {
+		if plain, changed := withoutPythonConstants(body); changed {
+			rec = Record{}
+			if json.Unmarshal(plain, &rec) == nil {
+				return rec, nil
+			}
+		}
 		return Record{}, &MalformedError{Offset: offset, Reason: "invalid JSON: " + err.Error()}
 	}
 	return rec, nil
+}
+
+// pythonConstants are the floats Python's json.dumps writes bare
+// (allow_nan, the default): JSON has no such value and Go's decoder
+// refuses them. A sender's token can hold them in any claim, which the
+// server logs as jwt_<claim> (JSON read by Python's json.loads, which
+// takes them too), so a record with one is still the server's.
+var pythonConstants = [][]byte{[]byte("NaN"), []byte("Infinity"), []byte("-Infinity")}
+
+// withoutPythonConstants returns body with every NaN, Infinity and
+// -Infinity outside a string replaced by null, and whether there was one.
+func withoutPythonConstants(body []byte) ([]byte, bool) {
+	var out []byte
+	last := 0 // body[last:] is not copied yet
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '"':
+			end, ok := stringEnd(body, i)
+			if !ok {
+				return nil, false
+			}
+			i = end - 1
+		case 'N', 'I', '-':
+			for _, c := range pythonConstants {
+				if bytes.HasPrefix(body[i:], c) {
+					out = append(append(out, body[last:i]...), "null"...)
+					last = i + len(c)
+					i = last - 1
+					break
+				}
+			}
+		}
+	}
+	if out == nil {
+		return nil, false
+	}
+	return append(out, body[last:]...), true
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\r' || b == '\t' }

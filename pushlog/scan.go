@@ -14,17 +14,23 @@ const MaxReasons = 5
 type Counts struct {
 	// Records counts every framed record, readable or not.
 	Records int `json:"records"`
-	// Deliveries counts the distinct messages (per key and message id)
-	// signed with a VAPID key: a message logged twice (its delivery record
-	// and its request's timings, or a batch Firehose got twice) once.
+	// Deliveries counts the distinct messages (per message id) signed
+	// with a VAPID key: a message logged twice (its delivery record and
+	// its request's timings, or a batch Firehose got twice) once.
 	Deliveries int `json:"deliveries"`
-	// Skipped counts records that report a delivery but whose fields
-	// cannot be read.
-	Skipped int `json:"skipped"`
+	// Unattributed counts the distinct messages the server accepted whose
+	// records cannot show the key that signed (UnattributedError). Any
+	// sender can cause them, so they are no sign of format drift.
+	Unattributed int `json:"unattributed"`
+	// Unreadable counts records that report an accepted message in a form
+	// a 1.58.4 server does not write: a field missing or of another type,
+	// an Authorization header the server refuses. No sender can cause
+	// one, so they mean format drift.
+	Unreadable int `json:"unreadable"`
 	// Malformed counts records that are not a JSON object.
 	Malformed int `json:"malformed"`
-	// Reasons are the first MaxReasons problems (skipped or malformed),
-	// "byte <offset>: <reason>".
+	// Reasons are the first MaxReasons problems that mean drift
+	// (unreadable or malformed), "byte <offset>: <reason>".
 	Reasons []string `json:"reasons,omitempty"`
 }
 
@@ -61,17 +67,19 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 		return c, err
 	}
 	defer r.Close()
-	seen := map[string]map[string]bool{} // key -> message ids
-	// keys remembers each jwt_crypto_key decoded: an object holds many
+	// seen holds the message ids counted: the server makes each one
+	// (a Fernet token), so a repeated id is the same message.
+	seen := map[string]bool{}
+	// keys remembers each key text decoded: an object holds many
 	// messages of few senders.
 	keys := map[string]string{}
-	senderKey := func(raw []byte) (string, error) {
-		if k, ok := keys[string(raw)]; ok {
+	signingKey := func(text string) (string, error) {
+		if k, ok := keys[text]; ok {
 			return k, nil
 		}
-		k, err := rawSenderKey(raw)
+		k, err := SigningKey(text)
 		if err == nil {
-			keys[string(raw)] = k
+			keys[text] = k
 		}
 		return k, err
 	}
@@ -102,16 +110,12 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 				}
 				continue
 			}
-			var jwtKey []byte
-			if rec, jwtKey, ok = fastRecord(body, message); ok {
-				// A message logged before in this object (its delivery,
+			if rec, ok = fastRecord(body, message); ok {
+				// A message counted before in this object (its delivery,
 				// then its timings) is passed over before any decoding.
-				if id, plain := rawString(rec.Fields.MessageID); plain && jwtKey != nil {
-					if k, known := keys[string(jwtKey)]; known && seen[k][string(id)] {
-						continue
-					}
+				if id, plain := rawString(rec.Fields.MessageID); plain && seen[string(id)] {
+					continue
 				}
-				rec.Fields.JWTCryptoKey = jwtKey
 			}
 		}
 		if !ok {
@@ -121,24 +125,23 @@ func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) 
 				continue
 			}
 		}
-		d, ok, err := rec.delivery(senderKey)
-		if err != nil {
-			c.Skipped++
+		d, ok, err := rec.delivery(signingKey)
+		var unattributed *UnattributedError
+		switch {
+		case errors.As(err, &unattributed):
+			if id, idErr := stringField("message_id", rec.Fields.MessageID); idErr == nil && !seen[id] {
+				seen[id] = true
+				c.Unattributed++
+			}
+			continue
+		case err != nil:
+			c.Unreadable++
 			c.problem(offset, err)
 			continue
-		}
-		if !ok {
+		case !ok || seen[d.Entry.ID]:
 			continue
 		}
-		ids := seen[d.Key]
-		if ids == nil {
-			ids = map[string]bool{}
-			seen[d.Key] = ids
-		}
-		if ids[d.Entry.ID] {
-			continue
-		}
-		ids[d.Entry.ID] = true
+		seen[d.Entry.ID] = true
 		c.Deliveries++
 		if err := fn(d); err != nil {
 			return c, err

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need (Debian's
-# packages shellcheck and redis-server, dynalite from npm, the Pulumi CLI
+# packages shellcheck, redis-server and python3, dynalite from npm, the Pulumi CLI
 # built from the Go module proxy), then vets, benchmarks once and tests.
 # The tests start their own redis-server and dynalite.
 set -euo pipefail
@@ -15,6 +15,8 @@ install_packages() {
 missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# python3: the pushlog tests check its base64 decoding against Python's.
+command -v python3 >/dev/null || missing+=(python3)
 [ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
 # dynalite serves the DynamoDB API; its lock file pins it.
 [ -x tools/dynalite/node_modules/.bin/dynalite ] ||
@@ -37,8 +39,10 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
-# The log record reader takes any bytes: fuzz it briefly on every run.
+# The log record reader takes any bytes, and senders shape the records:
+# fuzz both briefly on every run.
 go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 15s ./pushlog
+go test -run '^$' -fuzz '^FuzzFastPathAgreesWithFullDecode$' -fuzztime 15s ./pushlog
 # The tests, and each benchmark once so they keep working (benchmarks are
 # not timed tests), in one pass.
 mapfile -t packages < <(go list ./... | grep -v '/internal/enginetest$')

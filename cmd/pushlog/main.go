@@ -5,7 +5,9 @@
 //	{"key": "<VAPID public key, canonical>", "id": "...", "timestamp": 1796108707.771493, "size": 4096, "ttl": 60}
 //
 // and a summary per object on standard error: records, deliveries,
-// skipped, malformed, with the first few reasons. It is what to run on an
+// unattributed (accepted messages whose records cannot show the signing
+// key), unreadable and malformed (records 1.58.4 does not write so), with
+// the first few reasons. It is what to run on an
 // object copied from the log bucket when the dashboard shows nothing; the
 // processor Lambda reads objects with the same code (pushlog.Scan). It
 // never prints anything else of a record (the log bucket holds each
@@ -70,7 +72,8 @@ func scanFile(name string, stdin io.Reader, enc *json.Encoder, stderr io.Writer)
 	c, err := pushlog.Scan(in, func(d pushlog.Delivery) error {
 		return enc.Encode(line{Key: d.Key, Entry: d.Entry})
 	})
-	fmt.Fprintf(stderr, "%s: %d records, %d deliveries, %d skipped, %d malformed\n", name, c.Records, c.Deliveries, c.Skipped, c.Malformed)
+	fmt.Fprintf(stderr, "%s: %d records, %d deliveries, %d unattributed, %d unreadable, %d malformed\n",
+		name, c.Records, c.Deliveries, c.Unattributed, c.Unreadable, c.Malformed)
 	for _, r := range c.Reasons {
 		fmt.Fprintf(stderr, "%s:   %s\n", name, r)
 	}

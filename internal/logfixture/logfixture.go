@@ -89,10 +89,24 @@ func (o *Object) Record(seconds float64, logger string, severity int, fields []F
 		{"Type", "twisted:log"},
 		{"Severity", severity},
 		{"EnvVersion", "2.0"},
-		{"Fields", fields},
+		{"Fields", toFields(fields)},
 		{"Logger", logger},
 	})
 	o.buf.WriteByte('\n')
+}
+
+// toFields drops the values logging.py to_fields drops: whatever is not
+// str, unicode, list, int, float or bool (None, a dict, a long).
+func toFields(fields []Field) []Field {
+	kept := make([]Field, 0, len(fields))
+	for _, f := range fields {
+		switch f.Value.(type) {
+		case nil, []Field, PythonLong:
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
 }
 
 // Message is an ordinary record (a connection, an error, a timing): the
@@ -104,10 +118,22 @@ func (o *Object) Message(seconds float64, logger, message string, fields ...Fiel
 // Push is one WebPush request as the endpoint node handles it.
 type Push struct {
 	Time float64 // log_time of the delivery record, seconds
-	// SenderKey is the VAPID public key as the sender wrote it in its
-	// Authorization header (87 characters, or 88 with padding); "" for a
-	// sender without VAPID.
+	// SenderKey is the VAPID public key text the server verified the
+	// token with, as the sender wrote it: k of a "vapid" Authorization
+	// header (the last one, spaces removed; utils.py parse_auth_header),
+	// or the Crypto-Key header's p256ecdsa for the draft schemes. 87
+	// characters, or 88 with padding; "" for a sender without VAPID.
 	SenderKey string
+	// Authorization is the sender's Authorization header as logged; ""
+	// takes "vapid t=<JWT>,k=<SenderKey>" when SenderKey is set. The
+	// test that sets it also sets SenderKey to the key the server reads
+	// from it: the fixture does not parse headers.
+	Authorization string
+	// Claims are the token's claims in its order, as the server's
+	// json.loads returns them (values: string, int, float64, bool, nil,
+	// []any, []Field for an object, PythonLong); nil takes aud, exp
+	// (Expiry) and sub.
+	Claims    []Field
 	MessageID string
 	// BodyLength is the length of the base64url-encoded body.
 	BodyLength int
@@ -129,6 +155,8 @@ type Push struct {
 	Client Client // the subscriber
 	// SenderIP is the remote_ip: the X-Forwarded-For of the request.
 	SenderIP string
+	// UserAgent is the sender's User-Agent header; "" takes pywebpush's.
+	UserAgent string
 }
 
 // Client is a subscriber: its uaid_hash (the uaid's hex without
@@ -160,6 +188,23 @@ func or[T comparable](v, unset T) T {
 	return v
 }
 
+// set sets key in an ordered object as a Python dict assignment does: in
+// its place when it is there, else last.
+func set(fields []Field, key string, value interface{}) []Field {
+	for i := range fields {
+		if fields[i].Key == key {
+			fields[i].Value = value
+			return fields
+		}
+	}
+	return append(fields, Field{key, value})
+}
+
+// PythonLong is an integer Python 2 holds as a long (beyond 2^63-1), in
+// decimal: json.dumps writes it, but Fields drop it (logging.py
+// to_fields keeps only str, unicode, list, int, float and bool).
+type PythonLong string
+
 // TTL returns a TTL header value.
 func TTL(seconds int) *int { return &seconds }
 
@@ -169,8 +214,8 @@ func (p Push) clientInfo() []Field {
 	if p.AMIID != "" {
 		f = append(f, Field{"ami_id", p.AMIID})
 	}
-	auth := ""
-	if p.SenderKey != "" {
+	auth := p.Authorization
+	if auth == "" && p.SenderKey != "" {
 		auth = "vapid t=" + or(p.JWT, pinnedJWT) + ",k=" + p.SenderKey
 	}
 	c := Client{
@@ -180,7 +225,7 @@ func (p Push) clientInfo() []Field {
 	}
 	f = append(f,
 		Field{"request_id", or(p.RequestID, pinnedRequestID)},
-		Field{"user_agent", "web-push-libs/pywebpush 1.14.0"},
+		Field{"user_agent", or(p.UserAgent, "web-push-libs/pywebpush 1.14.0")},
 		Field{"remote_ip", or(p.SenderIP, pinnedSenderIP)},
 		Field{"authorization", auth},
 	)
@@ -192,12 +237,16 @@ func (p Push) clientInfo() []Field {
 		Field{"python_version", PythonVersion},
 	)
 	if p.SenderKey != "" {
-		f = append(f,
-			Field{"jwt_crypto_key", base64.RawURLEncoding.EncodeToString([]byte(p.SenderKey))},
-			Field{"jwt_aud", "https://push.example.com"},
-			Field{"jwt_exp", or(p.Expiry, pinnedExpiry)},
-			Field{"jwt_sub", "mailto:ops@example.com"},
-		)
+		// web/webpush.py post: jwt_crypto_key, then "jwt_" + each claim;
+		// a claim named crypto_key replaces the key in its place.
+		f = append(f, Field{"jwt_crypto_key", base64.RawURLEncoding.EncodeToString([]byte(p.SenderKey))})
+		claims := p.Claims
+		if claims == nil {
+			claims = []Field{{"aud", "https://push.example.com"}, {"exp", or(p.Expiry, pinnedExpiry)}, {"sub", "mailto:ops@example.com"}}
+		}
+		for _, c := range claims {
+			f = set(f, "jwt_"+c.Key, c.Value)
+		}
 	}
 	return append(f,
 		Field{"message_id", p.MessageID},
@@ -323,6 +372,19 @@ func writeValue(b *bytes.Buffer, v interface{}) {
 		b.WriteByte(']')
 	case []Field:
 		writeObject(b, v)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeValue(b, e)
+		}
+		b.WriteByte(']')
+	case nil:
+		b.WriteString("null")
+	case PythonLong:
+		b.WriteString(string(v))
 	default:
 		panic(fmt.Sprintf("logfixture: no JSON form for %T", v)) // a fixture bug, not input
 	}

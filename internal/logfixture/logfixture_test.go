@@ -1,6 +1,7 @@
 package logfixture
 
 import (
+	"math"
 	"os"
 	"testing"
 
@@ -53,4 +54,33 @@ func TestStringEscapes(t *testing.T) {
 	var o Object
 	writeString(&o.buf, "caf\u00e9 \x7f \x01 \U0001f600 \"q\" \\ tab\t")
 	assert.Equal(t, `"caf\u00e9 \u007f \u0001 \ud83d\ude00 \"q\" \\ tab\t"`, string(o.Plain()))
+}
+
+// AttackerKey is the application server public key of RFC 8291's example
+// (section 5): a second real P-256 key, the sender's own in
+// testdata/pinned-attack.log.
+const AttackerKey = "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8"
+
+// TestAttackRecordIsPythonsByteForByte: the record of a sender that names
+// another key first and in a crypto_key claim, with NaN, list and object
+// claims, as Python's dict assignment and json module write it
+// (testdata/pinned-attack.py): the claim replaces jwt_crypto_key in its
+// place, NaN is bare, the object claim is dropped.
+func TestAttackRecordIsPythonsByteForByte(t *testing.T) {
+	pinned, err := os.ReadFile("testdata/pinned-attack.log")
+	require.NoError(t, err)
+	victimClaim := "QkExSHh6eWkxUlVNMWI1d2p4c243bkd4QXN6dzJ1NjFtMTY0aTNNckFJeEhGNllLNWg0U0RZaWMtZFJ1VV9SQ1BDZkE1YXE5b2pTd2s1WTJFbUNsQlBz"
+	nan := math.NaN()
+	p := PinnedPush
+	p.MessageID = "m-0002"
+	p.SenderKey = AttackerKey
+	p.Authorization = "vapid t=" + pinnedJWT + ",k=" + RFC8292Key + ",k=" + AttackerKey
+	p.Claims = []Field{
+		{"aud", "https://push.example.com"}, {"exp", 1796195106}, {"crypto_key", victimClaim},
+		{"n", nan}, {"l", []any{1.5, []Field{{"message", "Successful delivery"}}, nil, true}}, {"d", []Field{{"x", 1}}},
+	}
+	var o Object
+	o.Delivery(p)
+	got := string(o.Plain())
+	assert.Equal(t, string(pinned), got[:len(pinned)])
 }

@@ -56,7 +56,7 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 		"push-alarms-processor-no-readable-records": {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
 		"push-alarms-log-stream-silent":             {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0},
-		"push-alarms-processor-unreadable-deliveries": {"metricName": "Skipped", "namespace": processor.MetricsNamespace,
+		"push-alarms-processor-unreadable-deliveries": {"metricName": "Unreadable", "namespace": processor.MetricsNamespace,
 			"statistic": "Sum", "threshold": 0.0, "dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 	}
 	alarms := p.Find("aws:cloudwatch/metricAlarm:MetricAlarm")
