@@ -229,6 +229,8 @@ func TestCreditsOnlyTheKeyThatSigned(t *testing.T) {
 			req("vapid t="+vapidToken+",k="+attackerKey, attackerKey, withClaim(logfixture.Field{Key: "crypto_key", Value: []logfixture.Field{{Key: "k", Value: key87}}})), ""},
 		{attackerKey, "credited", "NaN and Infinity claims, which Python writes bare",
 			req("vapid t="+vapidToken+",k="+attackerKey, attackerKey, withClaim(logfixture.Field{Key: "n", Value: []any{nanValue(), infValue()}}, logfixture.Field{Key: "x", Value: infValue()})), ""},
+		{"", "unattributed", "a k with a character outside ASCII: json.dumps keeps the character, not the bytes repad counted",
+			req("vapid t="+vapidToken+",k="+attackerKey[:40]+"\U0001F600"+attackerKey[40:], attackerKey[:40]+"\U0001F600"+attackerKey[40:], nil), ""},
 		{"", "unattributed", "draft scheme with a crypto_key claim: the verified Crypto-Key is not logged",
 			req("WebPush "+draftToken, attackerKey, withClaim(crypto)), ""},
 		{"", "unattributed", "the same with Bearer, stored",

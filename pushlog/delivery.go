@@ -130,6 +130,13 @@ func signer(auth string, jwtCryptoKey json.RawMessage, signingKey func(string) (
 		return "", err
 	}
 	if a.Scheme == "vapid" {
+		if !isASCII(a.Key) {
+			// json.dumps writes a character as \uXXXX whatever the
+			// header's bytes were (UTF-8, or CESU-8, which Python 2
+			// takes), and repad counts those bytes: the log does not
+			// keep what the server decoded.
+			return "", &UnattributedError{"a vapid k with characters outside ASCII"}
+		}
 		return signingKey(a.Key)
 	}
 	switch has, ok := hasClaim(a.Token, "crypto_key"); {
@@ -147,6 +154,15 @@ func signer(auth string, jwtCryptoKey json.RawMessage, signingKey func(string) (
 		return "", fmt.Errorf("Fields.jwt_crypto_key is not unpadded base64url: %v", err)
 	}
 	return signingKey(string(text))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] > 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Seconds reads a record's Timestamp, nanoseconds since the epoch as a
