@@ -1,9 +1,11 @@
 package pushlog
 
 import (
+	"crypto/elliptic"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -115,23 +117,33 @@ func withoutSpaces(s string) string {
 // form the Messages API registers: URL-safe base64 without padding of the
 // uncompressed point 0x04 || X || Y. autopush 1.58.4 (without
 // --use_cryptography) decodes the text with Python's lenient
-// urlsafe_b64decode after repad and verifies with the LAST 64 bytes as X
-// || Y (utils.py extract_jwt, lines 204-208), so every text that decodes
-// to the same last 64 bytes is the same key: padded or not, either
-// alphabet, with characters the decoder skips, a raw 64-byte or an SPKI
-// form. It fails when the text decodes to fewer than 64 bytes, which the
-// server refuses (ecdsa's from_string: a 401).
+// urlsafe_b64decode after repad and hands the LAST 64 bytes to ecdsa
+// 0.15's VerifyingKey.from_string (utils.py extract_jwt, lines 204-208),
+// which reads 64 bytes as X || Y and 33 bytes as a compressed point
+// (keys.py from_string). So every text that decodes to the same point is
+// the same key: padded or not, either alphabet, with characters the
+// decoder skips, raw, SPKI or compressed. Any other length, or a
+// compressed point off the curve, is an error: the server answers 401.
 func SigningKey(text string) (string, error) {
 	raw, err := pythonURLSafeB64Decode(repad(text))
 	if err != nil {
 		return "", errors.New("the signing key is not base64 as the server reads it: " + err.Error())
 	}
-	if len(raw) < 64 {
-		return "", errors.New("the signing key decodes to fewer than 64 bytes (the server answers 401)")
-	}
 	point := make([]byte, 65)
 	point[0] = 0x04
-	copy(point[1:], raw[len(raw)-64:])
+	switch {
+	case len(raw) >= 64:
+		copy(point[1:], raw[len(raw)-64:])
+	case len(raw) == 33:
+		x, y := elliptic.UnmarshalCompressed(elliptic.P256(), raw)
+		if x == nil {
+			return "", errors.New("the signing key is a compressed point that is not on P-256 (the server answers 401)")
+		}
+		x.FillBytes(point[1:33])
+		y.FillBytes(point[33:])
+	default:
+		return "", fmt.Errorf("the signing key decodes to %d bytes, not 64 or more or 33 (the server answers 401)", len(raw))
+	}
 	return base64.RawURLEncoding.EncodeToString(point), nil
 }
 

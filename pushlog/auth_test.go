@@ -164,15 +164,18 @@ func TestSigningKeyForms(t *testing.T) {
 		"raw X||Y (64 bytes)":     base64.RawURLEncoding.EncodeToString(raw[1:]),
 		"SPKI (WebCrypto 'spki')": base64.StdEncoding.EncodeToString(spki),
 		"characters Python skips": attackerKey[:20] + "!!" + attackerKey[20:],
+		"compressed (33 bytes)":   base64.RawURLEncoding.EncodeToString(elliptic.MarshalCompressed(elliptic.P256(), pub.X, pub.Y)),
 	} {
 		got, err := SigningKey(text)
 		require.NoError(t, err, name)
 		assert.Equal(t, attackerKey, got, name)
 	}
 	for name, text := range map[string]string{
-		"32 bytes":          base64.RawURLEncoding.EncodeToString(raw[:32]),
-		"incomplete quad":   attackerKey[:5],
-		"no base64 at all!": "!!!!",
+		"32 bytes":               base64.RawURLEncoding.EncodeToString(raw[:32]),
+		"40 bytes":               base64.RawURLEncoding.EncodeToString(raw[:40]),
+		"33 bytes off the curve": base64.RawURLEncoding.EncodeToString(append([]byte{2}, bytes.Repeat([]byte{0xff}, 32)...)),
+		"incomplete quad":        attackerKey[:5],
+		"no base64 at all!":      "!!!!",
 		// repad counts the skipped character: 88 characters get no
 		// padding, and 87 valid ones leave a quad incomplete.
 		"one skipped character": attackerKey[:20] + "!" + attackerKey[20:],
@@ -246,6 +249,8 @@ func TestCreditsOnlyTheKeyThatSigned(t *testing.T) {
 			req("vapid t="+vapidToken+",k="+key88, key88, nil), ""},
 		{key87, "credited", "standard alphabet: urlsafe_b64decode keeps '+' and '/'",
 			req("vapid t="+vapidToken+",k="+strings.NewReplacer("-", "+", "_", "/").Replace(key87), strings.NewReplacer("-", "+", "_", "/").Replace(key87), nil), ""},
+		{key87, "credited", "a compressed key: ecdsa 0.15 from_string reads 33 bytes as one",
+			req("vapid t="+vapidToken+",k="+compressed(t, key87), compressed(t, key87), nil), ""},
 		{key87, "credited", "stored, 1.58.4 (201)",
 			stored(req("vapid t="+vapidToken+",k="+key87, key87, nil)), ""},
 		{key87, "credited", "stored, 1.58.0 to 1.58.2 (Router miss, 202)",
@@ -283,6 +288,15 @@ func TestCreditsOnlyTheKeyThatSigned(t *testing.T) {
 	}
 }
 
+// compressed is key in the compressed form of SEC 1 section 2.3.3.
+func compressed(t *testing.T, key string) string {
+	raw, err := base64.RawURLEncoding.DecodeString(key)
+	require.NoError(t, err)
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
+	require.NoError(t, err)
+	return base64.RawURLEncoding.EncodeToString(elliptic.MarshalCompressed(elliptic.P256(), pub.X, pub.Y))
+}
+
 func nanValue() float64 { var z float64; return z / z }
 func infValue() float64 { var z float64; return 1 / z }
 
@@ -295,7 +309,7 @@ func TestRefusedHeadersAreDrift(t *testing.T) {
 		"vapid\tt=" + vapidToken + ",k=" + key87:               "no space after its scheme",
 		"Basic dXNlcjpwYXNz":                                   "scheme the server refuses",
 		"vapid t=" + vapidToken + ",k=" + key87 + ",":          "part without '='",
-		"vapid t=" + vapidToken + ",k=QUJD":                    "fewer than 64 bytes",
+		"vapid t=" + vapidToken + ",k=QUJD":                    "decodes to 3 bytes",
 		"vapid t=" + vapidToken + ",k=" + key87[:len(key87)-2]: "not base64",
 	} {
 		var o logfixture.Object
