@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/push-turnkey/push-turnkey/internal/pybase64"
 )
 
 // The sender of a WebPush request controls its Authorization header and
@@ -125,7 +127,7 @@ func withoutSpaces(s string) string {
 // decoder skips, raw, SPKI or compressed. Any other length, or a
 // compressed point off the curve, is an error: the server answers 401.
 func SigningKey(text string) (string, error) {
-	raw, err := pythonURLSafeB64Decode(repad(text))
+	raw, err := pybase64.URLSafeDecode(pybase64.Repad(text))
 	if err != nil {
 		return "", errors.New("the signing key is not base64 as the server reads it: " + err.Error())
 	}
@@ -145,93 +147,6 @@ func SigningKey(text string) (string, error) {
 		return "", fmt.Errorf("the signing key decodes to %d bytes, not 64 or more or 33 (the server answers 401)", len(raw))
 	}
 	return base64.RawURLEncoding.EncodeToString(point), nil
-}
-
-// repad adds '=' up to a multiple of four characters (autopush jwt.py
-// repad): the server calls it before every base64 decode.
-func repad(s string) string {
-	if n := len(s) % 4; n != 0 {
-		return s + "===="[n:]
-	}
-	return s
-}
-
-// pythonURLSafeB64Decode is Python 2.7's base64.urlsafe_b64decode: '-'
-// and '_' become '+' and '/', then binascii.a2b_base64 (CPython 2.7
-// Modules/binascii.c), which skips every character outside the base64
-// alphabet, skips a '=' that comes too early in a quad, stops at a pad
-// sequence that ends one, and fails ("Incorrect padding") when a quad is
-// left incomplete.
-func pythonURLSafeB64Decode(s string) ([]byte, error) {
-	in := []byte(s)
-	for i, c := range in {
-		switch c {
-		case '-':
-			in[i] = '+'
-		case '_':
-			in[i] = '/'
-		}
-	}
-	out := make([]byte, 0, len(in)*3/4)
-	var leftchar uint32
-	leftbits, quadPos := 0, 0
-decode:
-	for i, c := range in {
-		if c > 0x7f || c == '\r' || c == '\n' || c == ' ' {
-			continue
-		}
-		if c == '=' {
-			if quadPos < 2 || (quadPos == 2 && nextValid(in[i+1:]) != '=') {
-				continue
-			}
-			leftbits = 0 // a pad sequence ends the input
-			break decode
-		}
-		v := base64Value(c)
-		if v < 0 {
-			continue
-		}
-		quadPos = (quadPos + 1) & 3
-		leftchar = leftchar<<6 | uint32(v)
-		leftbits += 6
-		if leftbits >= 8 {
-			leftbits -= 8
-			out = append(out, byte(leftchar>>leftbits))
-			leftchar &= 1<<leftbits - 1
-		}
-	}
-	if leftbits != 0 {
-		return nil, errors.New("Incorrect padding")
-	}
-	return out, nil
-}
-
-// nextValid is the first character of s that a2b_base64 counts as valid
-// (the alphabet and '='; binascii_find_valid), or 0.
-func nextValid(s []byte) byte {
-	for _, c := range s {
-		if c == '=' || (c <= 0x7f && base64Value(c) >= 0) {
-			return c
-		}
-	}
-	return 0
-}
-
-// base64Value is c's value in the standard base64 alphabet, or -1.
-func base64Value(c byte) int {
-	switch {
-	case 'A' <= c && c <= 'Z':
-		return int(c - 'A')
-	case 'a' <= c && c <= 'z':
-		return int(c-'a') + 26
-	case '0' <= c && c <= '9':
-		return int(c-'0') + 52
-	case c == '+':
-		return 62
-	case c == '/':
-		return 63
-	}
-	return -1
 }
 
 // hasClaim reports whether a draft-scheme token's claims hold name, read

@@ -1,16 +1,12 @@
 package pushlog
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -76,76 +72,6 @@ func TestParseAuthorizationAsAutopush(t *testing.T) {
 			assert.Equal(t, tc.want, got, "%q: %s", tc.header, tc.why)
 		}
 	}
-}
-
-// TestRepad: autopush jwt.py repad adds '=' up to a multiple of four.
-func TestRepad(t *testing.T) {
-	for in, want := range map[string]string{"": "", "a": "a===", "ab": "ab==", "abc": "abc=", "abcd": "abcd", "abcde": "abcde==="} {
-		assert.Equal(t, want, repad(in), in)
-	}
-}
-
-// TestPythonBase64AgainstPython: pythonURLSafeB64Decode decodes as
-// Python's own base64.urlsafe_b64decode, run here by python3. Python 3's
-// non-strict a2b_base64 takes the same input as Python 2.7's (both skip
-// characters outside the alphabet, skip a '=' before the third
-// character of a quad or one not followed by a second '=' in the third
-// place, stop at a pad that ends a quad, and refuse an incomplete quad;
-// CPython Modules/binascii.c), which is what the server runs.
-func TestPythonBase64AgainstPython(t *testing.T) {
-	inputs := []string{
-		"", "QQ", "QQ==", "QQ=", "QUI=", "QUJD", "Q===", "QQ=x=", "QQ==QUJD", "QUI=QUJD", "QU=I=",
-		"-_-_", "+/+/", "Q Q==", "Q\nQ\r==", "QQ\x80==", "Q!Q@==", "====", "=QQ==", "QUJ", "Q",
-		key87, key88, key87 + "==", "*" + key87, strings.NewReplacer("-", "+", "_", "/").Replace(key87),
-	}
-	rng := rand.New(rand.NewPCG(8292, 8291))
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/====  !.\n\x80\xff"
-	for range 3000 {
-		b := make([]byte, rng.IntN(24))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		inputs = append(inputs, string(b))
-	}
-	want := python3(t, `
-import base64, binascii, sys
-for line in sys.stdin:
-    s = bytes.fromhex(line.strip())
-    try:
-        print(base64.urlsafe_b64decode(s).hex())
-    except (binascii.Error, ValueError):
-        print("error")
-`, inputs)
-	for i, in := range inputs {
-		got, err := pythonURLSafeB64Decode(in)
-		if want[i] == "error" {
-			assert.Error(t, err, "%q", in)
-			continue
-		}
-		if assert.NoError(t, err, "%q", in) {
-			assert.Equal(t, want[i], hex.EncodeToString(got), "%q", in)
-		}
-	}
-}
-
-// python3 runs script with one hex-encoded input per line on standard
-// input and returns its output lines.
-func python3(t *testing.T, script string, inputs []string) []string {
-	t.Helper()
-	var stdin bytes.Buffer
-	for _, in := range inputs {
-		stdin.WriteString(hex.EncodeToString([]byte(in)) + "\n")
-	}
-	cmd := exec.Command("python3", "-c", script)
-	cmd.Stdin = &stdin
-	out, err := cmd.Output()
-	require.NoError(t, err, "python3 (scripts/test.sh installs it)")
-	var lines []string
-	for sc := bufio.NewScanner(bytes.NewReader(out)); sc.Scan(); {
-		lines = append(lines, sc.Text())
-	}
-	require.Len(t, lines, len(inputs))
-	return lines
 }
 
 // TestSigningKeyForms: every form of one key the server verifies with the
