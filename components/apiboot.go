@@ -71,14 +71,19 @@ cat > /usr/local/lib/push-turnkey/messages-api-prepare <<'PREPARE'
 # token where only messages-api can read it, or fails so that systemd does
 # not start the API and tries again.
 set -euo pipefail
+# The instance's AWS CLI has no default region: every aws call names the
+# instance's own, from the instance metadata (IMDSv2).
+imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
+region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/placement/region")
 bin=/usr/local/bin/messages-api
 installed=/usr/local/lib/push-turnkey/messages-api.key
 if [ ! -x "$bin" ] || [ "$(cat "$installed" 2>/dev/null)" != '{{.Key}}' ]; then
   tmp=$(mktemp)
   # The object's metadata holds the digest of its bytes (S3's own checksum
   # of a multipart upload is not one of the whole file).
-  want=$(aws s3api head-object --bucket '{{.Bucket}}' --key '{{.Key}}' --query 'Metadata.{{.DigestMetadata}}' --output text)
-  aws s3 cp --only-show-errors 's3://{{.Bucket}}/{{.Key}}' "$tmp"
+  want=$(aws s3api head-object --region "$region" --bucket '{{.Bucket}}' --key '{{.Key}}' --query 'Metadata.{{.DigestMetadata}}' --output text)
+  aws s3 cp --region "$region" --only-show-errors 's3://{{.Bucket}}/{{.Key}}' "$tmp"
   if ! echo "$want  $tmp" | sha256sum --check --status; then
     echo "push-turnkey: s3://{{.Bucket}}/{{.Key}} does not match its sha256 metadata ($want); not starting the API" >&2
     rm -f "$tmp"
@@ -88,9 +93,6 @@ if [ ! -x "$bin" ] || [ "$(cat "$installed" 2>/dev/null)" != '{{.Key}}' ]; then
   rm -f "$tmp"
   echo '{{.Key}}' > "$installed"
 fi
-imds=http://169.254.169.254/latest
-token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/api/token")
-region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/placement/region")
 umask 077
 install -d -m 0700 -o messages-api /run/messages-api
 aws ssm get-parameter --region "$region" --name '{{.TokenParameter}}' --with-decryption \
@@ -108,12 +110,31 @@ cat > /usr/local/lib/push-turnkey/messages-api-start <<'START'
 # its token, the CA certificates and the network.
 set -euo pipefail
 ` + instanceMetadata + `docker rm -f messages-api >/dev/null 2>&1 || true
+# The host's CA roots, where the API's Go runtime looks first. The bundle
+# update-ca-trust extracts for TLS server authentication is
+# /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem; the classic
+# /etc/pki/tls/certs/ca-bundle.crt is only a compatibility link to it,
+# which newer releases drop (update-ca-trust(8),
+# https://unix.com/man-page/centos/8/update-ca-trust/; the link:
+# https://herongyang.com/PKI/Linux-CentOS-update-ca-trust-Command.html).
+# Mounted only if it is a file, and with --mount, which fails on a missing
+# source where -v would create an empty directory in its place
+# (https://docs.docker.com/engine/storage/bind-mounts/, "Differences
+# between -v and --mount behavior"); without it, the roots built into the
+# binary serve (x509roots/fallback in cmd/messages-api).
+ca=/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem
+roots=()
+if [ -f "$ca" ]; then
+  roots=(--mount "type=bind,source=$ca,target=/etc/ssl/certs/ca-certificates.crt,readonly")
+else
+  echo "push-turnkey: $ca is not a file; the Messages API uses the CA roots built into it" >&2
+fi
 exec docker run --rm --name messages-api --network host \
   --user "$(id -u messages-api):$(id -g messages-api)" \
   --read-only --cap-drop ALL --security-opt no-new-privileges \
   -v /usr/local/bin/messages-api:/messages-api:ro \
   -v /run/messages-api:/run/messages-api:ro \
-  -v /etc/pki/tls/certs/ca-bundle.crt:/etc/ssl/certs/ca-certificates.crt:ro \
+  "${roots[@]}" \
   -e AWS_REGION="$region" -e LISTEN_ADDR=:{{.Port}} -e REDIS_ADDRESS='{{.RedisAddress}}' -e REDIS_TLS=true \
   -e REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token -e MESSAGES_TABLE='{{.Table}}' \
   ` + awslogsOptions + ` \

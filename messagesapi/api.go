@@ -26,7 +26,17 @@ const MaxBodyBytes = 4 << 10
 
 // RequestTimeout bounds the storage calls of one request: a store that
 // accepts connections but never answers gets a 503, not a hung client.
+// The writes of a POST or DELETE, once begun, are not cut by it, nor by a
+// client that hangs up: they have their own bound, pushmessages.WriteTimeout,
+// so that the table and Redis are never left apart by a client.
 const RequestTimeout = 10 * time.Second
+
+// ReconcileInterval is how often KeepRedisInStep checks the Redis hash
+// against the table: a key left apart by a Redis failure between the two
+// writes of a POST or DELETE nobody repeated is set right within it. A
+// check of a table of 5,000 keys reads about 125 read units (see
+// pushmessages.Store.Reconcile): some 180,000 a day.
+const ReconcileInterval = time.Minute
 
 // Store is what the API needs of pushmessages.Store.
 type Store interface {
@@ -34,6 +44,7 @@ type Store interface {
 	IsRegistered(ctx context.Context, key string) (bool, error)
 	Register(ctx context.Context, key string) error
 	Unregister(ctx context.Context, key string) error
+	Reconcile(ctx context.Context) (pushmessages.Reconciled, error)
 	Messages(ctx context.Context, key string) ([]pushlog.Entry, error)
 	PingRedis(ctx context.Context) error
 	PingDynamoDB(ctx context.Context) error
@@ -73,8 +84,9 @@ func New(store Store, version Version, log *slog.Logger) *API {
 }
 
 // ServeHTTP serves one request: unclean paths get a JSON 404, bodies are
-// cut at MaxBodyBytes and storage calls at RequestTimeout. Each request
-// is logged in one line (see logRequest).
+// cut at MaxBodyBytes and storage calls at RequestTimeout. HEAD is served
+// wherever GET is, as GET without the body. Each request is logged in one
+// line (see logRequest).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -92,6 +104,37 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	served = r.WithContext(ctx)
 	a.mux.ServeHTTP(rec, served)
+}
+
+// KeepRedisInStep reconciles the Redis hash with the table every interval
+// until ctx ends, so that a key a failed write left apart (pushmessages.Store
+// says how) is set right even if no one repeats the request. A check that
+// finds Redis apart logs a warning with the counts (never the keys); a
+// failure logs an error and the next tick tries again. Run it in a
+// goroutine of its own: go api.KeepRedisInStep(ctx, ReconcileInterval). An
+// interval that is not positive means ReconcileInterval.
+func (a *API) KeepRedisInStep(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = ReconcileInterval
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		runCtx, cancel := context.WithTimeout(ctx, interval)
+		r, err := a.store.Reconcile(runCtx)
+		cancel()
+		switch {
+		case err != nil:
+			a.log.Error("reconcile redis with the table failed", "error", err)
+		case r.Added > 0 || r.Removed > 0:
+			a.log.Warn("redis was apart from the table; set right", "keys", len(r.Keys), "added", r.Added, "removed", r.Removed)
+		}
+	}
 }
 
 // logRequest logs one served request: method, the route's pattern (never
@@ -124,7 +167,7 @@ type KeyJSON struct {
 
 func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
-	case http.MethodGet:
+	case http.MethodGet, http.MethodHead: // net/http sends no body for HEAD
 		keys, err := a.store.RegisteredKeys(r.Context())
 		if err != nil {
 			a.fail(w, r, err)
@@ -137,8 +180,8 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 		sort.Slice(list, func(i, j int) bool { return list[i].PublicKey < list[j].PublicKey })
 		writeJSON(w, http.StatusOK, map[string][]KeyJSON{"keys": list})
 	case http.MethodPost:
-		var body KeyJSON
-		if err := decodeBody(r, &body); err != nil {
+		body, err := parseKeyBody(r.Body)
+		if err != nil {
 			writeError(w, statusOf(err), err.Error())
 			return
 		}
@@ -151,10 +194,14 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		w.Header().Set("Location", baseURL(r)+"/keys/"+key)
+		// A relative reference (RFC 9110, section 10.2.2: Location is a
+		// URI-reference, resolved against the request's URI): no part of
+		// it comes from the request's Host header, which the client
+		// chooses, so no one can make the API point elsewhere.
+		w.Header().Set("Location", "/keys/"+key)
 		writeJSON(w, http.StatusCreated, KeyJSON{key})
 	default:
-		methodNotAllowed(w, http.MethodGet, http.MethodPost)
+		methodNotAllowed(w, http.MethodGet, http.MethodHead, http.MethodPost)
 	}
 }
 
@@ -178,8 +225,8 @@ func (a *API) key(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) messages(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		methodNotAllowed(w, http.MethodGet)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w, http.MethodGet, http.MethodHead)
 		return
 	}
 	key, ok := pathKey(w, r)
@@ -241,25 +288,85 @@ func pathKey(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return key, true
 }
 
-// decodeBody reads one JSON object with known fields only.
-func decodeBody(r *http.Request, v interface{}) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes)}
-		}
+// parseKeyBody reads the body of POST /keys, which is the JSON object
+// {"public-key": "<key>"} (reference: processor-and-messages-api.md) and
+// nothing else. It reads JSON tokens itself, because encoding/json's
+// Unmarshal matches member names without regard to case and keeps the last
+// of duplicates: here a member name is compared exactly, after JSON's
+// escapes are decoded (RFC 8259, section 7: "public\u002dkey" is the same
+// name), and a second "public-key" is refused, for RFC 8259, section 4,
+// leaves duplicates to each parser and a proxy may have read the other
+// one. The error names what is wrong; a body over MaxBodyBytes is a 413.
+func parseKeyBody(body io.Reader) (KeyJSON, error) {
+	var out KeyJSON
+	dec := json.NewDecoder(body)
+	tok, err := dec.Token()
+	if err != nil {
+		return out, bodyError(err)
+	}
+	if tok != json.Delim('{') {
+		return out, badBody("body is not a JSON object")
+	}
+	// From here on, the end of the body is an object cut short.
+	inside := func(err error) error {
 		if errors.Is(err, io.EOF) {
-			return &requestError{http.StatusBadRequest, `body is empty; want {"public-key": "<VAPID public key>"}`}
+			err = io.ErrUnexpectedEOF
 		}
-		return &requestError{http.StatusBadRequest, "body is not the JSON object {\"public-key\": \"...\"}: " + err.Error()}
+		return bodyError(err)
 	}
-	if dec.More() {
-		return &requestError{http.StatusBadRequest, "body holds more than one JSON value"}
+	seen := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return out, inside(err)
+		}
+		name, _ := tok.(string) // More and Token guarantee a name here
+		switch {
+		case name != "public-key":
+			return out, badBody(fmt.Sprintf(`unknown member %q: the only member is "public-key"`, name))
+		case seen:
+			return out, badBody(`member "public-key" appears more than once`)
+		}
+		seen = true
+		if tok, err = dec.Token(); err != nil {
+			return out, inside(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return out, badBody(`"public-key" is not a JSON string`)
+		}
+		out.PublicKey = key
 	}
-	return nil
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return out, inside(err)
+	}
+	if !seen {
+		return out, badBody(`body has no "public-key" member`)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return out, badBody("body holds more than one JSON value")
+		}
+		return out, bodyError(err)
+	}
+	return out, nil
 }
+
+// bodyError turns a failure to read or decode the body into a requestError.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes)}
+	case errors.Is(err, io.EOF):
+		return badBody(`body is empty; want {"public-key": "<VAPID public key>"}`)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badBody("body ends inside its JSON object")
+	}
+	return badBody("body is not JSON: " + err.Error())
+}
+
+func badBody(msg string) error { return &requestError{http.StatusBadRequest, msg} }
 
 type requestError struct {
 	status int
@@ -276,24 +383,20 @@ func statusOf(err error) int {
 	return http.StatusBadRequest
 }
 
-// baseURL is the scheme and host the client used.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
-// fail answers 503 for a store failure (Redis or DynamoDB down) and logs it.
+// fail answers 503 for a store failure (Redis or DynamoDB down) and logs
+// it with the route's pattern: the path holds the key (see logRequest).
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	a.log.Error("request failed", "method", r.Method, "route", r.Pattern, "error", err)
 	writeError(w, http.StatusServiceUnavailable, "storage unavailable")
 }
 
 func methodNotAllowed(w http.ResponseWriter, allowed ...string) {
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
-	writeError(w, http.StatusMethodNotAllowed, "method not allowed; use "+strings.Join(allowed, " or "))
+	use := allowed[len(allowed)-1]
+	if len(allowed) > 1 {
+		use = strings.Join(allowed[:len(allowed)-1], ", ") + " or " + use
+	}
+	writeError(w, http.StatusMethodNotAllowed, "method not allowed; use "+use)
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

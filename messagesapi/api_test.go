@@ -1,23 +1,31 @@
 package messagesapi_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -76,7 +84,7 @@ func TestKeyLifecycle(t *testing.T) {
 
 	resp, body = do(t, "POST", srv.URL+"/keys", `{"public-key": "`+key+`="}`) // padded form accepted
 	require.Equal(t, 201, resp.StatusCode, "%v", body)
-	assert.Equal(t, srv.URL+"/keys/"+key, resp.Header.Get("Location"))
+	assert.Equal(t, "/keys/"+key, resp.Header.Get("Location"), "relative: resolved against the request's URI")
 	assert.Equal(t, key, body["public-key"])
 
 	resp, body = do(t, "GET", srv.URL+"/keys", "")
@@ -116,9 +124,25 @@ func TestBadRequestsNameTheProblem(t *testing.T) {
 		problem            string
 	}{
 		{"POST", "/keys", "", 400, "body is empty"},
-		{"POST", "/keys", "{", 400, "not the JSON object"},
-		{"POST", "/keys", `{"public-key": 5}`, 400, "not the JSON object"},
-		{"POST", "/keys", `{"publicKey": "` + key + `"}`, 400, "unknown field"},
+		{"POST", "/keys", "{", 400, "body ends inside its JSON object"},
+		{"POST", "/keys", `{"public-key": "` + key + `"`, 400, "body ends inside its JSON object"},
+		{"POST", "/keys", `{"public-key"`, 400, "body ends inside its JSON object"},
+		{"POST", "/keys", `{"public-key": "` + key + `",}`, 400, "body is not JSON: invalid character '}'"},
+		{"POST", "/keys", `["` + key + `"]`, 400, "body is not a JSON object"},
+		{"POST", "/keys", `"` + key + `"`, 400, "body is not a JSON object"},
+		{"POST", "/keys", `null`, 400, "body is not a JSON object"},
+		{"POST", "/keys", `{}`, 400, `body has no "public-key" member`},
+		{"POST", "/keys", `{"public-key": 5}`, 400, `"public-key" is not a JSON string`},
+		{"POST", "/keys", `{"public-key": null}`, 400, `"public-key" is not a JSON string`},
+		{"POST", "/keys", `{"public-key": ["` + key + `"]}`, 400, `"public-key" is not a JSON string`},
+		{"POST", "/keys", `{"publicKey": "` + key + `"}`, 400, `unknown member "publicKey": the only member is "public-key"`},
+		// encoding/json would take each of these as "public-key".
+		{"POST", "/keys", `{"Public-Key": "` + key + `"}`, 400, `unknown member "Public-Key"`},
+		{"POST", "/keys", `{"PUBLIC-KEY": "` + key + `"}`, 400, `unknown member "PUBLIC-KEY"`},
+		{"POST", "/keys", `{"public-\u212aey": "` + key + `"}`, 400, "unknown member \"public-\u212aey\""}, // KELVIN SIGN folds to k
+		{"POST", "/keys", `{"public-key": "` + key + `", "extra": 1}`, 400, `unknown member "extra"`},
+		{"POST", "/keys", `{"public-key": "` + key + `", "public-key": "` + key + `"}`, 400, `member "public-key" appears more than once`},
+		{"POST", "/keys", `{"public-key": "AAAA", "public-key": "` + key + `"}`, 400, `member "public-key" appears more than once`},
 		{"POST", "/keys", `{"public-key": "` + key + `"} {}`, 400, "more than one JSON value"},
 		{"POST", "/keys", `{"public-key": ""}`, 400, `"public-key": public key is empty`},
 		{"POST", "/keys", `{"public-key": "hello"}`, 400, "not URL-safe base64"},
@@ -126,9 +150,9 @@ func TestBadRequestsNameTheProblem(t *testing.T) {
 		{"POST", "/keys", `{"public-key": "` + strings.Repeat("A", 8000) + `"}`, 413, "larger than 4096 bytes"},
 		{"GET", "/messages/not-a-key", "", 400, "path: public key"},
 		{"DELETE", "/keys/AAAA", "", 400, "path: public key decodes to 3 bytes"},
-		{"PUT", "/keys", "", 405, "use GET or POST"},
+		{"PUT", "/keys", "", 405, "use GET, HEAD or POST"},
 		{"GET", "/keys/" + key, "", 405, "use DELETE"},
-		{"POST", "/messages/" + key, "", 405, "use GET"},
+		{"POST", "/messages/" + key, "", 405, "use GET or HEAD"},
 		{"GET", "/nothing", "", 404, "no such endpoint"},
 		{"GET", "//keys", "", 404, "no such endpoint"},
 		{"GET", "/keys/../keys", "", 404, "no such endpoint"},
@@ -265,4 +289,179 @@ func TestEachRequestIsLoggedWithoutKeys(t *testing.T) {
 		assert.NotContains(t, line, key, "no key in the log")
 	}
 	assert.Equal(t, []float64{201, 204, 204, 404, 404}, statuses, "no messages yet: 204")
+}
+
+// TestLocationIgnoresTheHostHeader: a client that names another host (in
+// Host, or in the headers proxies add) gets a Location on this API all the
+// same: the relative /keys/<key>.
+func TestLocationIgnoresTheHostHeader(t *testing.T) {
+	srv, _ := newServer(t)
+	key := vapidKey(t)
+	req, err := http.NewRequest("POST", srv.URL+"/keys", strings.NewReader(`{"public-key": "`+key+`"}`))
+	require.NoError(t, err)
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("Forwarded", "host=evil.example;proto=https")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 201, resp.StatusCode)
+	assert.Equal(t, "/keys/"+key, resp.Header.Get("Location"))
+
+	base, err := url.Parse(srv.URL + "/keys")
+	require.NoError(t, err)
+	loc, err := base.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	assert.Equal(t, srv.URL+"/keys/"+key, loc.String(), "resolves against the URL the client asked")
+}
+
+// TestBodyMemberNamesAreComparedAfterJSONEscapes: "public\u002dkey" is
+// the name "public-key" written with an escape (RFC 8259, section 7), so it
+// is the member, not an unknown one.
+func TestBodyMemberNamesAreComparedAfterJSONEscapes(t *testing.T) {
+	srv, _ := newServer(t)
+	key := vapidKey(t)
+	resp, body := do(t, "POST", srv.URL+"/keys", `{"public\u002dkey": "`+key+`"}`)
+	assert.Equal(t, 201, resp.StatusCode, "%v", body)
+	assert.Equal(t, key, body["public-key"])
+}
+
+// TestFailingRequestsLogNoKeys: with Redis down, the requests that carry a
+// key in their path or body fail with 503, and no log line, neither the
+// failure nor the request line, holds the key.
+func TestFailingRequestsLogNoKeys(t *testing.T) {
+	var logs lockedBuffer
+	store := env.Store(t)
+	down := &pushmessages.Store{Redis: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), DynamoDB: store.DynamoDB, Table: store.Table}
+	srv := httptest.NewServer(messagesapi.New(down, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil))))
+	defer srv.Close()
+	key := vapidKey(t)
+	requests := []struct{ method, path, body, route string }{
+		{"POST", "/keys", `{"public-key": "` + key + `"}`, "/keys"},
+		{"DELETE", "/keys/" + key, "", "/keys/{key}"},
+		{"GET", "/messages/" + key, "", "/messages/{key}"},
+		{"HEAD", "/messages/" + key, "", "/messages/{key}"},
+	}
+	for _, r := range requests {
+		resp, _ := do(t, r.method, srv.URL+r.path, r.body)
+		assert.Equal(t, 503, resp.StatusCode, "%s %s", r.method, r.route)
+	}
+	var failures []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		assert.NotContains(t, line, key, "no key in the log")
+		var entry map[string]interface{}
+		require.NoError(t, json.Unmarshal([]byte(line), &entry))
+		if entry["msg"] == "request failed" {
+			failures = append(failures, fmt.Sprint(entry["method"], " ", entry["route"]))
+			assert.Contains(t, entry["error"], "redis", "the failure is logged with its cause")
+		}
+	}
+	assert.Equal(t, []string{"POST /keys", "DELETE /keys/{key}", "GET /messages/{key}", "HEAD /messages/{key}"}, failures)
+}
+
+// TestHeadIsGetWithoutABody: wherever GET is served, HEAD answers the same
+// status and headers and no body. GET and HEAD go down one connection, one
+// after the other, so a body sent for HEAD would garble the next answer.
+func TestHeadIsGetWithoutABody(t *testing.T) {
+	srv, store := newServer(t)
+	ctx := context.Background()
+	key, withMessages, unknown := vapidKey(t), vapidKey(t), vapidKey(t)
+	require.NoError(t, store.Register(ctx, key))
+	require.NoError(t, store.Register(ctx, withMessages))
+	require.NoError(t, store.Push(ctx, withMessages, []pushlog.Entry{{ID: "m", Timestamp: 1790000000.5, Size: 10, TTL: 60}}))
+
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	roundTrip := func(method, path string) (*http.Response, []byte) {
+		req, err := http.NewRequest(method, "http://api"+path, nil)
+		require.NoError(t, err)
+		require.NoError(t, req.Write(conn))
+		resp, err := http.ReadResponse(r, req)
+		require.NoError(t, err, "%s %s", method, path)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, body
+	}
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{
+		{"/keys", 200},
+		{"/messages/" + withMessages, 200},
+		{"/messages/" + key, 204},
+		{"/messages/" + unknown, 404},
+		{"/messages/AAAA", 400},
+		{"/__heartbeat__", 200},
+		{"/__lbheartbeat__", 200},
+		{"/__version__", 200},
+	} {
+		head, headBody := roundTrip("HEAD", tc.path)
+		get, getBody := roundTrip("GET", tc.path)
+		assert.Equal(t, tc.status, head.StatusCode, "HEAD %s", tc.path)
+		assert.Equal(t, tc.status, get.StatusCode, "GET %s", tc.path)
+		assert.Empty(t, headBody, "HEAD %s", tc.path)
+		assert.Equal(t, get.Header.Get("Content-Type"), head.Header.Get("Content-Type"), tc.path)
+		if tc.status != 204 {
+			assert.NotEmpty(t, getBody, "GET %s", tc.path)
+			assert.Equal(t, strconv.Itoa(len(getBody)), head.Header.Get("Content-Length"), "HEAD %s: the length GET has", tc.path)
+		}
+	}
+	resp, _ := roundTrip("HEAD", "/keys/"+key)
+	assert.Equal(t, 405, resp.StatusCode, "no GET there, so no HEAD")
+	assert.Equal(t, "DELETE", resp.Header.Get("Allow"))
+	resp, _ = roundTrip("PUT", "/keys")
+	assert.Equal(t, "GET, HEAD, POST", resp.Header.Get("Allow"))
+}
+
+// TestKeepRedisInStepSetsRightWhatAFailureLeftApart: a key in the table
+// only (a Redis failure after the table write of a POST) and a key in Redis
+// only (the same for a DELETE, with its message list) are set right by the
+// periodic check, which logs the counts and not the keys, and stops when
+// its context ends.
+func TestKeepRedisInStepSetsRightWhatAFailureLeftApart(t *testing.T) {
+	ctx := context.Background()
+	store := env.Store(t)
+	kept, tableOnly, redisOnly := vapidKey(t), vapidKey(t), vapidKey(t)
+	require.NoError(t, store.Register(ctx, kept))
+	require.NoError(t, store.Register(ctx, tableOnly))
+	require.NoError(t, store.Register(ctx, redisOnly))
+	require.NoError(t, store.Push(ctx, redisOnly, []pushlog.Entry{{ID: "m", Timestamp: 1}}))
+	_, err := store.DynamoDB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(store.Table),
+		Key: map[string]types.AttributeValue{pushmessages.KeyAttribute: &types.AttributeValueMemberS{Value: redisOnly}}})
+	require.NoError(t, err)
+	require.NoError(t, store.Redis.HDel(ctx, pushmessages.RegisteredKeysHash, tableOnly).Err())
+
+	var logs lockedBuffer
+	api := messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); api.KeepRedisInStep(runCtx, 20*time.Millisecond) }()
+	require.Eventually(t, func() bool {
+		inRedis := store.Redis.HKeys(ctx, pushmessages.RegisteredKeysHash).Val()
+		sort.Strings(inRedis)
+		return assert.ObjectsAreEqual(testservers.TableKeys(t, store), inRedis)
+	}, 5*time.Second, 10*time.Millisecond)
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("KeepRedisInStep did not return when its context ended")
+	}
+	assert.ElementsMatch(t, []string{kept, tableOnly}, testservers.TableKeys(t, store))
+	assert.Zero(t, store.Redis.Exists(ctx, redisOnly).Val(), "the messages of the key gone from the table go too")
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, lines, 1, "one warning, then nothing while in step: %s", logs.String())
+	var entry map[string]interface{}
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &entry))
+	assert.Equal(t, "WARN", entry["level"])
+	assert.Equal(t, 1.0, entry["added"])
+	assert.Equal(t, 1.0, entry["removed"])
+	assert.Equal(t, 2.0, entry["keys"])
+	for _, k := range []string{kept, tableOnly, redisOnly} {
+		assert.NotContains(t, lines[0], k)
+	}
 }

@@ -3,7 +3,9 @@
 // Environment: LISTEN_ADDR (default ":8080", the seed's port), REDIS_ADDRESS ("host:port"),
 // REDIS_TLS ("true" for ElastiCache in-transit encryption),
 // REDIS_AUTH_TOKEN_FILE (a root-only file holding the AUTH token, may be
-// unset), MESSAGES_TABLE, and the AWS SDK's usual variables.
+// unset), MESSAGES_TABLE, RECONCILE_INTERVAL (a Go duration, default
+// messagesapi.ReconcileInterval: how often the Redis hash is checked
+// against the table), and the AWS SDK's usual variables.
 package main
 
 import (
@@ -21,6 +23,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	// CA roots built into the binary, used only when the system has none
+	// (crypto/x509.SetFallbackRoots): the API runs in an empty image with
+	// the host's bundle mounted, and a host without that bundle must not
+	// leave every AWS and Redis TLS call failing with "certificate signed
+	// by unknown authority".
+	_ "golang.org/x/crypto/x509roots/fallback"
 
 	"github.com/push-turnkey/push-turnkey/messagesapi"
 	"github.com/push-turnkey/push-turnkey/pushmessages"
@@ -59,6 +67,12 @@ func run(log *slog.Logger) error {
 		}
 		token = strings.TrimSpace(string(data))
 	}
+	reconcile := messagesapi.ReconcileInterval
+	if v := os.Getenv("RECONCILE_INTERVAL"); v != "" {
+		if reconcile, err = time.ParseDuration(v); err != nil || reconcile <= 0 {
+			return fmt.Errorf("RECONCILE_INTERVAL %q is not a positive duration such as 1m", v)
+		}
+	}
 	// Without AWS_REGION, the region comes from the instance metadata.
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSRegion())
 	if err != nil {
@@ -80,14 +94,20 @@ func run(log *slog.Logger) error {
 		log.Info("registered keys loaded", "keys", len(keys))
 	}
 
+	api := messagesapi.New(store, messagesapi.Version{Source: "push-turnkey", Version: version}, log)
+	// A Redis failure between a change's two writes that no client
+	// repeats is set right within a minute.
+	go api.KeepRedisInStep(ctx, reconcile)
 	srv := &http.Server{
 		Addr:              addr,
-		Handler:           messagesapi.New(store, messagesapi.Version{Source: "push-turnkey", Version: version}, log),
+		Handler:           api,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
+		// A request may wait RequestTimeout for its key's lock, then
+		// write for pushmessages.WriteTimeout: its answer comes later.
+		WriteTimeout:   messagesapi.RequestTimeout + pushmessages.WriteTimeout + 5*time.Second,
+		IdleTimeout:    60 * time.Second,
+		MaxHeaderBytes: 16 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

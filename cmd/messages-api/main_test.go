@@ -21,7 +21,12 @@ import (
 
 var env testservers.Env
 
-func TestMain(m *testing.M) { os.Exit(testservers.Run(m, &env)) }
+func TestMain(m *testing.M) {
+	if file := os.Getenv(checkRootsEnv); file != "" {
+		os.Exit(checkRoots(file)) // a child of TestFallbackRootsWithoutSystemRoots
+	}
+	os.Exit(testservers.Run(m, &env))
+}
 
 // TestServesAndShutsDownOnSIGTERM runs the binary's main loop against the
 // test servers, then sends the process SIGTERM: run must stop cleanly.
@@ -41,6 +46,7 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 		"REDIS_AUTH_TOKEN_FILE": tokenFile, "MESSAGES_TABLE": store.Table,
 		"AWS_ENDPOINT_URL_DYNAMODB": "http://" + env.Dynalite.Addr, "AWS_REGION": "us-east-1",
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true",
+		"RECONCILE_INTERVAL": "200ms",
 	} {
 		t.Setenv(k, v)
 	}
@@ -56,6 +62,12 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.True(t, store.Redis.HExists(context.Background(), pushmessages.RegisteredKeysHash, "K").Val(),
 		"Redis is refilled from DynamoDB at start")
+	// A key Redis lost while running (a failed write between the table's
+	// and Redis's) comes back by the periodic reconcile.
+	require.NoError(t, store.Redis.HDel(context.Background(), pushmessages.RegisteredKeysHash, "K").Err())
+	assert.Eventually(t, func() bool {
+		return store.Redis.HExists(context.Background(), pushmessages.RegisteredKeysHash, "K").Val()
+	}, 5*time.Second, 50*time.Millisecond, "the running API reconciles Redis with the table")
 
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	select {
@@ -70,4 +82,10 @@ func TestRefusesToStartWithoutSettings(t *testing.T) {
 	t.Setenv("MESSAGES_TABLE", "")
 	err := run(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	assert.ErrorContains(t, err, "MESSAGES_TABLE and REDIS_ADDRESS must be set")
+
+	t.Setenv("MESSAGES_TABLE", "t")
+	t.Setenv("REDIS_ADDRESS", "localhost:6379")
+	t.Setenv("RECONCILE_INTERVAL", "0s")
+	err = run(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	assert.ErrorContains(t, err, `RECONCILE_INTERVAL "0s" is not a positive duration`)
 }

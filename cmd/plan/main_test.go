@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,6 +101,33 @@ func TestCostOutput(t *testing.T) {
 	err := run([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=eu-west-1", "-cost"}, &out)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no prices for eu-west-1")
+}
+
+// TestCostLinesAddUpToTheTotal: the amounts -cost prints add up, to the
+// cent, to the total it prints (each line is rounded before it is added).
+func TestCostLinesAddUpToTheTotal(t *testing.T) {
+	line := regexp.MustCompile(`(?m)^ +([0-9]+)\.([0-9]{2}) USD  (.*)$`)
+	for _, config := range [][]string{{}, {"-config", "processor=true", "-config", "natGateway=true"}} {
+		var out bytes.Buffer
+		args := append([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=us-east-1", "-cost"}, config...)
+		require.NoError(t, run(args, &out))
+		var sum, total int64
+		var lines int
+		for _, m := range line.FindAllStringSubmatch(out.String(), -1) {
+			usd, err := strconv.ParseInt(m[1], 10, 64)
+			require.NoError(t, err)
+			c, err := strconv.ParseInt(m[2], 10, 64)
+			require.NoError(t, err)
+			if m[3] == "total" {
+				total = usd*100 + c
+				continue
+			}
+			sum += usd*100 + c
+			lines++
+		}
+		require.Greater(t, lines, 10, "%v: the estimate's lines", config)
+		assert.Equal(t, total, sum, "%v: the lines printed add up to the total printed", config)
+	}
 }
 
 func TestWarningsArePrinted(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package cost estimates the monthly cost of a planned stack at no traffic,
 // line by line, from a table of on-demand prices (prices-<region>.json,
 // with its sources and date). Only us-east-1 is priced; other regions are
-// refused rather than guessed.
+// refused rather than guessed, and so is a resource whose cost the plan
+// cannot tell.
 package cost
 
 import (
@@ -22,7 +23,9 @@ const PricesFile = "internal/cost/prices-us-east-1.json"
 //go:embed prices-us-east-1.json
 var pricesJSON []byte
 
-// Prices is the price table: hourly and monthly list prices in USD.
+// Prices is the price table: list prices in USD, per hour (…Hourly), per
+// month (…Monthly) or per GB-month, each from a page the table's sources
+// name.
 type Prices struct {
 	Region                    string             `json:"region"`
 	Date                      string             `json:"date"`
@@ -35,20 +38,60 @@ type Prices struct {
 	PublicIPv4Hourly          float64            `json:"publicIPv4Hourly"`
 	NATGatewayHourly          float64            `json:"natGatewayHourly"`
 	KMSKeyMonthly             float64            `json:"kmsKeyMonthly"`
-	AlarmMetricMonthly        float64            `json:"alarmMetricMonthly"`
-	DashboardMonthly          float64            `json:"dashboardMonthly"`
+	// KMSRotationMonthly is what each charged rotation of a key's material
+	// adds to the key's monthly price; KMSChargedRotations is how many
+	// rotations are charged (AWS KMS pricing: the first and the second).
+	KMSRotationMonthly  float64 `json:"kmsRotationMonthly"`
+	KMSChargedRotations int     `json:"kmsChargedRotations"`
+	// AlarmMetricMonthly is the price of one metric of a standard
+	// resolution alarm; CustomMetricMonthly of one custom metric (first
+	// 10,000 of an account), for a month in which it is published every
+	// hour (CloudWatch prorates both by the hour).
+	AlarmMetricMonthly  float64  `json:"alarmMetricMonthly"`
+	CustomMetricMonthly float64  `json:"customMetricMonthly"`
+	DashboardMonthly    float64  `json:"dashboardMonthly"`
+	Sources             []Source `json:"sources"`
+}
+
+// Source is a page a price comes from: For names the table's fields it
+// gives, Read the date (YYYY-MM-DD) it was read, Says what it says there,
+// NotConfirmed what of the price the copy read did not show.
+type Source struct {
+	For          []string `json:"for"`
+	Title        string   `json:"title"`
+	URL          string   `json:"url"`
+	Read         string   `json:"read"`
+	Says         string   `json:"says"`
+	NotConfirmed string   `json:"notConfirmed,omitempty"`
 }
 
 // LoadPrices parses the embedded price table.
-func LoadPrices() (Prices, error) {
+func LoadPrices() (Prices, error) { return parsePrices(pricesJSON) }
+
+// parsePrices parses a price table and refuses one that lacks a price:
+// a field left out would price its lines at nothing.
+func parsePrices(data []byte) (Prices, error) {
 	var p Prices
-	if err := json.Unmarshal(pricesJSON, &p); err != nil {
+	if err := json.Unmarshal(data, &p); err != nil {
 		return p, fmt.Errorf("cost: parse %s: %w", PricesFile, err)
+	}
+	for field, v := range map[string]float64{
+		"hoursPerMonth": p.HoursPerMonth, "gp3GBMonth": p.GP3GBMonth,
+		"networkLoadBalancerHourly": p.NetworkLoadBalancerHourly, "publicIPv4Hourly": p.PublicIPv4Hourly,
+		"natGatewayHourly": p.NATGatewayHourly, "kmsKeyMonthly": p.KMSKeyMonthly,
+		"kmsRotationMonthly": p.KMSRotationMonthly, "kmsChargedRotations": float64(p.KMSChargedRotations),
+		"alarmMetricMonthly": p.AlarmMetricMonthly, "customMetricMonthly": p.CustomMetricMonthly,
+		"dashboardMonthly": p.DashboardMonthly,
+	} {
+		if !(v > 0) {
+			return p, fmt.Errorf("cost: %s: %s is missing or not above zero", PricesFile, field)
+		}
 	}
 	return p, nil
 }
 
-// Line is one priced item of one resource.
+// Line is one priced item of one resource, in USD per month rounded to
+// the cent.
 type Line struct {
 	Resource string  `json:"resource"` // type and logical name
 	Item     string  `json:"item"`     // what is priced, with its quantity
@@ -56,7 +99,8 @@ type Line struct {
 }
 
 // Estimate is the priced plan: its lines, sorted by resource, and their
-// total, in USD per month, with the price table's region and date.
+// total, in USD per month, with the price table's region and date. The
+// total is the sum of the lines as shown (each rounded to the cent).
 type Estimate struct {
 	Region     string  `json:"region"`
 	PricesDate string  `json:"pricesDate"`
@@ -66,7 +110,8 @@ type Estimate struct {
 }
 
 // Of prices the plan p of a stack in region. It fails for another region
-// than the table's and for an instance or node type the table lacks.
+// than the table's, for an instance or node type the table lacks, and for
+// a resource whose cost the plan cannot tell (see each resource's pricer).
 func Of(p *plan.Plan, region string) (*Estimate, error) {
 	prices, err := LoadPrices()
 	if err != nil {
@@ -77,86 +122,87 @@ func Of(p *plan.Plan, region string) (*Estimate, error) {
 			region, PricesFile, prices.Region, prices.Region, prices.Region)
 	}
 	e := &Estimate{Region: prices.Region, PricesDate: prices.Date, PricesFile: PricesFile}
-	hours := prices.HoursPerMonth
-	templates := map[string]plan.Resource{}
-	for _, r := range p.Find("aws:ec2/launchTemplate:LaunchTemplate") {
-		templates[r.ID] = r
-	}
-	add := func(r plan.Resource, item string, monthly float64) {
-		e.Lines = append(e.Lines, Line{Resource: r.Type + " " + r.Name, Item: item, Monthly: round(monthly)})
-	}
-	// instances prices n instances of the launch template lt is.
-	instances := func(r plan.Resource, n float64) error {
-		lt, ok := templates[str(obj(r.Inputs, "launchTemplate"), "id")]
-		if !ok {
-			return fmt.Errorf("cost: %s %s: its launch template is not in the plan", r.Type, r.Name)
-		}
-		typ := str(lt.Inputs, "instanceType")
-		hourly, ok := prices.InstanceHourly[typ]
-		if !ok {
-			return fmt.Errorf("cost: no price for instance type %s in %s", typ, PricesFile)
-		}
-		add(r, fmt.Sprintf("%g × %s instance", n, typ), n*hourly*hours)
-		for _, m := range arr(lt.Inputs, "blockDeviceMappings") {
-			if m.IsObject() {
-				gib := num(obj(m.ObjectValue(), "ebs"), "volumeSize")
-				add(r, fmt.Sprintf("%g × %g GiB gp3 volume", n, gib), n*gib*prices.GP3GBMonth)
-			}
-		}
-		return nil
-	}
+	c := newPricer(p, prices, e)
 	for _, r := range p.Resources {
-		switch r.Type {
-		case "aws:autoscaling/group:Group":
-			// Nodes get a public address in the public subnets.
-			n := num(r.Inputs, "desiredCapacity")
-			if err := instances(r, n); err != nil {
-				return nil, err
-			}
-			add(r, fmt.Sprintf("%g × public IPv4 address", n), n*prices.PublicIPv4Hourly*hours)
-		case "aws:ec2/instance:Instance":
-			if err := instances(r, 1); err != nil {
-				return nil, err
-			}
-		case "aws:lb/loadBalancer:LoadBalancer":
-			add(r, "Network Load Balancer (no LCU at no traffic)", prices.NetworkLoadBalancerHourly*hours)
-			zones := float64(len(arr(r.Inputs, "subnets")))
-			add(r, fmt.Sprintf("%g × public IPv4 address (one per zone)", zones), zones*prices.PublicIPv4Hourly*hours)
-		case "aws:ec2/eip:Eip":
-			add(r, "public IPv4 address", prices.PublicIPv4Hourly*hours)
-		case "aws:ec2/natGateway:NatGateway":
-			add(r, "NAT gateway (no data at no traffic)", prices.NATGatewayHourly*hours)
-		case "aws:elasticache/replicationGroup:ReplicationGroup":
-			typ, n := str(r.Inputs, "nodeType"), num(r.Inputs, "numCacheClusters")
-			hourly, ok := prices.CacheNodeHourly[typ]
-			if !ok {
-				return nil, fmt.Errorf("cost: no price for ElastiCache node type %s in %s", typ, PricesFile)
-			}
-			add(r, fmt.Sprintf("%g × %s node", n, typ), n*hourly*hours)
-		case "aws:kms/key:Key":
-			add(r, "KMS key", prices.KMSKeyMonthly)
-		case "aws:cloudwatch/metricAlarm:MetricAlarm":
-			// Billed per metric the alarm reads; an expression is free.
-			metrics := 0.0
-			if str(r.Inputs, "metricName") != "" {
-				metrics = 1
-			}
-			for _, q := range arr(r.Inputs, "metricQueries") {
-				if q.IsObject() && q.ObjectValue()["metric"].IsObject() {
-					metrics++
-				}
-			}
-			add(r, fmt.Sprintf("alarm on %g metric(s)", metrics), metrics*prices.AlarmMetricMonthly)
-		case "aws:cloudwatch/dashboard:Dashboard":
-			add(r, "dashboard (an account's first three are free)", prices.DashboardMonthly)
+		if err := c.price(r); err != nil {
+			return nil, err
 		}
 	}
 	sort.SliceStable(e.Lines, func(i, j int) bool { return e.Lines[i].Resource < e.Lines[j].Resource })
-	for _, l := range e.Lines {
-		e.Total += l.Monthly
-	}
-	e.Total = round(e.Total)
+	e.Total = total(e.Lines)
 	return e, nil
+}
+
+// pricer prices the resources of one plan into its estimate.
+type pricer struct {
+	prices    Prices
+	e         *Estimate
+	byURN     map[string]plan.Resource
+	templates map[string]plan.Resource // launch templates by ID
+	// metrics holds each custom metric counted so far (see metricKey) and
+	// the resource whose line pays for it.
+	metrics map[string]string
+}
+
+func newPricer(p *plan.Plan, prices Prices, e *Estimate) *pricer {
+	c := &pricer{prices: prices, e: e, byURN: map[string]plan.Resource{},
+		templates: map[string]plan.Resource{}, metrics: map[string]string{}}
+	for _, r := range p.Resources {
+		c.byURN[r.URN] = r
+		if r.Type == "aws:ec2/launchTemplate:LaunchTemplate" {
+			c.templates[r.ID] = r
+		}
+	}
+	return c
+}
+
+// price adds the lines of r, if it costs anything at no traffic.
+func (c *pricer) price(r plan.Resource) error {
+	switch r.Type {
+	case "aws:autoscaling/group:Group":
+		return c.autoScalingGroup(r)
+	case "aws:ec2/instance:Instance":
+		return c.instances(r, 1)
+	case "aws:lb/loadBalancer:LoadBalancer":
+		c.loadBalancer(r)
+	case "aws:ec2/eip:Eip":
+		c.add(r, "public IPv4 address", c.month(c.prices.PublicIPv4Hourly))
+	case "aws:ec2/natGateway:NatGateway":
+		c.add(r, "NAT gateway (no data at no traffic)", c.month(c.prices.NATGatewayHourly))
+	case "aws:elasticache/replicationGroup:ReplicationGroup":
+		return c.cacheNodes(r)
+	case "aws:kms/key:Key":
+		c.kmsKey(r)
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		c.alarm(r)
+	case "aws:autoscaling/policy:Policy":
+		return c.targetTrackingAlarms(r)
+	case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+		return c.metricFilter(r)
+	case "aws:lambda/function:Function":
+		c.processorMetrics(r)
+	case "aws:cloudwatch/dashboard:Dashboard":
+		c.add(r, "dashboard (an account's first three are free)", c.prices.DashboardMonthly)
+	}
+	return nil
+}
+
+// add adds a line of r, rounded to the cent.
+func (c *pricer) add(r plan.Resource, item string, monthly float64) {
+	c.e.Lines = append(c.e.Lines, Line{Resource: r.Type + " " + r.Name, Item: item, Monthly: round(monthly)})
+}
+
+// month is an hourly price for the table's month.
+func (c *pricer) month(hourly float64) float64 { return hourly * c.prices.HoursPerMonth }
+
+// total sums the lines in whole cents, so the total is exactly the sum of
+// the amounts shown.
+func total(lines []Line) float64 {
+	var cents int64
+	for _, l := range lines {
+		cents += int64(math.Round(l.Monthly * 100))
+	}
+	return float64(cents) / 100
 }
 
 func round(usd float64) float64 { return math.Round(usd*100) / 100 }
@@ -187,4 +233,9 @@ func num(m resource.PropertyMap, key string) float64 {
 		return v.NumberValue()
 	}
 	return 0
+}
+
+func boolean(m resource.PropertyMap, key string) bool {
+	v, ok := m[resource.PropertyKey(key)]
+	return ok && v.IsBool() && v.BoolValue()
 }

@@ -86,10 +86,31 @@ var ProcessorKeys = []string{
 	"messagesApiAllowedCidrs", "messagesApiAllowedSecurityGroup",
 }
 
-// processorKeyDefaults are the defaults Pulumi.yaml declares for
-// ProcessorKeys (the others default to unset).
-var processorKeyDefaults = map[string]string{
-	"redisNodeType": DefaultRedisNodeType, "natGateway": "false", "messagesApiInstanceType": DefaultMessagesAPIInstanceType,
+// stackDefaults holds, for every key whose Pulumi.yaml default is not
+// empty, that default as the engine hands it to the program (booleans and
+// numbers as text). The other keys default to the unset value
+// (UnsetString, UnsetList).
+var stackDefaults = map[string]string{
+	"firehose":                  "false",
+	"processor":                 "false",
+	"tableDeletionProtection":   "true",
+	"autopushImage":             DefaultAutopushImage,
+	"autopushVersion":           DefaultAutopushVersion,
+	"autopushImageArchitecture": DefaultAutopushImageArchitecture,
+	"instanceType":              DefaultInstanceType,
+	"connectionNodesMin":        "1",
+	"connectionNodesDesired":    "1",
+	"connectionNodesMax":        "1",
+	"endpointNodesMin":          "1",
+	"endpointNodesDesired":      "1",
+	"endpointNodesMax":          "1",
+	"nodeCpuTargetPercent":      strconv.Itoa(DefaultNodeCPUTargetPercent),
+	"connectionsPerNodeTarget":  strconv.Itoa(DefaultConnectionsPerNodeTarget),
+	"redisNodeType":             DefaultRedisNodeType,
+	"natGateway":                "false",
+	"messagesApiInstanceType":   DefaultMessagesAPIInstanceType,
+	"logRetentionDays":          strconv.Itoa(DefaultLogRetentionDays),
+	"adoptExisting":             "false",
 }
 
 // NodeCounts sizes one Auto Scaling group: Min <= Desired <= Max, Desired >= 1.
@@ -243,15 +264,20 @@ func (e *Error) Error() string {
 
 // Parse validates the raw config of one stack. raw maps keys without the
 // namespace ("firehose") to their string values, as Pulumi passes them; a
-// missing key takes its default. It returns every problem found, joined, each
-// an *Error.
+// missing key takes its default. A key whose Pulumi.yaml default is not
+// empty, given as "", is refused (see emptyValueError). It returns every
+// problem found, joined, each an *Error.
 func Parse(stack string, raw map[string]string) (Config, error) {
-	p := parser{raw: raw}
+	p := parser{raw: maps.Clone(raw)}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		if !slices.Contains(Keys, key) {
 			p.errs = append(p.errs, &Error{Key: key,
 				Problem: "is not a config key of this program (known: " + strings.Join(Keys, ", ") + ")",
 				Hint:    "remove it: pulumi config rm " + key})
+		}
+		if def, ok := stackDefaults[key]; ok && raw[key] == "" {
+			p.errs = append(p.errs, emptyValueError(key, def))
+			delete(p.raw, key) // one message for the key, not a second "is not a ..."
 		}
 	}
 	c := Config{
@@ -315,7 +341,7 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 		for _, key := range ProcessorKeys {
 			// The engine passes Pulumi.yaml's default of a key not set,
 			// so only another value counts as set.
-			if v, set := raw[key]; set && v != processorKeyDefaults[key] {
+			if v, set := raw[key]; set && v != stackDefaults[key] {
 				c.Warnings = append(c.Warnings, Namespace+":"+key+" has no effect without processor=true (set processor, or remove it: pulumi config rm "+key+")")
 			}
 		}
@@ -775,11 +801,15 @@ const (
 
 // withoutUnset drops the keys of raw that hold an unset value, except a
 // value set as a secret: `pulumi config set --secret cryptoKey ""` is a
-// user's empty key, refused later, never a reason to generate one.
+// user's empty key, refused later, never a reason to generate one. It keeps
+// "" for a key whose Pulumi.yaml default is not empty (stackDefaults): the
+// engine would have passed that default, so "" was set in the stack, and
+// Parse refuses it.
 func withoutUnset(raw map[string]string, isSecret func(key string) bool) map[string]string {
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
-		if (v == UnsetString || v == UnsetList) && !isSecret(Namespace+":"+k) {
+		_, hasDefault := stackDefaults[k]
+		if (v == UnsetString || v == UnsetList) && !isSecret(Namespace+":"+k) && !(v == "" && hasDefault) {
 			continue
 		}
 		out[k] = v
@@ -787,10 +817,21 @@ func withoutUnset(raw map[string]string, isSecret func(key string) bool) map[str
 	return out
 }
 
+// emptyValueError refuses "" for key, whose Pulumi.yaml default def is
+// not empty. The engine hands the program Pulumi.yaml's default for a key
+// the stack does not set (pkg/workspace/config.go, mergeConfig), so "" is
+// a value the stack holds (`pulumi config set autopushVersion ""`):
+// taking the default instead would silently ignore it.
+func emptyValueError(key, def string) *Error {
+	return &Error{Key: key, Problem: `is set to "" in the stack`,
+		Hint: fmt.Sprintf("remove it with 'pulumi config rm %s' to take the default %s, or set a value", key, def)}
+}
+
 // ParseStack is Parse plus the checks that need more than this namespace:
 // cryptoKey must be a secret (isSecret gets the qualified key), and
 // aws:region ("" when unset) must look like a region name. Keys holding
-// an unset value ("" or [], see UnsetString) count as not set.
+// an unset value ("" or [], see UnsetString) count as not set, except ""
+// for a key whose Pulumi.yaml default is not empty, which is refused.
 func ParseStack(stack string, raw map[string]string, region string, isSecret func(key string) bool) (Config, error) {
 	raw = withoutUnset(raw, isSecret)
 	var errs []error

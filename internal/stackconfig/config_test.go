@@ -1,14 +1,18 @@
 package stackconfig
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 func TestDefaults(t *testing.T) {
@@ -124,7 +128,6 @@ func TestBadValues(t *testing.T) {
 		{"autopushImage", "mozilla/autopush:1.58.4", "no tag", nil},
 		{"autopushImage", "Mozilla/Autopush", "not a container image repository", nil},
 		{"autopushImage", "mozilla/autopush'; rm -rf /", "not a container image repository", nil},
-		{"autopushVersion", "", "not an image tag", nil},
 		{"autopushVersion", "1.58 4", "not an image tag", nil},
 		{"instanceType", "small", "not an EC2 instance type", nil},
 		{"instanceType", "T3.SMALL", "not an EC2 instance type", nil},
@@ -175,7 +178,7 @@ func TestBadValues(t *testing.T) {
 			for k, v := range tc.extra {
 				raw[k] = v
 			}
-			if tc.value != "" || tc.key == "tablePrefix" || tc.key == "autopushVersion" || tc.key == "cryptoKey" {
+			if tc.value != "" || tc.key == "tablePrefix" || tc.key == "cryptoKey" {
 				raw[tc.key] = tc.value
 			}
 			_, err := Parse("dev", raw)
@@ -280,6 +283,70 @@ func TestUnsetValues(t *testing.T) {
 	_, err = ParseStack("dev", map[string]string{"cryptoKey": ""}, "us-east-1", secret)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "config push-turnkey:cryptoKey: is empty")
+}
+
+// TestEmptyValueOfAKeyWithADefaultIsRefused: for a key whose Pulumi.yaml
+// default is not empty, the engine passes that default when the stack does
+// not set the key, so "" comes only from the stack (`pulumi config set
+// autopushVersion ""`). It is refused, naming the key, the command that
+// removes it and the default; the key absent, or holding its default as the
+// engine passes it, is accepted. The keys and defaults are read from
+// Pulumi.yaml itself.
+func TestEmptyValueOfAKeyWithADefaultIsRefused(t *testing.T) {
+	data, err := os.ReadFile("../../Pulumi.yaml")
+	require.NoError(t, err)
+	var project struct {
+		Config map[string]struct {
+			Default interface{} `yaml:"default"`
+		} `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &project))
+	engine := map[string]string{} // what the engine passes a stack that sets nothing
+	var withDefault []string
+	for key, decl := range project.Config {
+		switch d := decl.Default.(type) {
+		case string:
+			engine[key] = d
+		case []interface{}:
+			list, err := json.Marshal(d)
+			require.NoError(t, err)
+			engine[key] = string(list)
+		default: // booleans and numbers, as text
+			engine[key] = fmt.Sprint(d)
+		}
+		if engine[key] != "" && engine[key] != "[]" {
+			withDefault = append(withDefault, key)
+		}
+	}
+	sort.Strings(withDefault)
+	require.Contains(t, withDefault, "autopushVersion", "Pulumi.yaml was read")
+
+	plain := func(string) bool { return false }
+	bare, err := ParseStack("dev", nil, "us-east-1", plain)
+	require.NoError(t, err)
+	c, err := ParseStack("dev", engine, "us-east-1", plain)
+	require.NoError(t, err)
+	assert.Equal(t, bare, c, "the defaults as the engine passes them are the defaults")
+
+	for _, key := range withDefault {
+		t.Run(key, func(t *testing.T) {
+			raw := map[string]string{}
+			for k, v := range engine {
+				raw[k] = v
+			}
+			raw[key] = ""
+			_, err := ParseStack("dev", raw, "us-east-1", plain)
+			require.Error(t, err)
+			var cfgErr *Error
+			require.True(t, errors.As(err, &cfgErr), "error is a *stackconfig.Error: %v", err)
+			assert.Equal(t, fmt.Sprintf(`config push-turnkey:%s: is set to "" in the stack (remove it with 'pulumi config rm %s' to take the default %s, or set a value)`,
+				key, key, engine[key]), err.Error(), "one message, naming the key and its default")
+
+			delete(raw, key)
+			_, err = ParseStack("dev", raw, "us-east-1", plain)
+			assert.NoError(t, err, "the key absent takes its default")
+		})
+	}
 }
 
 // TestAdoptExistingOnlyWarns: the key of the release before automatic
