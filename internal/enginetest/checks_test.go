@@ -137,3 +137,25 @@ func TestUnhealthyNodesSayWhereToLook(t *testing.T) {
 	expectNoChanges(t, s)
 	destroy(t, s)
 }
+
+// TestAnEmptyValueIsNotTheDefault: `pulumi config set autopushVersion ""`
+// reaches the program as "" (the engine passes Pulumi.yaml's default only
+// for a key the stack does not set), and the program refuses it, naming
+// the key, before `pulumi up` creates any resource; `pulumi config rm`
+// takes the default.
+func TestAnEmptyValueIsNotTheDefault(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	s := e.stack(t, "empty")
+	setConfig(t, s, map[string]string{"aws:region": "us-east-1", "push-turnkey:tableDeletionProtection": "false",
+		"push-turnkey:autopushVersion": ""})
+	_, err := s.Up(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `push-turnkey:autopushVersion: is set to "" in the stack`)
+	assert.Contains(t, err.Error(), "pulumi config rm autopushVersion")
+	assert.Empty(t, e.world(t).Resources, "pulumi up created nothing")
+
+	require.NoError(t, s.RemoveConfig(ctx, "push-turnkey:autopushVersion"))
+	_, err = s.Preview(ctx)
+	assert.NoError(t, err, "the default, 1.58.4")
+}
