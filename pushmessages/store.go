@@ -155,6 +155,14 @@ type Reconciled struct {
 // hash differs or is not loaded, in one transaction that fails if the hash
 // changed since the scan began; then it scans again, up to 5 times.
 func (s *Store) Reconcile(ctx context.Context) (Reconciled, error) {
+	// Hold every key's lock: no change of this process (a client that
+	// keeps registering and removing its keys) can abort the transaction,
+	// only another process's load of a lost hash.
+	unlock, err := s.lockAll(ctx)
+	if err != nil {
+		return Reconciled{}, fmt.Errorf("reconcile registered keys: %w", err)
+	}
+	defer unlock()
 	for attempt := 1; ; attempt++ {
 		r, err := s.reconcileOnce(ctx)
 		switch {
@@ -294,7 +302,7 @@ func (s *Store) IsRegistered(ctx context.Context, key string) (bool, error) {
 	if out.Item == nil {
 		return false, nil
 	}
-	if _, err := s.follow(ctx, opRestore, key); err != nil {
+	if _, err := s.follow(ctx, opRestore, key, false); err != nil {
 		return false, fmt.Errorf("restore key in redis: %w", err)
 	}
 	return true, nil
@@ -317,13 +325,15 @@ func (s *Store) Register(ctx context.Context, key string) error {
 	defer unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteTimeout)
 	defer cancel()
-	if _, err := s.DynamoDB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.Table),
-		Item:      map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
-	}); err != nil {
+	out, err := s.DynamoDB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:    aws.String(s.Table),
+		Item:         map[string]types.AttributeValue{KeyAttribute: &types.AttributeValueMemberS{Value: key}},
+		ReturnValues: types.ReturnValueAllOld,
+	})
+	if err != nil {
 		return fmt.Errorf("register key in %s: %w", s.Table, err)
 	}
-	if _, err := s.follow(ctx, opRegister, key); err != nil {
+	if _, err := s.follow(ctx, opRegister, key, out.Attributes == nil); err != nil {
 		return fmt.Errorf("register key in redis: %w", err)
 	}
 	return nil
@@ -352,7 +362,7 @@ func (s *Store) Unregister(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("unregister key in %s: %w", s.Table, err)
 	}
-	removed, err := s.follow(ctx, opUnregister, key)
+	removed, err := s.follow(ctx, opUnregister, key, out.Attributes != nil)
 	if err != nil {
 		return fmt.Errorf("unregister key in redis: %w", err)
 	}
@@ -374,10 +384,17 @@ const (
 // and the change applied again: a load in another process may have
 // scanned the table before the write and written its keys after the
 // script found the hash not loaded. changed reports whether the hash
-// gained or lost the key. A restore does not load the hash.
-func (s *Store) follow(ctx context.Context, op, key string) (changed bool, err error) {
+// gained or lost the key. A restore does not load the hash. tableChanged
+// says whether the table write added or removed the item: a call that
+// changed neither the table nor the hash leaves the version counter as it
+// is, so a client repeating a registration aborts no reconcile.
+func (s *Store) follow(ctx context.Context, op, key string, tableChanged bool) (changed bool, err error) {
+	table := "0"
+	if tableChanged {
+		table = "1"
+	}
 	for attempt := 1; ; attempt++ {
-		n, err := changeScript.Run(ctx, s.Redis, []string{RegisteredKeysHash, RegisteredKeysVersion, key}, op, key).Int()
+		n, err := changeScript.Run(ctx, s.Redis, []string{RegisteredKeysHash, RegisteredKeysVersion, key}, op, key, table).Int()
 		switch {
 		case err != nil:
 			return false, err
@@ -394,11 +411,12 @@ func (s *Store) follow(ctx context.Context, op, key string) (changed bool, err e
 
 // changeScript: KEYS[1] the registered keys hash, KEYS[2] its version
 // counter, KEYS[3] the key's message list; ARGV[1] the operation
-// (register, unregister, restore), ARGV[2] the key. It returns -1 when the
-// hash is not loaded (and leaves it alone, but for dropping the list of an
-// unregistered key), else the number of fields added or removed, and then
-// increments the counter: a reconcile under way sees the change and starts
-// again.
+// (register, unregister, restore), ARGV[2] the key, ARGV[3] "1" when the
+// table write changed the table. It returns -1 when the hash is not
+// loaded (and leaves it alone, but for dropping the list of an
+// unregistered key), else the number of fields added or removed; when the
+// table or the hash changed, it increments the counter: a reconcile under
+// way sees the change and starts again.
 var changeScript = redis.NewScript(`
 if ARGV[1] == 'unregister' then redis.call('DEL', KEYS[3]) end
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
@@ -408,7 +426,7 @@ if ARGV[1] == 'unregister' then
 else
   n = redis.call('HSET', KEYS[1], ARGV[2], '')
 end
-redis.call('INCR', KEYS[2])
+if n > 0 or ARGV[3] == '1' then redis.call('INCR', KEYS[2]) end
 return n
 `)
 
@@ -526,15 +544,42 @@ func NewRedis(addr, authToken string, useTLS bool) *redis.Client {
 	return redis.NewClient(opts)
 }
 
-// lock waits for key's lock, or for ctx to end, and returns its unlock.
-// A ctx already done gets its error even when the lock is free, so a call
-// whose caller has gone writes nothing.
-func (s *Store) lock(ctx context.Context, key string) (func(), error) {
+// lockAll takes every key's lock, in order (a call on one key holds one
+// lock and never waits for another, so this cannot deadlock), and returns
+// their unlock.
+func (s *Store) lockAll(ctx context.Context) (func(), error) {
+	s.initLocks()
+	held := 0
+	unlock := func() {
+		for _, slot := range s.keyLocks[:held] {
+			<-slot
+		}
+	}
+	for _, slot := range s.keyLocks {
+		select {
+		case slot <- struct{}{}:
+			held++
+		case <-ctx.Done():
+			unlock()
+			return nil, ctx.Err()
+		}
+	}
+	return unlock, nil
+}
+
+func (s *Store) initLocks() {
 	s.locksOnce.Do(func() {
 		for i := range s.keyLocks {
 			s.keyLocks[i] = make(chan struct{}, 1)
 		}
 	})
+}
+
+// lock waits for key's lock, or for ctx to end, and returns its unlock.
+// A ctx already done gets its error even when the lock is free, so a call
+// whose caller has gone writes nothing.
+func (s *Store) lock(ctx context.Context, key string) (func(), error) {
+	s.initLocks()
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(key))
 	slot := s.keyLocks[h.Sum32()%uint32(len(s.keyLocks))]
