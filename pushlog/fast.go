@@ -74,6 +74,7 @@ func fastRecord(body []byte, message string) (rec Record, ok bool) {
 	if message == MessageTimings {
 		left = 7
 	}
+	sawMessage := false // in Fields itself, not only somewhere in the record
 	found := func() walk {
 		left--
 		if left == 0 && rec.Timestamp != "" {
@@ -92,6 +93,7 @@ func fastRecord(body []byte, message string) (rec Record, ok bool) {
 			if string(value) != `"`+message+`"` {
 				return end, fail
 			}
+			sawMessage = true
 			return end, found()
 		case "authorization":
 			rec.Fields.Authorization = value
@@ -139,7 +141,7 @@ func fastRecord(body []byte, message string) (rec Record, ok bool) {
 	case stop:
 		return rec, true
 	case next: // walked to the end: some optional field is absent
-		return rec, rec.Timestamp != "" && skipSpace(body, end) == len(body)
+		return rec, sawMessage && rec.Timestamp != "" && skipSpace(body, end) == len(body)
 	}
 	return rec, false
 }

@@ -111,6 +111,35 @@ func (f *Fields) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// recordKeys are the record's keys read, each matched exactly, as the
+// fast path matches them (encoding/json alone would also match "fields").
+var recordKeys = map[string]func(r *Record) any{
+	"Hostname":   func(r *Record) any { return &r.Hostname },
+	"Timestamp":  func(r *Record) any { return &r.Timestamp },
+	"Type":       func(r *Record) any { return &r.Type },
+	"Severity":   func(r *Record) any { return &r.Severity },
+	"EnvVersion": func(r *Record) any { return &r.EnvVersion },
+	"Logger":     func(r *Record) any { return &r.Logger },
+	"Fields":     func(r *Record) any { return &r.Fields },
+}
+
+// UnmarshalJSON reads the record's keys by their exact names.
+func (r *Record) UnmarshalJSON(data []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	*r = Record{}
+	for k, v := range all {
+		if field, ok := recordKeys[k]; ok {
+			if err := json.Unmarshal(v, field(r)); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+		}
+	}
+	return nil
+}
+
 // Message is Fields.message.
 func (r Record) Message() string { return r.Fields.Message }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,4 +116,16 @@ func TestScanStopsOnTheCallersError(t *testing.T) {
 	stop := fmt.Errorf("redis is down")
 	_, err := Scan(bytes.NewReader(logOf(push("a", 1))), func(Delivery) error { return stop })
 	assert.ErrorIs(t, err, stop)
+}
+
+// TestTopLevelNamesAreExact: a record whose "Fields" is spelt otherwise
+// ("fields", which encoding/json alone would take for it) holds no
+// delivery on either path. Found by an attacker trial.
+func TestTopLevelNamesAreExact(t *testing.T) {
+	data := strings.Replace(string(logOf(push("m", 5))), `"Fields": {`, `"fields": {`, -1)
+	for name, scan := range map[string]func([]byte, func(Delivery) error) (Counts, error){"fast": fast, "full": slow} {
+		c, got := scanWith(t, scan, []byte(data))
+		assert.Empty(t, got, name)
+		assert.Equal(t, Counts{Records: 2}, c, name)
+	}
 }
