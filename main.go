@@ -1,11 +1,11 @@
 // Command push-turnkey is the Pulumi program of the push stack: run it with
-// `pulumi up`. The program body lives in internal/pushstack.
+// `pulumi up`. The program body lives in program/pushstack.
 package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/push-turnkey/push-turnkey/internal/pushstack"
+	"github.com/push-turnkey/push-turnkey/program/pushstack"
 )
 
 func main() {

@@ -22,7 +22,7 @@ command -v python3 >/dev/null || missing+=(python3)
 [ -x tools/dynalite/node_modules/.bin/dynalite ] ||
   npm ci --prefix tools/dynalite --no-audit --no-fund --loglevel=error
 
-# The engine test (internal/enginetest) drives the real Pulumi CLI: built
+# The engine test (testing/enginetest) drives the real Pulumi CLI: built
 # once from the Go module proxy and cached outside the repository. A cold
 # build takes minutes, so it runs alongside the other checks and the engine
 # test runs last.
@@ -41,11 +41,11 @@ fi
 go vet ./...
 # The log record reader takes any bytes, and senders shape the records:
 # fuzz both briefly on every run.
-go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 15s ./pushlog
-go test -run '^$' -fuzz '^FuzzFastPathAgreesWithFullDecode$' -fuzztime 15s ./pushlog
+go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 15s ./services/pushlog
+go test -run '^$' -fuzz '^FuzzFastPathAgreesWithFullDecode$' -fuzztime 15s ./services/pushlog
 # The tests, and each benchmark once so they keep working (benchmarks are
 # not timed tests), in one pass.
-mapfile -t packages < <(go list ./... | grep -v '/internal/enginetest$')
+mapfile -t packages < <(go list ./... | grep -v '/testing/enginetest$')
 go test -count=1 -bench . -benchtime 1x "${packages[@]}"
 
 if ! wait "$cli_pid"; then
@@ -56,4 +56,4 @@ fi
 cat "$cli_err" >&2
 PULUMI_CLI_ROOT=$(cat "$cli_out")
 export PULUMI_CLI_ROOT
-go test -count=1 ./internal/enginetest
+go test -count=1 ./testing/enginetest

@@ -21,8 +21,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/push-turnkey/push-turnkey/internal/cost"
-	"github.com/push-turnkey/push-turnkey/internal/plan"
+	"github.com/push-turnkey/push-turnkey/ops/cost"
+	"github.com/push-turnkey/push-turnkey/ops/plan"
 )
 
 // settings collects -config and -secret in the order given: the last

@@ -75,7 +75,7 @@ func TestCostOutput(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run([]string{"-dir", "../..", "-stack", "cost-check", "-config", "aws:region=us-east-1", "-cost"}, &out))
 	text := out.String()
-	assert.Contains(t, text, "Estimated monthly cost at no traffic, us-east-1 on-demand prices of 2026-12-01 (internal/cost/prices-us-east-1.json):")
+	assert.Contains(t, text, "Estimated monthly cost at no traffic, us-east-1 on-demand prices of 2026-12-01 (ops/cost/prices-us-east-1.json):")
 	assert.Contains(t, text, "USD  aws:autoscaling/group:Group push-connection: 1 × t3.small instance\n")
 	assert.Regexp(t, `\n +69\.79 USD  total\n$`, text, "the default config's total, as the README states it")
 

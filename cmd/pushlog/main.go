@@ -28,7 +28,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/push-turnkey/push-turnkey/pushlog"
+	"github.com/push-turnkey/push-turnkey/services/pushlog"
 )
 
 func main() {

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/push-turnkey/push-turnkey/smoke"
+	"github.com/push-turnkey/push-turnkey/ops/smoke"
 )
 
 func main() {

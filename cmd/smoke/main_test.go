@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/push-turnkey/push-turnkey/internal/pushstandin"
-	"github.com/push-turnkey/push-turnkey/smoke"
+	"github.com/push-turnkey/push-turnkey/ops/smoke"
+	"github.com/push-turnkey/push-turnkey/testing/pushstandin"
 )
 
 func TestSmokeAStacksPushServer(t *testing.T) {

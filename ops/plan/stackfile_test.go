@@ -1,0 +1,224 @@
+package plan
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
+)
+
+// TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault keeps Pulumi.yaml and
+// the Go defaults in step: same keys, same types, same defaults.
+func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
+	project, err := ReadProject("../..")
+	require.NoError(t, err)
+	assert.Equal(t, "push-turnkey", project.Name)
+
+	declared := make([]string, 0, len(project.Config))
+	for k := range project.Config {
+		declared = append(declared, k)
+	}
+	keys := append([]string(nil), stackconfig.Keys...)
+	sort.Strings(declared)
+	sort.Strings(keys)
+	require.Equal(t, keys, declared)
+
+	defaults, err := stackconfig.Parse("dev", nil)
+	require.NoError(t, err)
+	want := map[string]interface{}{
+		"firehose":                  defaults.Firehose,
+		"processor":                 defaults.Processor,
+		"tableDeletionProtection":   defaults.TableDeletionProtection,
+		"autopushImage":             defaults.AutopushImage,
+		"autopushVersion":           defaults.AutopushVersion,
+		"autopushImageArchitecture": defaults.AutopushImageArchitecture,
+		"instanceType":              defaults.InstanceType,
+		"connectionNodesMin":        defaults.ConnectionNodes.Min,
+		"connectionNodesDesired":    defaults.ConnectionNodes.Desired,
+		"connectionNodesMax":        defaults.ConnectionNodes.Max,
+		"endpointNodesMin":          defaults.EndpointNodes.Min,
+		"endpointNodesDesired":      defaults.EndpointNodes.Desired,
+		"endpointNodesMax":          defaults.EndpointNodes.Max,
+		"nodeCpuTargetPercent":      defaults.NodeCPUTargetPercent,
+		"connectionsPerNodeTarget":  defaults.ConnectionsPerNodeTarget,
+		"redisNodeType":             defaults.RedisNodeType,
+		"natGateway":                defaults.NATGateway,
+		"messagesApiInstanceType":   defaults.MessagesAPIInstanceType,
+		"adoptExisting":             false,
+		"logRetentionDays":          defaults.LogRetentionDays,
+	}
+	for key, decl := range project.Config {
+		assert.NotEmpty(t, decl.Description, "%s has a description", key)
+		if w, ok := want[key]; ok {
+			assert.Equal(t, w, decl.Default, "default of %s", key)
+			switch w.(type) {
+			case bool:
+				assert.Equal(t, "boolean", decl.Type, key)
+			case int:
+				assert.Equal(t, "integer", decl.Type, key)
+			default:
+				assert.Equal(t, "string", decl.Type, key)
+			}
+		} else {
+			// tablePrefix (derived from the stack name) and the optional
+			// keys: the engine requires a default, so they declare the
+			// value that means unset.
+			if key == "messagesApiAllowedCidrs" || key == "previousCryptoKeys" {
+				assert.Equal(t, "array", decl.Type, key)
+				assert.Equal(t, []interface{}{}, decl.Default, "%s defaults to the unset list", key)
+			} else {
+				assert.Equal(t, "string", decl.Type, key)
+				assert.Equal(t, stackconfig.UnsetString, decl.Default, "%s defaults to the unset string", key)
+			}
+		}
+		// The engine refuses a secret key's default: it is stored in plain
+		// text, then fails "must be encrypted as it's secret". The program
+		// checks secrecy itself (stackconfig.ParseStack).
+		assert.False(t, decl.Secret && decl.Default != nil, "%s is declared secret with a default", key)
+	}
+}
+
+// TestUnsetDefaultsMeanNotSet: a stack given every Pulumi.yaml default, as
+// the engine gives them, plans exactly like a stack given none.
+func TestUnsetDefaultsMeanNotSet(t *testing.T) {
+	withDefaults, err := LoadStack("../..", "unset", nil)
+	require.NoError(t, err)
+	withDefaults.Config["aws:region"] = "us-east-1"
+	bare := Stack{Name: "unset", Config: map[string]string{"aws:region": "us-east-1"}}
+	a, err := Run(withDefaults)
+	require.NoError(t, err)
+	b, err := Run(bare)
+	require.NoError(t, err)
+	require.Equal(t, len(b.Resources), len(a.Resources))
+	for i := range a.Resources {
+		assert.Equal(t, b.Resources[i].URN, a.Resources[i].URN)
+		assert.Equal(t, Masked(resource.NewObjectProperty(b.Resources[i].Inputs)), Masked(resource.NewObjectProperty(a.Resources[i].Inputs)), a.Resources[i].URN)
+	}
+}
+
+func TestLoadStack(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+	}
+	write("Pulumi.yaml", `name: push-turnkey
+runtime: go
+config:
+  firehose:
+    type: boolean
+    default: false
+  instanceType:
+    type: string
+    default: t3.small
+  connectionNodesMax:
+    type: integer
+    default: 1
+`)
+	write("Pulumi.prod.yaml", `config:
+  aws:region: eu-west-1
+  aws:defaultTags:
+    tags:
+      team: push
+  push-turnkey:firehose: true
+  push-turnkey:connectionNodesMax: 4
+  push-turnkey:cryptoKey:
+    secure: v1:AAAABBBB
+`)
+	_, err := LoadStack(dir, "prod", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "push-turnkey:cryptoKey")
+	assert.Contains(t, err.Error(), "-secret")
+
+	s, err := LoadStack(dir, "prod", []Setting{
+		{Pair: "instanceType=t3.medium"}, {Pair: "aws:region=eu-central-1"},
+		{Pair: "cryptoKey=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", Secret: true},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "prod", s.Name)
+	assert.Equal(t, map[string]string{
+		"aws:region":                      "eu-central-1",
+		"aws:defaultTags":                 `{"tags":{"team":"push"}}`,
+		"push-turnkey:firehose":           "true",
+		"push-turnkey:instanceType":       "t3.medium",
+		"push-turnkey:connectionNodesMax": strconv.Itoa(4),
+		"push-turnkey:cryptoKey":          "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=",
+	}, s.Config)
+	assert.Equal(t, []string{"push-turnkey:cryptoKey"}, s.SecretKeys)
+
+	_, err = LoadStack(dir, "prod", []Setting{{Pair: "firehose"}})
+	assert.ErrorContains(t, err, `"firehose": want key=value`)
+
+	// The last setting of a key wins, plain or secret.
+	s, err = LoadStack(dir, "prod", []Setting{{Pair: "cryptoKey=a", Secret: true}, {Pair: "cryptoKey=b"}})
+	require.NoError(t, err)
+	assert.Equal(t, "b", s.Config["push-turnkey:cryptoKey"])
+	assert.Empty(t, s.SecretKeys)
+
+	// A stack without a file is an empty stack with the project defaults.
+	s, err = LoadStack(dir, "staging", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"push-turnkey:firehose": "false", "push-turnkey:instanceType": "t3.small", "push-turnkey:connectionNodesMax": "1",
+	}, s.Config)
+
+	write("Pulumi.empty.yaml", "config:\n  push-turnkey:tablePrefix:\n")
+	_, err = LoadStack(dir, "empty", nil)
+	assert.ErrorContains(t, err, "config push-turnkey:tablePrefix has no value")
+	write("Pulumi.bare.yaml", "config:\n  firehose: true\n")
+	_, err = LoadStack(dir, "bare", nil)
+	assert.ErrorContains(t, err, `config key "firehose" has no namespace`)
+	write("Pulumi.broken.yaml", "config: [\n")
+	_, err = LoadStack(dir, "broken", nil)
+	assert.ErrorContains(t, err, "parse")
+}
+
+func TestMistypedStackNameIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: push-turnkey\nruntime: go\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  push-turnkey:firehose: true\n"), 0o600))
+	for _, typo := range []string{"Dev", "DEV", "dve", "dav"} {
+		_, err := LoadStack(dir, typo, nil)
+		require.Error(t, err, typo)
+		assert.Contains(t, err.Error(), `stack "`+typo+`" has no file Pulumi.`+typo+`.yaml, but did you mean -stack dev (Pulumi.dev.yaml)?`)
+		assert.Contains(t, err.Error(), "create an empty Pulumi."+typo+".yaml")
+	}
+	// A name far from every stack file, or longer than one, is a new
+	// stack, planned with the defaults.
+	for _, other := range []string{"production", "dev2", "dev-1"} {
+		s, err := LoadStack(dir, other, nil)
+		require.NoError(t, err, other)
+		assert.Empty(t, s.Config, other)
+	}
+	// Pulumi refuses these names: so does the plan.
+	for _, bad := range []string{"../dev", "a b", ""} {
+		_, err := LoadStack(dir, bad, nil)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "is not a stack name Pulumi takes")
+	}
+}
+
+// TestListItemsByPath: -config 'key[i]=value' sets one item of a list, as
+// `pulumi config set --path` does.
+func TestListItemsByPath(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: push-turnkey\nruntime: go\nconfig:\n  messagesApiAllowedCidrs:\n    type: array\n    default: []\n"), 0o600))
+	s, err := LoadStack(dir, "new", []Setting{
+		{Pair: "messagesApiAllowedCidrs[0]=10.30.0.0/16"}, {Pair: "messagesApiAllowedCidrs[1]=10.40.0.0/16"},
+		{Pair: "messagesApiAllowedCidrs[0]=10.50.0.0/16"},
+		{Pair: "previousCryptoKeys[0]=i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=", Secret: true},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `["10.50.0.0/16","10.40.0.0/16"]`, s.Config["push-turnkey:messagesApiAllowedCidrs"])
+	assert.Equal(t, `["i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ="]`, s.Config["push-turnkey:previousCryptoKeys"])
+	assert.Equal(t, []string{"push-turnkey:previousCryptoKeys"}, s.SecretKeys)
+	_, err = LoadStack(dir, "new", []Setting{{Pair: "messagesApiAllowedCidrs[2]=10.30.0.0/16"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "item 2 of a list of 0: set the items in order")
+}

@@ -1,0 +1,310 @@
+// Package smoke proves a deployed push service end to end, as a browser
+// and an application server use it: a websocket to the push server, the
+// push protocol's hello and register (autopush documentation, "WebPush
+// protocol"), a message encrypted for the subscription (RFC 8291) and
+// signed with a fresh VAPID key (RFC 8292) sent to the endpoint it got
+// (RFC 8030), the notification read back and decrypted, acknowledged, and
+// the channel unregistered. Each step is timed; a failure names its step.
+package smoke
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/SherClockHolmes/webpush-go"
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/push-turnkey/push-turnkey/ops/pushreceiver"
+)
+
+// Steps are the steps of Run, in order; with a Messages API, APISteps
+// come around them: the key registered before the send, the message
+// looked for and the key removed after.
+var (
+	Steps    = []string{"connect", "hello", "register", "send", "receive", "decrypt", "ack", "unregister"}
+	APISteps = []string{"register-key", "find-message", "delete-key"}
+)
+
+// Options say where and how long.
+type Options struct {
+	// PushServerURL is the stack output pushServerUrl, ws:// or wss://.
+	PushServerURL string
+	// StepTimeout bounds each step (default 30 s).
+	StepTimeout time.Duration
+	// Out gets one line per step: its name and latency, or its error.
+	Out io.Writer
+	// HTTPClient sends the WebPush request (default http.DefaultClient).
+	HTTPClient *http.Client
+	// MessagesAPIURL, when set, is the processor tier's Messages API
+	// (stack output messagesApiUrl, reachable from the stack's VPC): the
+	// VAPID key is registered there first, and the message must appear
+	// in GET /messages/{key} within MessagesTimeout (default 5 minutes:
+	// Firehose buffers up to 60 s, then the processor runs).
+	MessagesAPIURL  string
+	MessagesTimeout time.Duration
+	// PollInterval is how often find-message asks (default 5 s).
+	PollInterval time.Duration
+}
+
+// StepError is a failed step.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return "step " + e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// message is the push protocol's JSON message, the fields the smoke uses.
+type message struct {
+	MessageType  string            `json:"messageType"`
+	UAID         string            `json:"uaid,omitempty"`
+	UseWebPush   bool              `json:"use_webpush,omitempty"`
+	ChannelID    string            `json:"channelID,omitempty"`
+	Key          string            `json:"key,omitempty"`
+	Status       int               `json:"status,omitempty"`
+	PushEndpoint string            `json:"pushEndpoint,omitempty"`
+	Version      string            `json:"version,omitempty"`
+	Data         string            `json:"data,omitempty"`
+	Headers      map[string]string `json:"headers,omitempty"`
+	Updates      []update          `json:"updates,omitempty"`
+}
+
+type update struct {
+	ChannelID string `json:"channelID"`
+	Version   string `json:"version"`
+	Code      int    `json:"code"`
+}
+
+// Run walks Steps against o.PushServerURL. It returns a *StepError for the
+// first step that fails.
+func Run(ctx context.Context, o Options) error {
+	if o.StepTimeout == 0 {
+		o.StepTimeout = 30 * time.Second
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = http.DefaultClient
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.MessagesTimeout == 0 {
+		o.MessagesTimeout = 5 * time.Minute
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = 5 * time.Second
+	}
+	step := func(name string, fn func(ctx context.Context) error) error {
+		timeout := o.StepTimeout
+		if name == "find-message" {
+			timeout = o.MessagesTimeout
+		}
+		sctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		start := time.Now()
+		if err := fn(sctx); err != nil {
+			fmt.Fprintf(o.Out, "FAIL %-10s %v\n", name, err)
+			return &StepError{Step: name, Err: err}
+		}
+		fmt.Fprintf(o.Out, "ok   %-10s %6d ms\n", name, time.Since(start).Milliseconds())
+		return nil
+	}
+
+	receiver, err := pushreceiver.New()
+	if err != nil {
+		return &StepError{Step: "connect", Err: err}
+	}
+	vapidPrivate, vapidPublic, err := webpush.GenerateVAPIDKeys()
+	if err != nil {
+		return &StepError{Step: "connect", Err: err}
+	}
+	channelID := uuid4()
+	plaintext := "push-turnkey smoke " + uuid4()
+
+	var conn *websocket.Conn
+	var endpoint string
+	var got message
+	defer func() {
+		if conn != nil {
+			conn.CloseNow()
+		}
+	}()
+	// exchange writes m and reads the server's reply of type want.
+	exchange := func(ctx context.Context, m message, want string) (message, error) {
+		if err := wsjson.Write(ctx, conn, m); err != nil {
+			return message{}, err
+		}
+		var reply message
+		if err := wsjson.Read(ctx, conn, &reply); err != nil {
+			return message{}, fmt.Errorf("no %s reply: %w", want, err)
+		}
+		if reply.MessageType != want || reply.Status != 200 {
+			return reply, fmt.Errorf("want a %s reply with status 200, got %q with status %d", want, reply.MessageType, reply.Status)
+		}
+		return reply, nil
+	}
+	type namedStep struct {
+		name string
+		fn   func(ctx context.Context) error
+	}
+	api := strings.TrimSuffix(o.MessagesAPIURL, "/")
+	keyURL := api + "/keys/" + vapidPublic
+	registerKey := namedStep{"register-key", func(ctx context.Context) error {
+		body, _ := json.Marshal(map[string]string{"public-key": vapidPublic})
+		return call(ctx, o.HTTPClient, http.MethodPost, api+"/keys", body, http.StatusCreated, nil)
+	}}
+	findMessage := namedStep{"find-message", func(ctx context.Context) error {
+		for {
+			var list struct {
+				Messages []struct {
+					ID string `json:"id"`
+				} `json:"messages"`
+			}
+			if err := call(ctx, o.HTTPClient, http.MethodGet, api+"/messages/"+vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
+				return err
+			}
+			for _, m := range list.Messages {
+				if m.ID == got.Version {
+					return nil
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("message %s not in the Messages API: %w", got.Version, ctx.Err())
+			case <-time.After(o.PollInterval):
+			}
+		}
+	}}
+	deleteKey := namedStep{"delete-key", func(ctx context.Context) error {
+		return call(ctx, o.HTTPClient, http.MethodDelete, keyURL, nil, http.StatusNoContent, nil)
+	}}
+	steps := []namedStep{
+		{"connect", func(ctx context.Context) (err error) {
+			conn, _, err = websocket.Dial(ctx, o.PushServerURL, nil)
+			return err
+		}},
+		{"hello", func(ctx context.Context) error {
+			reply, err := exchange(ctx, message{MessageType: "hello", UseWebPush: true}, "hello")
+			if err == nil && reply.UAID == "" {
+				err = fmt.Errorf("the hello reply has no uaid")
+			}
+			return err
+		}},
+		{"register", func(ctx context.Context) error {
+			reply, err := exchange(ctx, message{MessageType: "register", ChannelID: channelID, Key: vapidPublic}, "register")
+			if err == nil && reply.PushEndpoint == "" {
+				err = fmt.Errorf("the register reply has no pushEndpoint")
+			}
+			endpoint = reply.PushEndpoint
+			return err
+		}},
+		{"send", func(ctx context.Context) error {
+			resp, err := webpush.SendNotificationWithContext(ctx, []byte(plaintext),
+				&webpush.Subscription{Endpoint: endpoint, Keys: webpush.Keys{P256dh: receiver.P256dh(), Auth: receiver.Auth()}},
+				&webpush.Options{HTTPClient: o.HTTPClient, Subscriber: "smoke@push-turnkey.invalid", TTL: 60,
+					VAPIDPublicKey: vapidPublic, VAPIDPrivateKey: vapidPrivate})
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
+				body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+				return fmt.Errorf("the endpoint answered %s: %s", resp.Status, body)
+			}
+			return nil
+		}},
+		{"receive", func(ctx context.Context) error {
+			if err := wsjson.Read(ctx, conn, &got); err != nil {
+				return fmt.Errorf("no notification: %w", err)
+			}
+			if got.MessageType != "notification" || got.ChannelID != channelID {
+				return fmt.Errorf("want a notification for channel %s, got %q for %q", channelID, got.MessageType, got.ChannelID)
+			}
+			return nil
+		}},
+		{"decrypt", func(context.Context) error {
+			body, err := base64.RawURLEncoding.DecodeString(got.Data)
+			if err != nil {
+				return fmt.Errorf("notification data is not base64url: %w", err)
+			}
+			plain, err := receiver.Decrypt(body)
+			if err != nil {
+				return err
+			}
+			if string(plain) != plaintext {
+				return fmt.Errorf("decrypted %q, sent %q", plain, plaintext)
+			}
+			return nil
+		}},
+		{"ack", func(ctx context.Context) error {
+			return wsjson.Write(ctx, conn, message{MessageType: "ack", Updates: []update{{ChannelID: channelID, Version: got.Version, Code: 100}}})
+		}},
+		{"unregister", func(ctx context.Context) error {
+			_, err := exchange(ctx, message{MessageType: "unregister", ChannelID: channelID}, "unregister")
+			return err
+		}},
+	}
+	if api != "" {
+		steps = append(append([]namedStep{registerKey}, steps...), findMessage, deleteKey)
+	}
+	for _, s := range steps {
+		if err := step(s.name, s.fn); err != nil {
+			return err
+		}
+	}
+	conn.Close(websocket.StatusNormalClosure, "")
+	return nil
+}
+
+// errNoContent is a 204 where 200 was wanted: nothing there yet.
+var errNoContent = errors.New("no content")
+
+// call makes one Messages API request and decodes a JSON answer into out
+// (when not nil); another status than want is an error with the body.
+func call(ctx context.Context, client *http.Client, method, url string, body []byte, want int, out interface{}) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	switch {
+	case resp.StatusCode == http.StatusNoContent && want == http.StatusOK:
+		return errNoContent
+	case resp.StatusCode != want:
+		return fmt.Errorf("%s %s answered %s: %s", method, url, resp.Status, bytes.TrimSpace(data))
+	case out != nil:
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: %w", method, url, err)
+		}
+	}
+	return nil
+}
+
+// uuid4 is a random UUID, the form channel IDs take.
+func uuid4() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

@@ -1,0 +1,410 @@
+// Package messagesapi is the Push Messages API: an internal HTTP JSON API
+// that registers VAPID public keys and serves each key's recent messages to
+// the developer dashboard (reference: processor-and-messages-api.md).
+package messagesapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/push-turnkey/push-turnkey/services/pushlog"
+	"github.com/push-turnkey/push-turnkey/services/pushmessages"
+	"github.com/push-turnkey/push-turnkey/services/vapid"
+)
+
+// MaxBodyBytes bounds a request body: a key registration is about 120 bytes.
+const MaxBodyBytes = 4 << 10
+
+// RequestTimeout bounds the storage calls of one request: a store that
+// accepts connections but never answers gets a 503, not a hung client.
+// The writes of a POST or DELETE, once begun, are not cut by it, nor by a
+// client that hangs up: they have their own bound, pushmessages.WriteTimeout,
+// so that the table and Redis are never left apart by a client.
+const RequestTimeout = 10 * time.Second
+
+// ReconcileInterval is how often KeepRedisInStep checks the Redis hash
+// against the table: a key left apart by a Redis failure between the two
+// writes of a POST or DELETE nobody repeated is set right within it. A
+// check of a table of 5,000 keys reads about 125 read units (see
+// pushmessages.Store.Reconcile): some 180,000 a day.
+const ReconcileInterval = time.Minute
+
+// Store is what the API needs of pushmessages.Store.
+type Store interface {
+	RegisteredKeys(ctx context.Context) (map[string]bool, error)
+	IsRegistered(ctx context.Context, key string) (bool, error)
+	Register(ctx context.Context, key string) error
+	Unregister(ctx context.Context, key string) error
+	Reconcile(ctx context.Context) (pushmessages.Reconciled, error)
+	Messages(ctx context.Context, key string) ([]pushlog.Entry, error)
+	PingRedis(ctx context.Context) error
+	PingDynamoDB(ctx context.Context) error
+}
+
+var _ Store = (*pushmessages.Store)(nil)
+
+// Version is what /__version__ reports (Dockerflow's version.json fields).
+type Version struct {
+	Source  string `json:"source"`
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Build   string `json:"build"`
+}
+
+// API serves the endpoints. Build it with New.
+type API struct {
+	store   Store
+	version Version
+	log     *slog.Logger
+	mux     *http.ServeMux
+}
+
+// New returns the API on store.
+func New(store Store, version Version, log *slog.Logger) *API {
+	a := &API{store: store, version: version, log: log, mux: http.NewServeMux()}
+	a.mux.HandleFunc("/keys", a.keys)
+	a.mux.HandleFunc("/keys/{key}", a.key)
+	a.mux.HandleFunc("/messages/{key}", a.messages)
+	a.mux.HandleFunc("/__heartbeat__", a.heartbeat)
+	a.mux.HandleFunc("/__lbheartbeat__", a.lbheartbeat)
+	a.mux.HandleFunc("/__version__", a.versionJSON)
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+	})
+	return a
+}
+
+// ServeHTTP serves one request: unclean paths get a JSON 404, bodies are
+// cut at MaxBodyBytes and storage calls at RequestTimeout. HEAD is served
+// wherever GET is, as GET without the body. Each request is logged in one
+// line (see logRequest).
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	served := r
+	defer func() { a.logRequest(served, rec.status, time.Since(start)) }()
+	if r.URL.Path != path.Clean(r.URL.Path) {
+		// ServeMux would answer with a redirect in HTML.
+		writeError(rec, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	served = r.WithContext(ctx)
+	a.mux.ServeHTTP(rec, served)
+}
+
+// KeepRedisInStep reconciles the Redis hash with the table every interval
+// until ctx ends, so that a key a failed write left apart (pushmessages.Store
+// says how) is set right even if no one repeats the request. A check that
+// finds Redis apart logs a warning with the counts (never the keys); a
+// failure logs an error and the next tick tries again. Run it in a
+// goroutine of its own: go api.KeepRedisInStep(ctx, ReconcileInterval). An
+// interval that is not positive means ReconcileInterval.
+func (a *API) KeepRedisInStep(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = ReconcileInterval
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		runCtx, cancel := context.WithTimeout(ctx, interval)
+		r, err := a.store.Reconcile(runCtx)
+		cancel()
+		switch {
+		case err != nil:
+			a.log.Error("reconcile redis with the table failed", "error", err)
+		case r.Added > 0 || r.Removed > 0:
+			a.log.Warn("redis was apart from the table; set right", "keys", len(r.Keys), "added", r.Added, "removed", r.Removed)
+		}
+	}
+}
+
+// logRequest logs one served request: method, the route's pattern (never
+// the path, which holds keys), status and duration in milliseconds. A
+// path that matched no route reads "unmatched".
+func (a *API) logRequest(r *http.Request, status int, d time.Duration) {
+	route := r.Pattern
+	if route == "" || route == "/" {
+		route = "unmatched"
+	}
+	a.log.Info("request", "method", r.Method, "route", route, "status", status,
+		"duration_ms", float64(d.Microseconds())/1000)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// KeyJSON is one key in requests and answers: {"public-key": "..."}.
+type KeyJSON struct {
+	PublicKey string `json:"public-key"`
+}
+
+func (a *API) keys(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead: // net/http sends no body for HEAD
+		keys, err := a.store.RegisteredKeys(r.Context())
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		list := make([]KeyJSON, 0, len(keys))
+		for k := range keys {
+			list = append(list, KeyJSON{k})
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].PublicKey < list[j].PublicKey })
+		writeJSON(w, http.StatusOK, map[string][]KeyJSON{"keys": list})
+	case http.MethodPost:
+		body, err := parseKeyBody(r.Body)
+		if err != nil {
+			writeError(w, statusOf(err), err.Error())
+			return
+		}
+		key, err := vapid.ParsePublicKey(body.PublicKey)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, `"public-key": `+err.Error())
+			return
+		}
+		if err := a.store.Register(r.Context(), key); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		// A relative reference (RFC 9110, section 10.2.2: Location is a
+		// URI-reference, resolved against the request's URI): no part of
+		// it comes from the request's Host header, which the client
+		// chooses, so no one can make the API point elsewhere.
+		w.Header().Set("Location", "/keys/"+key)
+		writeJSON(w, http.StatusCreated, KeyJSON{key})
+	default:
+		methodNotAllowed(w, http.MethodGet, http.MethodHead, http.MethodPost)
+	}
+}
+
+func (a *API) key(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodDelete {
+		methodNotAllowed(w, http.MethodDelete)
+		return
+	}
+	key, ok := pathKey(w, r)
+	if !ok {
+		return
+	}
+	switch err := a.store.Unregister(r.Context(), key); {
+	case errors.Is(err, pushmessages.ErrNotRegistered):
+		writeError(w, http.StatusNotFound, "public key is not registered")
+	case err != nil:
+		a.fail(w, r, err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (a *API) messages(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w, http.MethodGet, http.MethodHead)
+		return
+	}
+	key, ok := pathKey(w, r)
+	if !ok {
+		return
+	}
+	registered, err := a.store.IsRegistered(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !registered {
+		writeError(w, http.StatusNotFound, "public key is not registered")
+		return
+	}
+	msgs, err := a.store.Messages(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if len(msgs) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string][]pushlog.Entry{"messages": msgs})
+}
+
+func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	checks := map[string]string{"status": "ok", "redis": "ok", "dynamodb": "ok"}
+	status := http.StatusOK
+	for name, ping := range map[string]func(context.Context) error{"redis": a.store.PingRedis, "dynamodb": a.store.PingDynamoDB} {
+		if err := ping(ctx); err != nil {
+			// Details go to the log, not to the caller.
+			a.log.Warn("heartbeat failed", "store", name, "error", err)
+			checks[name], checks["status"], status = "unavailable", "error", http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, status, checks)
+}
+
+func (a *API) lbheartbeat(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (a *API) versionJSON(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, a.version)
+}
+
+// pathKey reads and checks the {key} path value, answering 400 when it is
+// no VAPID public key.
+func pathKey(w http.ResponseWriter, r *http.Request) (string, bool) {
+	key, err := vapid.ParsePublicKey(r.PathValue("key"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "path: "+err.Error())
+		return "", false
+	}
+	return key, true
+}
+
+// parseKeyBody reads the body of POST /keys, which is the JSON object
+// {"public-key": "<key>"} (reference: processor-and-messages-api.md) and
+// nothing else. It reads JSON tokens itself, because encoding/json's
+// Unmarshal matches member names without regard to case and keeps the last
+// of duplicates: here a member name is compared exactly, after JSON's
+// escapes are decoded (RFC 8259, section 7: "public\u002dkey" is the same
+// name), and a second "public-key" is refused, for RFC 8259, section 4,
+// leaves duplicates to each parser and a proxy may have read the other
+// one. The error names what is wrong; a body over MaxBodyBytes is a 413.
+func parseKeyBody(body io.Reader) (KeyJSON, error) {
+	var out KeyJSON
+	dec := json.NewDecoder(body)
+	tok, err := dec.Token()
+	if err != nil {
+		return out, bodyError(err)
+	}
+	if tok != json.Delim('{') {
+		return out, badBody("body is not a JSON object")
+	}
+	// From here on, the end of the body is an object cut short.
+	inside := func(err error) error {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return bodyError(err)
+	}
+	seen := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return out, inside(err)
+		}
+		name, _ := tok.(string) // More and Token guarantee a name here
+		switch {
+		case name != "public-key":
+			return out, badBody(fmt.Sprintf(`unknown member %q: the only member is "public-key"`, name))
+		case seen:
+			return out, badBody(`member "public-key" appears more than once`)
+		}
+		seen = true
+		if tok, err = dec.Token(); err != nil {
+			return out, inside(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return out, badBody(`"public-key" is not a JSON string`)
+		}
+		out.PublicKey = key
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return out, inside(err)
+	}
+	if !seen {
+		return out, badBody(`body has no "public-key" member`)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return out, badBody("body holds more than one JSON value")
+		}
+		return out, bodyError(err)
+	}
+	return out, nil
+}
+
+// bodyError turns a failure to read or decode the body into a requestError.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes)}
+	case errors.Is(err, io.EOF):
+		return badBody(`body is empty; want {"public-key": "<VAPID public key>"}`)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badBody("body ends inside its JSON object")
+	}
+	return badBody("body is not JSON: " + err.Error())
+}
+
+func badBody(msg string) error { return &requestError{http.StatusBadRequest, msg} }
+
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func statusOf(err error) int {
+	var re *requestError
+	if errors.As(err, &re) {
+		return re.status
+	}
+	return http.StatusBadRequest
+}
+
+// fail answers 503 for a store failure (Redis or DynamoDB down) and logs
+// it with the route's pattern: the path holds the key (see logRequest).
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("request failed", "method", r.Method, "route", r.Pattern, "error", err)
+	writeError(w, http.StatusServiceUnavailable, "storage unavailable")
+}
+
+func methodNotAllowed(w http.ResponseWriter, allowed ...string) {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	use := allowed[len(allowed)-1]
+	if len(allowed) > 1 {
+		use = strings.Join(allowed[:len(allowed)-1], ", ") + " or " + use
+	}
+	writeError(w, http.StatusMethodNotAllowed, "method not allowed; use "+use)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v interface{}) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client may be gone; nothing to do
+}
