@@ -13,21 +13,24 @@ import (
 // 87 characters, as a sender writes it in its Authorization header.
 const RFC8292Key = "BA1Hxzyi1RUM1b5wjxsn7nGxAszw2u61m164i3MrAIxHF6YK5h4SDYic-dRuU_RCPCfA5aq9ojSwk5Y2EmClBPs"
 
-// testdata/pinned-delivery.log is one "Successful delivery" record byte
-// for byte as autoendpoint 1.58.4 writes it (autopush/logging.py
-// json_format and FirehoseProcessor; autopush/base.py _init_info;
-// autopush/web/webpush.py post; see the package comment for each detail).
-// Python's own json module wrote it, not this package:
-// testdata/pinned-delivery.py. Python 3's json.dumps has Python 2.7's
-// default separators, ensure_ascii and float repr; an OrderedDict stands
-// for PyPy's ordered dicts. Note the three multiplications:
-// 1.796108707771493e+18, where one by 1e9 would give
-// 1.7961087077714929e+18; and jwt_crypto_key, 116 characters for the
-// 87-character key.
+// testdata/pinned-delivery.log is one "Successful delivery" record as
+// Python's own json module writes it, from a script of ours
+// (testdata/pinned-delivery.py), not this package. What is Python's: the
+// formatting (json.dumps's separators, ensure_ascii escapes, float repr
+// and its three multiplications: 1.796108707771493e+18, where one by 1e9
+// would give 1.7961087077714929e+18) and what dict assignment does to key
+// order. What is our reading of the 1.58.4 source, not the server's own
+// output (no record of a running 1.58.4 server is at hand): the field set
+// and their order (autopush/logging.py json_format and FirehoseProcessor;
+// autopush/base.py _init_info; autopush/web/webpush.py post; see the
+// package comment for each detail), and the values (jwt_crypto_key, 116
+// characters for the 87-character key). Python 3's json.dumps has Python
+// 2.7's default separators, ensure_ascii and float repr; an OrderedDict
+// stands for PyPy's ordered dicts.
 // PinnedPush is the request pinnedDelivery records.
 var PinnedPush = Push{Time: 1796108707.7714929, SenderKey: RFC8292Key, MessageID: "m-0001", BodyLength: 4096, TTL: TTL(60)}
 
-func TestDeliveryRecordIsTheServersByteForByte(t *testing.T) {
+func TestDeliveryRecordIsPythonsByteForByte(t *testing.T) {
 	pinned, err := os.ReadFile("testdata/pinned-delivery.log")
 	require.NoError(t, err)
 	pinnedDelivery := string(pinned)

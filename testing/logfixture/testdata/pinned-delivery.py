@@ -1,5 +1,6 @@
-# Writes pinned-delivery.log: one "Successful delivery" record as autoendpoint
-# 1.58.4 writes it, with Python's own json module (see logfixture_test.go).
+# Writes pinned-delivery.log: one "Successful delivery" record, its fields
+# and their order as we read them in the autopush 1.58.4 source, formatted by
+# Python's own json module (see logfixture_test.go).
 # Run: python3 pinned-delivery.py > pinned-delivery.log
 import json, base64
 from collections import OrderedDict as O
