@@ -90,6 +90,22 @@ type update struct {
 // Run walks Steps against o.PushServerURL. It returns a *StepError for the
 // first step that fails.
 func Run(ctx context.Context, o Options) error {
+	s, err := newSession(o.withDefaults())
+	if err != nil {
+		return &StepError{Step: "connect", Err: err}
+	}
+	defer s.close()
+	for _, st := range s.steps() {
+		if err := s.run(ctx, st); err != nil {
+			return err
+		}
+	}
+	s.conn.Close(websocket.StatusNormalClosure, "")
+	return nil
+}
+
+// withDefaults fills in what o leaves out.
+func (o Options) withDefaults() Options {
 	if o.StepTimeout == 0 {
 		o.StepTimeout = 30 * time.Second
 	}
@@ -105,166 +121,197 @@ func Run(ctx context.Context, o Options) error {
 	if o.PollInterval == 0 {
 		o.PollInterval = 5 * time.Second
 	}
-	step := func(name string, fn func(ctx context.Context) error) error {
-		timeout := o.StepTimeout
-		if name == "find-message" {
-			timeout = o.MessagesTimeout
-		}
-		sctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		start := time.Now()
-		if err := fn(sctx); err != nil {
-			fmt.Fprintf(o.Out, "FAIL %-10s %v\n", name, err)
-			return &StepError{Step: name, Err: err}
-		}
-		fmt.Fprintf(o.Out, "ok   %-10s %6d ms\n", name, time.Since(start).Milliseconds())
-		return nil
-	}
+	return o
+}
 
+// session is one run: the subscriber, the application server's VAPID key,
+// and what each step hands the next.
+type session struct {
+	o                         Options
+	api                       string // the Messages API, no trailing slash; "" without
+	receiver                  *pushreceiver.Receiver
+	vapidPrivate, vapidPublic string
+	channelID, plaintext      string
+
+	conn     *websocket.Conn
+	endpoint string  // from register
+	got      message // the notification received
+}
+
+func newSession(o Options) (*session, error) {
 	receiver, err := pushreceiver.New()
 	if err != nil {
-		return &StepError{Step: "connect", Err: err}
+		return nil, err
 	}
-	vapidPrivate, vapidPublic, err := webpush.GenerateVAPIDKeys()
+	private, public, err := webpush.GenerateVAPIDKeys()
 	if err != nil {
-		return &StepError{Step: "connect", Err: err}
+		return nil, err
 	}
-	channelID := uuid4()
-	plaintext := "push-turnkey smoke " + uuid4()
+	return &session{o: o, api: strings.TrimSuffix(o.MessagesAPIURL, "/"), receiver: receiver,
+		vapidPrivate: private, vapidPublic: public, channelID: uuid4(), plaintext: "push-turnkey smoke " + uuid4()}, nil
+}
 
-	var conn *websocket.Conn
-	var endpoint string
-	var got message
-	defer func() {
-		if conn != nil {
-			conn.CloseNow()
-		}
-	}()
-	// exchange writes m and reads the server's reply of type want.
-	exchange := func(ctx context.Context, m message, want string) (message, error) {
-		if err := wsjson.Write(ctx, conn, m); err != nil {
-			return message{}, err
-		}
-		var reply message
-		if err := wsjson.Read(ctx, conn, &reply); err != nil {
-			return message{}, fmt.Errorf("no %s reply: %w", want, err)
-		}
-		if reply.MessageType != want || reply.Status != 200 {
-			return reply, fmt.Errorf("want a %s reply with status 200, got %q with status %d", want, reply.MessageType, reply.Status)
-		}
-		return reply, nil
+func (s *session) close() {
+	if s.conn != nil {
+		s.conn.CloseNow()
 	}
-	type namedStep struct {
-		name string
-		fn   func(ctx context.Context) error
-	}
-	api := strings.TrimSuffix(o.MessagesAPIURL, "/")
-	keyURL := api + "/keys/" + vapidPublic
-	registerKey := namedStep{"register-key", func(ctx context.Context) error {
-		body, _ := json.Marshal(map[string]string{"public-key": vapidPublic})
-		return call(ctx, o.HTTPClient, http.MethodPost, api+"/keys", body, http.StatusCreated, nil)
-	}}
-	findMessage := namedStep{"find-message", func(ctx context.Context) error {
-		for {
-			var list struct {
-				Messages []struct {
-					ID string `json:"id"`
-				} `json:"messages"`
-			}
-			if err := call(ctx, o.HTTPClient, http.MethodGet, api+"/messages/"+vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
-				return err
-			}
-			for _, m := range list.Messages {
-				if m.ID == got.Version {
-					return nil
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("message %s not in the Messages API: %w", got.Version, ctx.Err())
-			case <-time.After(o.PollInterval):
-			}
-		}
-	}}
-	deleteKey := namedStep{"delete-key", func(ctx context.Context) error {
-		return call(ctx, o.HTTPClient, http.MethodDelete, keyURL, nil, http.StatusNoContent, nil)
-	}}
+}
+
+// namedStep is one step of Steps or APISteps.
+type namedStep struct {
+	name string
+	fn   func(ctx context.Context) error
+}
+
+// steps are Steps, within APISteps when there is a Messages API.
+func (s *session) steps() []namedStep {
 	steps := []namedStep{
-		{"connect", func(ctx context.Context) (err error) {
-			conn, _, err = websocket.Dial(ctx, o.PushServerURL, nil)
-			return err
-		}},
-		{"hello", func(ctx context.Context) error {
-			reply, err := exchange(ctx, message{MessageType: "hello", UseWebPush: true}, "hello")
-			if err == nil && reply.UAID == "" {
-				err = fmt.Errorf("the hello reply has no uaid")
-			}
-			return err
-		}},
-		{"register", func(ctx context.Context) error {
-			reply, err := exchange(ctx, message{MessageType: "register", ChannelID: channelID, Key: vapidPublic}, "register")
-			if err == nil && reply.PushEndpoint == "" {
-				err = fmt.Errorf("the register reply has no pushEndpoint")
-			}
-			endpoint = reply.PushEndpoint
-			return err
-		}},
-		{"send", func(ctx context.Context) error {
-			resp, err := webpush.SendNotificationWithContext(ctx, []byte(plaintext),
-				&webpush.Subscription{Endpoint: endpoint, Keys: webpush.Keys{P256dh: receiver.P256dh(), Auth: receiver.Auth()}},
-				&webpush.Options{HTTPClient: o.HTTPClient, Subscriber: "smoke@push-turnkey.invalid", TTL: 60,
-					VAPIDPublicKey: vapidPublic, VAPIDPrivateKey: vapidPrivate})
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
-				body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-				return fmt.Errorf("the endpoint answered %s: %s", resp.Status, body)
-			}
-			return nil
-		}},
-		{"receive", func(ctx context.Context) error {
-			if err := wsjson.Read(ctx, conn, &got); err != nil {
-				return fmt.Errorf("no notification: %w", err)
-			}
-			if got.MessageType != "notification" || got.ChannelID != channelID {
-				return fmt.Errorf("want a notification for channel %s, got %q for %q", channelID, got.MessageType, got.ChannelID)
-			}
-			return nil
-		}},
-		{"decrypt", func(context.Context) error {
-			body, err := base64.RawURLEncoding.DecodeString(got.Data)
-			if err != nil {
-				return fmt.Errorf("notification data is not base64url: %w", err)
-			}
-			plain, err := receiver.Decrypt(body)
-			if err != nil {
-				return err
-			}
-			if string(plain) != plaintext {
-				return fmt.Errorf("decrypted %q, sent %q", plain, plaintext)
-			}
-			return nil
-		}},
-		{"ack", func(ctx context.Context) error {
-			return wsjson.Write(ctx, conn, message{MessageType: "ack", Updates: []update{{ChannelID: channelID, Version: got.Version, Code: 100}}})
-		}},
-		{"unregister", func(ctx context.Context) error {
-			_, err := exchange(ctx, message{MessageType: "unregister", ChannelID: channelID}, "unregister")
-			return err
-		}},
+		{"connect", s.connect}, {"hello", s.hello}, {"register", s.register}, {"send", s.send},
+		{"receive", s.receive}, {"decrypt", s.decrypt}, {"ack", s.ack}, {"unregister", s.unregister},
 	}
-	if api != "" {
-		steps = append(append([]namedStep{registerKey}, steps...), findMessage, deleteKey)
+	if s.api != "" {
+		steps = append(append([]namedStep{{"register-key", s.registerKey}}, steps...),
+			namedStep{"find-message", s.findMessage}, namedStep{"delete-key", s.deleteKey})
 	}
-	for _, s := range steps {
-		if err := step(s.name, s.fn); err != nil {
+	return steps
+}
+
+// run runs one step under its timeout and prints its line.
+func (s *session) run(ctx context.Context, st namedStep) error {
+	timeout := s.o.StepTimeout
+	if st.name == "find-message" {
+		timeout = s.o.MessagesTimeout
+	}
+	sctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	if err := st.fn(sctx); err != nil {
+		fmt.Fprintf(s.o.Out, "FAIL %-10s %v\n", st.name, err)
+		return &StepError{Step: st.name, Err: err}
+	}
+	fmt.Fprintf(s.o.Out, "ok   %-10s %6d ms\n", st.name, time.Since(start).Milliseconds())
+	return nil
+}
+
+// exchange writes m and reads the server's reply of type want.
+func (s *session) exchange(ctx context.Context, m message, want string) (message, error) {
+	if err := wsjson.Write(ctx, s.conn, m); err != nil {
+		return message{}, err
+	}
+	var reply message
+	if err := wsjson.Read(ctx, s.conn, &reply); err != nil {
+		return message{}, fmt.Errorf("no %s reply: %w", want, err)
+	}
+	if reply.MessageType != want || reply.Status != 200 {
+		return reply, fmt.Errorf("want a %s reply with status 200, got %q with status %d", want, reply.MessageType, reply.Status)
+	}
+	return reply, nil
+}
+
+func (s *session) connect(ctx context.Context) (err error) {
+	s.conn, _, err = websocket.Dial(ctx, s.o.PushServerURL, nil)
+	return err
+}
+
+func (s *session) hello(ctx context.Context) error {
+	reply, err := s.exchange(ctx, message{MessageType: "hello", UseWebPush: true}, "hello")
+	if err == nil && reply.UAID == "" {
+		err = fmt.Errorf("the hello reply has no uaid")
+	}
+	return err
+}
+
+func (s *session) register(ctx context.Context) error {
+	reply, err := s.exchange(ctx, message{MessageType: "register", ChannelID: s.channelID, Key: s.vapidPublic}, "register")
+	if err == nil && reply.PushEndpoint == "" {
+		err = fmt.Errorf("the register reply has no pushEndpoint")
+	}
+	s.endpoint = reply.PushEndpoint
+	return err
+}
+
+func (s *session) send(ctx context.Context) error {
+	resp, err := webpush.SendNotificationWithContext(ctx, []byte(s.plaintext),
+		&webpush.Subscription{Endpoint: s.endpoint, Keys: webpush.Keys{P256dh: s.receiver.P256dh(), Auth: s.receiver.Auth()}},
+		&webpush.Options{HTTPClient: s.o.HTTPClient, Subscriber: "smoke@push-turnkey.invalid", TTL: 60,
+			VAPIDPublicKey: s.vapidPublic, VAPIDPrivateKey: s.vapidPrivate})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("the endpoint answered %s: %s", resp.Status, body)
+	}
+	return nil
+}
+
+func (s *session) receive(ctx context.Context) error {
+	if err := wsjson.Read(ctx, s.conn, &s.got); err != nil {
+		return fmt.Errorf("no notification: %w", err)
+	}
+	if s.got.MessageType != "notification" || s.got.ChannelID != s.channelID {
+		return fmt.Errorf("want a notification for channel %s, got %q for %q", s.channelID, s.got.MessageType, s.got.ChannelID)
+	}
+	return nil
+}
+
+func (s *session) decrypt(context.Context) error {
+	body, err := base64.RawURLEncoding.DecodeString(s.got.Data)
+	if err != nil {
+		return fmt.Errorf("notification data is not base64url: %w", err)
+	}
+	plain, err := s.receiver.Decrypt(body)
+	if err != nil {
+		return err
+	}
+	if string(plain) != s.plaintext {
+		return fmt.Errorf("decrypted %q, sent %q", plain, s.plaintext)
+	}
+	return nil
+}
+
+func (s *session) ack(ctx context.Context) error {
+	return wsjson.Write(ctx, s.conn, message{MessageType: "ack", Updates: []update{{ChannelID: s.channelID, Version: s.got.Version, Code: 100}}})
+}
+
+func (s *session) unregister(ctx context.Context) error {
+	_, err := s.exchange(ctx, message{MessageType: "unregister", ChannelID: s.channelID}, "unregister")
+	return err
+}
+
+func (s *session) registerKey(ctx context.Context) error {
+	body, _ := json.Marshal(map[string]string{"public-key": s.vapidPublic})
+	return call(ctx, s.o.HTTPClient, http.MethodPost, s.api+"/keys", body, http.StatusCreated, nil)
+}
+
+// findMessage polls the key's messages until the notification's version
+// is among them.
+func (s *session) findMessage(ctx context.Context) error {
+	for {
+		var list struct {
+			Messages []struct {
+				ID string `json:"id"`
+			} `json:"messages"`
+		}
+		if err := call(ctx, s.o.HTTPClient, http.MethodGet, s.api+"/messages/"+s.vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
 			return err
 		}
+		for _, m := range list.Messages {
+			if m.ID == s.got.Version {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("message %s not in the Messages API: %w", s.got.Version, ctx.Err())
+		case <-time.After(s.o.PollInterval):
+		}
 	}
-	conn.Close(websocket.StatusNormalClosure, "")
-	return nil
+}
+
+func (s *session) deleteKey(ctx context.Context) error {
+	return call(ctx, s.o.HTTPClient, http.MethodDelete, s.api+"/keys/"+s.vapidPublic, nil, http.StatusNoContent, nil)
 }
 
 // errNoContent is a 204 where 200 was wanted: nothing there yet.
