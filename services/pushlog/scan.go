@@ -61,92 +61,114 @@ func ScanAll(object io.Reader, fn func(Delivery) error) (Counts, error) {
 }
 
 func scan(object io.Reader, fn func(Delivery) error, fast bool) (Counts, error) {
-	var c Counts
 	r, err := NewReader(object)
 	if err != nil {
-		return c, err
+		return Counts{}, err
 	}
 	defer r.Close()
-	// seen holds the message ids counted: the server makes each one
-	// (a Fernet token), so a repeated id is the same message.
-	seen := map[string]bool{}
-	// keys remembers each key text decoded: an object holds many
-	// messages of few senders.
-	keys := map[string]string{}
-	signingKey := func(text string) (string, error) {
-		if k, ok := keys[text]; ok {
-			return k, nil
-		}
-		k, err := SigningKey(text)
-		if err == nil {
-			keys[text] = k
-		}
-		return k, err
-	}
+	s := &scanner{fast: fast, seen: map[string]bool{}, keys: map[string]string{}}
+	s.keyOf = s.signingKey // one method value for the whole object
 	for {
 		body, offset, err := r.NextRaw()
 		if errors.Is(err, io.EOF) {
-			return c, nil
+			return s.c, nil
 		}
 		var malformed *MalformedError
 		if errors.As(err, &malformed) {
-			c.Records++
-			c.Malformed++
-			c.problem(malformed.Offset, errors.New(malformed.Reason))
+			s.c.Records++
+			s.malformed(malformed.Offset, malformed.Reason)
 			continue
 		}
 		if err != nil {
-			return c, err
+			return s.c, err
 		}
-		c.Records++
-		var rec Record
-		ok := false
-		if fast {
-			message := candidateMessage(body)
-			if message == "" {
-				if body[0] != '{' || body[len(body)-1] != '}' {
-					c.Malformed++
-					c.problem(offset, errors.New("not a JSON object"))
-				}
-				continue
-			}
-			if rec, ok = fastRecord(body, message); ok {
-				// A message counted before in this object (its delivery,
-				// then its timings) is passed over before any decoding.
-				if id, plain := rawString(rec.Fields.MessageID); plain && seen[string(id)] {
-					continue
-				}
-			}
-		}
+		s.c.Records++
+		d, ok := s.record(body, offset)
 		if !ok {
-			if rec, err = parseRecord(body, offset); err != nil {
-				c.Malformed++
-				c.problem(offset, errors.New(err.(*MalformedError).Reason))
-				continue
-			}
-		}
-		d, ok, err := rec.delivery(signingKey)
-		var unattributed *UnattributedError
-		switch {
-		case errors.As(err, &unattributed):
-			if id, idErr := stringField("message_id", rec.Fields.MessageID); idErr == nil && !seen[id] {
-				seen[id] = true
-				c.Unattributed++
-			}
-			continue
-		case err != nil:
-			c.Unreadable++
-			c.problem(offset, err)
-			continue
-		case !ok || seen[d.Entry.ID]:
 			continue
 		}
-		seen[d.Entry.ID] = true
-		c.Deliveries++
 		if err := fn(d); err != nil {
-			return c, err
+			return s.c, err
 		}
 	}
+}
+
+// scanner is the state of one Scan.
+type scanner struct {
+	fast bool
+	c    Counts
+	// seen holds the message ids counted: the server makes each one (a
+	// Fernet token), so a repeated id is the same message.
+	seen map[string]bool
+	// keys remembers each key text decoded: an object holds many messages
+	// of few senders.
+	keys  map[string]string
+	keyOf func(text string) (string, error)
+}
+
+func (s *scanner) malformed(offset int64, reason string) {
+	s.c.Malformed++
+	s.c.problem(offset, errors.New(reason))
+}
+
+// record reads one framed record and counts it; ok reports a delivery not
+// counted before.
+func (s *scanner) record(body []byte, offset int64) (Delivery, bool) {
+	rec, ok := Record{}, false
+	if s.fast {
+		message := candidateMessage(body)
+		if message == "" {
+			if body[0] != '{' || body[len(body)-1] != '}' {
+				s.malformed(offset, "not a JSON object")
+			}
+			return Delivery{}, false
+		}
+		if rec, ok = fastRecord(body, message); ok {
+			// A message counted before in this object (its delivery,
+			// then its timings) is passed over before any decoding.
+			if id, plain := rawString(rec.Fields.MessageID); plain && s.seen[string(id)] {
+				return Delivery{}, false
+			}
+		}
+	}
+	if !ok {
+		var err error
+		if rec, err = parseRecord(body, offset); err != nil {
+			s.malformed(offset, err.(*MalformedError).Reason)
+			return Delivery{}, false
+		}
+	}
+	d, ok, err := rec.delivery(s.keyOf)
+	var unattributed *UnattributedError
+	switch {
+	case errors.As(err, &unattributed):
+		if id, idErr := stringField("message_id", rec.Fields.MessageID); idErr == nil && !s.seen[id] {
+			s.seen[id] = true
+			s.c.Unattributed++
+		}
+		return Delivery{}, false
+	case err != nil:
+		s.c.Unreadable++
+		s.c.problem(offset, err)
+		return Delivery{}, false
+	case !ok || s.seen[d.Entry.ID]:
+		return Delivery{}, false
+	}
+	s.seen[d.Entry.ID] = true
+	s.c.Deliveries++
+	return d, true
+}
+
+// signingKey is SigningKey, remembered per key text.
+func (s *scanner) signingKey(text string) (string, error) {
+	if k, ok := s.keys[text]; ok {
+		return k, nil
+	}
+	k, err := SigningKey(text)
+	if err == nil {
+		s.keys[text] = k
+	}
+	return k, err
 }
 
 // rawString is a JSON string value without escapes, unquoted, in place.
