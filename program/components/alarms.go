@@ -49,6 +49,32 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
+	topic, err := newAlarmTopic(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, al := range metricAlarms(args) {
+		if err := al.register(ctx, name, topic.Arn, parent); err != nil {
+			return nil, err
+		}
+	}
+	if args.FunctionName != nil {
+		if err := newNoReadableRecordsAlarm(ctx, name+"-processor-no-readable-records", args.FunctionName, topic.Arn, parent); err != nil {
+			return nil, err
+		}
+	}
+	if args.DeliveryStreamName != nil && len(args.TargetGroupArnSuffixes) > 0 {
+		if err := newLogSilenceAlarm(ctx, name+"-log-stream-silent", args, topic.Arn, parent); err != nil {
+			return nil, err
+		}
+	}
+	a.TopicArn = topic.Arn
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicArn})
+}
+
+// newAlarmTopic registers the topic, its key (CloudWatch cannot publish to
+// a topic under the AWS managed aws/sns key) and the e-mail subscription.
+func newAlarmTopic(ctx *pulumi.Context, name string, args *AlarmsArgs, parent pulumi.ResourceOption) (*sns.Topic, error) {
 	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
 		Description:          pulumi.String("push-turnkey alarm topic"),
 		EnableKeyRotation:    pulumi.Bool(true),
@@ -78,20 +104,26 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			return nil, fmt.Errorf("alarm e-mail subscription: %w", err)
 		}
 	}
+	return topic, nil
+}
 
-	type alarm struct {
-		name, description, namespace, metric, statistic, comparison string
-		threshold                                                   float64
-		periods                                                     int
-		dimensions                                                  pulumi.StringMap
-	}
-	var alarms []alarm
+// metricAlarm is one alarm on one metric, over 5-minute periods.
+type metricAlarm struct {
+	name, description, namespace, metric, statistic, comparison string
+	threshold                                                   float64
+	periods                                                     int
+	dimensions                                                  pulumi.StringMap
+}
+
+// metricAlarms are the one-metric alarms of the tiers args names.
+func metricAlarms(args *AlarmsArgs) []metricAlarm {
+	var alarms []metricAlarm
 	for _, tg := range []string{"connection", "endpoint"} {
 		suffix, ok := args.TargetGroupArnSuffixes[tg]
 		if !ok {
 			continue
 		}
-		alarms = append(alarms, alarm{
+		alarms = append(alarms, metricAlarm{
 			name: "unhealthy-" + tg + "-nodes", description: "A " + tg + " node is failing its load balancer health check",
 			namespace: "AWS/NetworkELB", metric: "UnHealthyHostCount", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 3,
@@ -99,7 +131,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		})
 	}
 	if args.DeliveryStreamName != nil {
-		alarms = append(alarms, alarm{
+		alarms = append(alarms, metricAlarm{
 			name: "log-delivery-failures", description: "Firehose fails to deliver log records to S3",
 			namespace: "AWS/Firehose", metric: "DeliveryToS3.Success", statistic: "Minimum",
 			comparison: "LessThanThreshold", threshold: 1, periods: 3,
@@ -107,90 +139,90 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		})
 	}
 	if args.FunctionName != nil {
-		alarms = append(alarms, alarm{
-			name: "processor-errors", description: "The log processor Lambda fails",
-			namespace: "AWS/Lambda", metric: "Errors", statistic: "Sum",
-			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
-			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
-		})
-	}
-	if args.FunctionName != nil {
-		// The processor's own metrics (embedded metric format): the server's
-		// log format drifting makes the pipeline go quiet, not fail.
-		alarms = append(alarms, alarm{
-			name: "processor-malformed-records", description: "Most records of a log object are malformed: has the server's log format changed?",
-			namespace: ProcessorMetricsNamespace, metric: "MalformedPercent", statistic: "Maximum",
-			comparison: "GreaterThanThreshold", threshold: 50, periods: 1,
-			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
-		}, alarm{
-			// Unreadable counts only records no sender can make the
-			// server write (pushlog.Counts): one is drift.
-			name: "processor-unreadable-deliveries", description: "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
-			namespace: ProcessorMetricsNamespace, metric: "Unreadable", statistic: "Sum",
-			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
-			dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
-		})
+		alarms = append(alarms, processorAlarms(args.FunctionName)...)
 	}
 	if args.FailedEventsQueueName != nil {
-		alarms = append(alarms, alarm{
+		alarms = append(alarms, metricAlarm{
 			name: "processor-failed-events", description: "Log objects the processor gave up on wait in the failed-events queue",
 			namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
 			dimensions: pulumi.StringMap{"QueueName": args.FailedEventsQueueName},
 		})
 	}
-	for _, al := range alarms {
-		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+al.name, &cloudwatch.MetricAlarmArgs{
-			AlarmDescription:   pulumi.String(al.description),
-			Namespace:          pulumi.String(al.namespace),
-			MetricName:         pulumi.String(al.metric),
-			Statistic:          pulumi.String(al.statistic),
-			ComparisonOperator: pulumi.String(al.comparison),
-			Threshold:          pulumi.Float64(al.threshold),
-			Period:             pulumi.Int(300),
-			EvaluationPeriods:  pulumi.Int(al.periods),
-			Dimensions:         al.dimensions,
-			// No data is no traffic, not a failure.
-			TreatMissingData: pulumi.String("notBreaching"),
-			AlarmActions:     pulumi.Array{topic.Arn},
-			OkActions:        pulumi.Array{topic.Arn},
-		}, parent); err != nil {
-			return nil, fmt.Errorf("alarm %s: %w", al.name, err)
-		}
+	return alarms
+}
+
+// processorAlarms watch the Lambda and its own metrics (embedded metric
+// format): the server's log format drifting makes the pipeline go quiet,
+// not fail.
+func processorAlarms(function pulumi.StringInput) []metricAlarm {
+	dims := pulumi.StringMap{"FunctionName": function}
+	return []metricAlarm{{
+		name: "processor-errors", description: "The log processor Lambda fails",
+		namespace: "AWS/Lambda", metric: "Errors", statistic: "Sum",
+		comparison: "GreaterThanThreshold", threshold: 0, periods: 1, dimensions: dims,
+	}, {
+		name: "processor-malformed-records", description: "Most records of a log object are malformed: has the server's log format changed?",
+		namespace: ProcessorMetricsNamespace, metric: "MalformedPercent", statistic: "Maximum",
+		comparison: "GreaterThanThreshold", threshold: 50, periods: 1, dimensions: dims,
+	}, {
+		// Unreadable counts only records no sender can make the server
+		// write (pushlog.Counts): one is drift.
+		name: "processor-unreadable-deliveries", description: "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
+		namespace: ProcessorMetricsNamespace, metric: "Unreadable", statistic: "Sum",
+		comparison: "GreaterThanThreshold", threshold: 0, periods: 1, dimensions: dims,
+	}}
+}
+
+// register registers the alarm, notifying topic.
+func (al metricAlarm) register(ctx *pulumi.Context, prefix string, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	if _, err := cloudwatch.NewMetricAlarm(ctx, prefix+"-"+al.name, &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String(al.description),
+		Namespace:          pulumi.String(al.namespace),
+		MetricName:         pulumi.String(al.metric),
+		Statistic:          pulumi.String(al.statistic),
+		ComparisonOperator: pulumi.String(al.comparison),
+		Threshold:          pulumi.Float64(al.threshold),
+		Period:             pulumi.Int(300),
+		EvaluationPeriods:  pulumi.Int(al.periods),
+		Dimensions:         al.dimensions,
+		// No data is no traffic, not a failure.
+		TreatMissingData: pulumi.String("notBreaching"),
+		AlarmActions:     pulumi.Array{topic},
+		OkActions:        pulumi.Array{topic},
+	}, parent); err != nil {
+		return fmt.Errorf("alarm %s: %w", al.name, err)
 	}
-	if args.FunctionName != nil {
-		// Records arrive but none is readable for an hour (metric math:
-		// CloudWatch User Guide, "Using metric math", IF and AND).
-		metric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
-			return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
-				Namespace: pulumi.String(ProcessorMetricsNamespace), MetricName: pulumi.String(name), Stat: pulumi.String("Sum"),
-				Period: pulumi.Int(3600), Dimensions: pulumi.StringMap{"FunctionName": args.FunctionName},
-			}}
-		}
-		records, readable := metric("records", "Records"), metric("readable", "Readable")
-		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-processor-no-readable-records", &cloudwatch.MetricAlarmArgs{
-			AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?"),
-			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-			Threshold:          pulumi.Float64(1),
-			EvaluationPeriods:  pulumi.Int(1),
-			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&records, &readable, &cloudwatch.MetricAlarmMetricQueryArgs{
-				Id: pulumi.String("unreadable"), Expression: pulumi.String("IF(records > 0 AND readable == 0, 1, 0)"),
-				Label: pulumi.String("no readable records"), ReturnData: pulumi.Bool(true),
-			}},
-			TreatMissingData: pulumi.String("notBreaching"),
-			AlarmActions:     pulumi.Array{topic.Arn},
-			OkActions:        pulumi.Array{topic.Arn},
-		}, parent); err != nil {
-			return nil, fmt.Errorf("alarm processor-no-readable-records: %w", err)
-		}
+	return nil
+}
+
+// newNoReadableRecordsAlarm fires when records arrive but none is readable
+// for an hour (metric math: CloudWatch User Guide, "Using metric math", IF
+// and AND).
+func newNoReadableRecordsAlarm(ctx *pulumi.Context, name string, function pulumi.StringInput, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	metric := func(id, metricName string) cloudwatch.MetricAlarmMetricQueryArgs {
+		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+			Namespace: pulumi.String(ProcessorMetricsNamespace), MetricName: pulumi.String(metricName), Stat: pulumi.String("Sum"),
+			Period: pulumi.Int(3600), Dimensions: pulumi.StringMap{"FunctionName": function},
+		}}
 	}
-	if args.DeliveryStreamName != nil && len(args.TargetGroupArnSuffixes) > 0 {
-		if err := newLogSilenceAlarm(ctx, name+"-log-stream-silent", args, topic.Arn, parent); err != nil {
-			return nil, err
-		}
+	records, readable := metric("records", "Records"), metric("readable", "Readable")
+	if _, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?"),
+		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+		Threshold:          pulumi.Float64(1),
+		EvaluationPeriods:  pulumi.Int(1),
+		MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&records, &readable, &cloudwatch.MetricAlarmMetricQueryArgs{
+			Id: pulumi.String("unreadable"), Expression: pulumi.String("IF(records > 0 AND readable == 0, 1, 0)"),
+			Label: pulumi.String("no readable records"), ReturnData: pulumi.Bool(true),
+		}},
+		TreatMissingData: pulumi.String("notBreaching"),
+		AlarmActions:     pulumi.Array{topic},
+		OkActions:        pulumi.Array{topic},
+	}, parent); err != nil {
+		return fmt.Errorf("alarm processor-no-readable-records: %w", err)
 	}
-	a.TopicArn = topic.Arn
-	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicArn})
+	return nil
 }
 
 // LogSilenceSeconds is how long clients may connect while the delivery
