@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,8 +15,10 @@ import (
 	"github.com/push-turnkey/push-turnkey/program/stackconfig"
 )
 
-// TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault keeps Pulumi.yaml and
-// the Go defaults in step: same keys, same types, same defaults.
+// TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault keeps Pulumi.yaml
+// and the program in step: the same keys, each with a description, a type
+// that fits its default, and a default that, handed to the program as the
+// engine hands it, gives the config of a stack that sets nothing.
 func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 	project, err := ReadProject("../..")
 	require.NoError(t, err)
@@ -30,58 +33,23 @@ func TestPulumiYamlDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 	sort.Strings(keys)
 	require.Equal(t, keys, declared)
 
-	defaults, err := stackconfig.Parse("dev", nil)
+	plain := func(string) bool { return false }
+	bare, err := stackconfig.ParseStack("dev", nil, "us-east-1", plain)
 	require.NoError(t, err)
-	want := map[string]interface{}{
-		"firehose":                  defaults.Firehose,
-		"processor":                 defaults.Processor,
-		"tableDeletionProtection":   defaults.TableDeletionProtection,
-		"autopushImage":             defaults.AutopushImage,
-		"autopushVersion":           defaults.AutopushVersion,
-		"autopushImageArchitecture": defaults.AutopushImageArchitecture,
-		"instanceType":              defaults.InstanceType,
-		"connectionNodesMin":        defaults.ConnectionNodes.Min,
-		"connectionNodesDesired":    defaults.ConnectionNodes.Desired,
-		"connectionNodesMax":        defaults.ConnectionNodes.Max,
-		"endpointNodesMin":          defaults.EndpointNodes.Min,
-		"endpointNodesDesired":      defaults.EndpointNodes.Desired,
-		"endpointNodesMax":          defaults.EndpointNodes.Max,
-		"nodeCpuTargetPercent":      defaults.NodeCPUTargetPercent,
-		"connectionsPerNodeTarget":  defaults.ConnectionsPerNodeTarget,
-		"redisNodeType":             defaults.RedisNodeType,
-		"natGateway":                defaults.NATGateway,
-		"messagesApiInstanceType":   defaults.MessagesAPIInstanceType,
-		"adoptExisting":             false,
-		"logRetentionDays":          defaults.LogRetentionDays,
-	}
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)
-		if w, ok := want[key]; ok {
-			assert.Equal(t, w, decl.Default, "default of %s", key)
-			switch w.(type) {
-			case bool:
-				assert.Equal(t, "boolean", decl.Type, key)
-			case int:
-				assert.Equal(t, "integer", decl.Type, key)
-			default:
-				assert.Equal(t, "string", decl.Type, key)
-			}
-		} else {
-			// tablePrefix (derived from the stack name) and the optional
-			// keys: the engine requires a default, so they declare the
-			// value that means unset.
-			if key == "messagesApiAllowedCidrs" || key == "previousCryptoKeys" {
-				assert.Equal(t, "array", decl.Type, key)
-				assert.Equal(t, []interface{}{}, decl.Default, "%s defaults to the unset list", key)
-			} else {
-				assert.Equal(t, "string", decl.Type, key)
-				assert.Equal(t, stackconfig.UnsetString, decl.Default, "%s defaults to the unset string", key)
-			}
-		}
 		// The engine refuses a secret key's default: it is stored in plain
 		// text, then fails "must be encrypted as it's secret". The program
 		// checks secrecy itself (stackconfig.ParseStack).
 		assert.False(t, decl.Secret && decl.Default != nil, "%s is declared secret with a default", key)
+		types := map[string]string{"bool": "boolean", "int": "integer", "string": "string", "[]interface {}": "array"}
+		assert.Equal(t, types[fmt.Sprintf("%T", decl.Default)], decl.Type, "type of %s fits its default %v", key, decl.Default)
+
+		value, err := configString(decl.Default)
+		require.NoError(t, err, key)
+		got, err := stackconfig.ParseStack("dev", map[string]string{key: value}, "us-east-1", plain)
+		require.NoError(t, err, "Pulumi.yaml's default of %s", key)
+		assert.Equal(t, bare, got, "Pulumi.yaml's default of %s, %q, is the program's", key, value)
 	}
 }
 

@@ -58,11 +58,31 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 		return nil, err
 	}
 	parent := pulumi.Parent(f)
-	// The bucket and the settings that protect it outlive the stack: a
-	// retained bucket must not lose its encryption or public access block.
-	// Only the bucket is imported: each setting is created over whatever
-	// the bucket has (S3's Put* calls replace the setting), so a setting
-	// missing from a retained bucket never blocks a take-over.
+	bucket, err := newLogBucket(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+	stream, err := newDeliveryStream(ctx, name, args, bucket, parent)
+	if err != nil {
+		return nil, err
+	}
+	f.BucketName, f.BucketArn = bucket.Bucket, bucket.Arn
+	f.StreamName, f.StreamArn = stream.Name, stream.Arn
+	return f, ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"bucketName": f.BucketName,
+		"bucketArn":  f.BucketArn,
+		"streamName": f.StreamName,
+		"streamArn":  f.StreamArn,
+	})
+}
+
+// newLogBucket registers the bucket and the settings that protect it. The
+// bucket and its settings outlive the stack: a retained bucket must not
+// lose its encryption or public access block. Only the bucket is imported:
+// each setting is created over whatever the bucket has (S3's Put* calls
+// replace the setting), so a setting missing from a retained bucket never
+// blocks a take-over.
+func newLogBucket(ctx *pulumi.Context, name string, args *FirehoseLoggingArgs, parent pulumi.ResourceOption) (*s3.BucketV2, error) {
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName)},
 		retained([]pulumi.ResourceOption{parent}, args.Adopt, args.BucketName)...)
 	if err != nil {
@@ -115,7 +135,12 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	}, onBucket...); err != nil {
 		return nil, fmt.Errorf("log bucket policy: %w", err)
 	}
+	return bucket, nil
+}
 
+// newDeliveryStream registers the delivery stream into bucket, its error
+// log group and a role that can write only to that bucket and log group.
+func newDeliveryStream(ctx *pulumi.Context, name string, args *FirehoseLoggingArgs, bucket *s3.BucketV2, parent pulumi.ResourceOption) (*kinesis.FirehoseDeliveryStream, error) {
 	logGroupName := "/aws/kinesisfirehose/" + args.StreamName
 	logGroup, err := newLogGroup(ctx, name, logGroupName, args.Logs, parent)
 	if err != nil {
@@ -179,13 +204,5 @@ func NewFirehoseLogging(ctx *pulumi.Context, name string, args *FirehoseLoggingA
 	if err != nil {
 		return nil, fmt.Errorf("delivery stream: %w", err)
 	}
-
-	f.BucketName, f.BucketArn = bucket.Bucket, bucket.Arn
-	f.StreamName, f.StreamArn = stream.Name, stream.Arn
-	return f, ctx.RegisterResourceOutputs(f, pulumi.Map{
-		"bucketName": f.BucketName,
-		"bucketArn":  f.BucketArn,
-		"streamName": f.StreamName,
-		"streamArn":  f.StreamArn,
-	})
+	return stream, nil
 }

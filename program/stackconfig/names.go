@@ -8,8 +8,55 @@ import (
 	"strings"
 )
 
+// DefaultTablePrefix derives the table prefix from the stack name: "push-"
+// and the stack name in lower case with any other character than a letter,
+// digit or '-' turned into '-', cut to MaxTablePrefixLength. Such a prefix
+// is also a valid S3 bucket name part, so the log bucket reads
+// "push-<stack>-logs-<account>".
+func DefaultTablePrefix(stack string) string {
+	p := "push-" + disallowedInPrefix.ReplaceAllString(strings.ToLower(stack), "-")
+	if len(p) > MaxTablePrefixLength {
+		p = p[:MaxTablePrefixLength]
+	}
+	return p
+}
+
+var disallowedInPrefix = regexp.MustCompile(`[^a-z0-9-]`)
+
+// LogBucketName derives the log bucket's name from the table prefix, so a
+// later stack with the same prefix finds the retained bucket again:
+// "<prefix>-logs-<account id>". A prefix with characters S3 refuses (upper
+// case, '_', '.') is lowered, those become '-', and 6 hex digits of the
+// prefix's SHA-256 are added, so two prefixes never share a bucket. At most
+// 61 characters for a valid prefix.
+func LogBucketName(prefix, accountID string) string {
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r == '_' || r == '.':
+			return '-'
+		}
+		return r
+	}, prefix)
+	if safe != prefix {
+		sum := sha256.Sum256([]byte(prefix))
+		safe += "-" + hex.EncodeToString(sum[:3])
+	}
+	return safe + "-logs-" + accountID
+}
+
 // Physical names derived from the table prefix. A retained store is found
 // again by its name, so these never change for a given prefix.
+
+// RouterTableName is the name of the autopush router table.
+func (c Config) RouterTableName() string { return c.TablePrefix + "_router" }
+
+// MessageTableName is the name of the autopush message table.
+func (c Config) MessageTableName() string { return c.TablePrefix + "_message" }
+
+// MessagesTableName is the name of the push messages table (processor tier).
+func (c Config) MessagesTableName() string { return c.TablePrefix + "_push_messages" }
 
 // KeyParameterName is the SSM parameter holding the crypto keys:
 // "/push-turnkey/<prefix>/crypto-key".
@@ -60,15 +107,6 @@ func (c Config) DashboardName() string {
 	}
 	return safe + "-push"
 }
-
-// tier says which configs create a name.
-type tier int
-
-const (
-	coreTier tier = iota
-	firehoseTier
-	processorTier
-)
 
 // nameRule is one service's rule for one name derived from the prefix.
 type nameRule struct {
@@ -129,14 +167,6 @@ var nameRules = []nameRule{
 		source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html"},
 }
 
-// enabled reports whether the config creates the tier's names.
-func (c Config) enabled(t tier) bool {
-	return t == coreTier || (t == firehoseTier && c.Firehose) || (t == processorTier && c.Processor)
-}
-
-// tierKey is the config key that turns a tier on.
-var tierKey = map[tier]string{firehoseTier: "firehose", processorTier: "processor"}
-
 // nameProblems checks every name of the tiers for which in is true against
 // its service's rule, and returns each problem.
 func nameProblems(c Config, in func(tier) bool) []string {
@@ -161,21 +191,36 @@ func nameProblems(c Config, in func(tier) bool) []string {
 	return problems
 }
 
-// checkNames refuses a prefix that gives an invalid name in a tier the
-// config creates, and warns of one in a tier it could turn on later (the
-// prefix cannot change without new tables).
-func (p *parser) checkNames(c *Config) {
-	for _, problem := range nameProblems(*c, c.enabled) {
-		p.fail("tablePrefix", problem, prefixExample(c.TablePrefix))
+// prefixNames refuses a prefix that gives an invalid name in a tier the
+// config creates. A prefix its own rule refuses is not checked again.
+func prefixNames(c Config) []error {
+	if validTablePrefix(c.TablePrefix) != "" {
+		return nil
 	}
+	var errs []error
+	for _, problem := range nameProblems(c, c.enabled) {
+		errs = append(errs, refusal("tablePrefix", problem, prefixExample(c.TablePrefix)))
+	}
+	return errs
+}
+
+// prefixNamesOfTiersOff warns of a prefix that gives an invalid name in a
+// tier the config could turn on later (the prefix cannot change without
+// new tables).
+func prefixNamesOfTiersOff(_ string, _ map[string]string, c Config) []string {
+	if validTablePrefix(c.TablePrefix) != "" {
+		return nil
+	}
+	var warnings []string
 	for _, t := range []tier{firehoseTier, processorTier} {
 		if c.enabled(t) {
 			continue
 		}
-		for _, problem := range nameProblems(*c, func(r tier) bool { return r == t }) {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s:tablePrefix cannot be used with %s=true: %s", Namespace, tierKey[t], problem))
+		for _, problem := range nameProblems(c, func(r tier) bool { return r == t }) {
+			warnings = append(warnings, fmt.Sprintf("%s:tablePrefix cannot be used with %s=true: %s", Namespace, tierKey[t], problem))
 		}
 	}
+	return warnings
 }
 
 // prefixExample is prefix with every character some service refuses made
