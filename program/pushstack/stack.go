@@ -4,11 +4,9 @@
 package pushstack
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/push-turnkey/push-turnkey/program/components"
@@ -51,137 +49,145 @@ func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 // pushServerUrl, endpointUrl, routerTableName, messageTableName,
 // tablePrefix, cryptoKey (secret), vpcId; with Firehose, firehoseLoggingBucket and
 // deliveryStreamName; with the processor tier, processorFunctionName,
-// messagesApiPrivateIp, messagesApiUrl and redisEndpoint.
+// messagesApiPrivateIp, messagesApiUrl and redisEndpoint. Every look-up and
+// refusal comes first (preflight); only what it returns registers
+// resources.
 func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (pulumi.Map, error) {
-	provider, err := newProvider(ctx)
+	c, err := preflight(ctx, cfg, build)
 	if err != nil {
 		return nil, err
 	}
-	withProvider := pulumi.Provider(provider)
-	// Only the region's own zones: Local and Wavelength Zones need an
-	// opt-in and have no Network Load Balancer or ElastiCache.
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-		State:   pulumi.StringRef("available"),
-		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-	}, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("list availability zones: %w", err)
-	}
-	caller, err := aws.GetCallerIdentity(ctx, nil, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("read caller identity: %w", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("read partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("read region: %w", err)
-	}
-	if err := cfg.CheckDeployTarget(partition.Partition, region.Name); err != nil {
-		return nil, err
-	}
-	if cfg.Processor && cfg.MessagesAPIAllowedSecurityGroup != "" {
-		if err := checkAllowedSecurityGroup(ctx, cfg.MessagesAPIAllowedSecurityGroup, region.Name, stackTags(ctx), withProvider); err != nil {
-			return nil, err
-		}
-	}
+	return c.register(ctx)
+}
 
-	// Before any resource: what earlier stacks left, and the key.
-	keyParameter := cfg.KeyParameterName()
-	bucketName := stackconfig.LogBucketName(cfg.TablePrefix, caller.AccountId)
-	retained, err := findRetained(ctx, cfg, keyParameter, bucketName, withProvider)
+// register registers the tiers in the order they need each other.
+func (c *Checked) register(ctx *pulumi.Context) (pulumi.Map, error) {
+	core, err := c.registerCore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := takeOver(cfg, ctx.Stack(), retained); err != nil {
-		return nil, err
-	}
-	keys, warning, err := cryptoKeys(cfg, keyParameter, retained)
-	if err != nil {
-		return nil, err
-	}
-	if warning != "" {
-		_ = ctx.Log.Warn(warning, nil)
-	}
-
-	logKey, err := components.NewLogKey(ctx, "push-logs-key", &components.LogKeyArgs{
-		Partition: partition.Partition, Region: region.Name, AccountID: caller.AccountId, DNSSuffix: partition.DnsSuffix,
-	}, withProvider)
-	if err != nil {
-		return nil, err
-	}
-	logs := components.LogSettings{RetentionDays: cfg.LogRetentionDays, KeyArn: logKey.Arn}
-
-	network, err := components.NewNetwork(ctx, "push", &components.NetworkArgs{
-		AvailabilityZones: zones.Names,
-	}, withProvider)
-	if err != nil {
-		return nil, err
-	}
-
-	keyArgs := &components.CryptoKeyArgs{
-		ParameterName: keyParameter,
-		Adopt:         retained.CryptoKeys != nil,
-		Generate:      cfg.CryptoKey == "",
-	}
-	if len(keys) > 0 {
-		keyArgs.Key = pulumi.ToSecret(pulumi.String(keys[0])).(pulumi.StringOutput)
-	}
-	if len(keys) > 1 {
-		keyArgs.PreviousKeys = pulumi.ToSecret(pulumi.String(strings.Join(keys[1:], ","))).(pulumi.StringOutput)
-	}
-	key, err := components.NewCryptoKey(ctx, "crypto-key", keyArgs, withProvider)
-	if err != nil {
-		return nil, err
-	}
-
-	tables, err := components.NewPushTables(ctx, "push-tables", &components.PushTablesArgs{
-		RouterTableName:    cfg.RouterTableName(),
-		MessageTableName:   cfg.MessageTableName(),
-		AdoptRouter:        retained.Tables[cfg.RouterTableName()],
-		AdoptMessage:       retained.Tables[cfg.MessageTableName()],
-		After:              key.Stored,
-		DeletionProtection: pulumi.Bool(cfg.TableDeletionProtection),
-	}, withProvider)
-	if err != nil {
-		return nil, err
-	}
-
 	var logging *components.FirehoseLogging
-	if cfg.Firehose {
-		logging, err = components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
-			BucketName: bucketName,
-			Adopt:      retained.LogBucket,
-			StreamName: cfg.DeliveryStreamName(),
-			Logs:       logs,
-			AccountID:  caller.AccountId,
-		}, withProvider)
-		if err != nil {
+	if c.cfg.Firehose {
+		if logging, err = c.registerLogging(ctx, core); err != nil {
 			return nil, err
 		}
 	}
+	service, err := c.registerService(ctx, core, logging)
+	if err != nil {
+		return nil, err
+	}
+	var processor *components.ProcessorTier
+	if c.cfg.Processor {
+		if processor, err = c.registerProcessorTier(ctx, core, logging); err != nil {
+			return nil, err
+		}
+	}
+	alarms, err := c.registerAlarms(ctx, service, logging, processor)
+	if err != nil {
+		return nil, err
+	}
+	dashboard, err := c.registerDashboard(ctx, core, service, logging, processor)
+	if err != nil {
+		return nil, err
+	}
+	return c.outputs(core, service, logging, processor, alarms, dashboard), nil
+}
 
+// core is what every tier stands on: the log key, the network, the crypto
+// key and the tables.
+type core struct {
+	logs    components.LogSettings
+	network *components.Network
+	key     *components.CryptoKey
+	tables  *components.PushTables
+}
+
+func (c *Checked) registerCore(ctx *pulumi.Context) (core, error) {
+	logKey, err := components.NewLogKey(ctx, "push-logs-key", &components.LogKeyArgs{
+		Partition: c.target.partition, Region: c.target.region, AccountID: c.target.account, DNSSuffix: c.target.dnsSuffix,
+	}, c.provider)
+	if err != nil {
+		return core{}, err
+	}
+	k := core{logs: components.LogSettings{RetentionDays: c.cfg.LogRetentionDays, KeyArn: logKey.Arn}}
+	if k.network, err = components.NewNetwork(ctx, "push", &components.NetworkArgs{
+		AvailabilityZones: c.target.zones,
+	}, c.provider); err != nil {
+		return core{}, err
+	}
+	keyArgs := &components.CryptoKeyArgs{
+		ParameterName: c.keyParameter,
+		Adopt:         c.retained.CryptoKeys != nil,
+		Generate:      c.cfg.CryptoKey == "",
+	}
+	if len(c.keys) > 0 {
+		keyArgs.Key = pulumi.ToSecret(pulumi.String(c.keys[0])).(pulumi.StringOutput)
+	}
+	if len(c.keys) > 1 {
+		keyArgs.PreviousKeys = pulumi.ToSecret(pulumi.String(strings.Join(c.keys[1:], ","))).(pulumi.StringOutput)
+	}
+	if k.key, err = components.NewCryptoKey(ctx, "crypto-key", keyArgs, c.provider); err != nil {
+		return core{}, err
+	}
+	k.tables, err = components.NewPushTables(ctx, "push-tables", &components.PushTablesArgs{
+		RouterTableName:    c.cfg.RouterTableName(),
+		MessageTableName:   c.cfg.MessageTableName(),
+		AdoptRouter:        c.retained.Tables[c.cfg.RouterTableName()],
+		AdoptMessage:       c.retained.Tables[c.cfg.MessageTableName()],
+		After:              k.key.Stored,
+		DeletionProtection: pulumi.Bool(c.cfg.TableDeletionProtection),
+	}, c.provider)
+	return k, err
+}
+
+func (c *Checked) registerLogging(ctx *pulumi.Context, k core) (*components.FirehoseLogging, error) {
+	return components.NewFirehoseLogging(ctx, "push-logs", &components.FirehoseLoggingArgs{
+		BucketName: c.bucketName,
+		Adopt:      c.retained.LogBucket,
+		StreamName: c.cfg.DeliveryStreamName(),
+		Logs:       k.logs,
+		AccountID:  c.target.account,
+	}, c.provider)
+}
+
+// registerService registers the push service, its certificate when the
+// stack requests one, and its DNS name in a hosted zone.
+func (c *Checked) registerService(ctx *pulumi.Context, k core, logging *components.FirehoseLogging) (*components.PushService, error) {
 	var certificateArn pulumi.StringInput
 	switch {
-	case cfg.CertificateArn != "":
-		certificateArn = pulumi.String(cfg.CertificateArn)
-	case cfg.TLS():
+	case c.cfg.CertificateArn != "":
+		certificateArn = pulumi.String(c.cfg.CertificateArn)
+	case c.cfg.TLS():
 		cert, err := components.NewCertificate(ctx, "push-certificate", &components.CertificateArgs{
-			DomainName: cfg.DomainName, HostedZoneID: cfg.HostedZoneID,
-		}, withProvider)
+			DomainName: c.cfg.DomainName, HostedZoneID: c.cfg.HostedZoneID,
+		}, c.provider)
 		if err != nil {
 			return nil, err
 		}
 		certificateArn = cert.Arn
 	}
+	service, err := components.NewPushService(ctx, "push", c.serviceArgs(ctx, k, logging, certificateArn), c.provider)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.TLS() && c.cfg.HostedZoneID != "" {
+		if _, err := components.NewDomainAlias(ctx, "push-domain", &components.DomainAliasArgs{
+			DomainName: c.cfg.DomainName, HostedZoneID: c.cfg.HostedZoneID,
+			LoadBalancerDNS: service.LoadBalancerDNS, LoadBalancerZoneID: service.LoadBalancerZoneID,
+		}, c.provider); err != nil {
+			return nil, err
+		}
+	}
+	return service, nil
+}
 
-	serviceArgs := &components.PushServiceArgs{
+func (c *Checked) serviceArgs(ctx *pulumi.Context, k core, logging *components.FirehoseLogging, certificateArn pulumi.StringInput) *components.PushServiceArgs {
+	cfg := c.cfg
+	args := &components.PushServiceArgs{
 		CertificateArn:         certificateArn,
 		DomainName:             cfg.DomainName,
-		VpcID:                  network.VpcID,
-		SubnetIDs:              network.PublicSubnetIDs,
+		VpcID:                  k.network.VpcID,
+		SubnetIDs:              k.network.PublicSubnetIDs,
 		Image:                  cfg.Image(),
 		InstanceType:           cfg.InstanceType,
 		Arm64:                  cfg.Arm64(),
@@ -189,20 +195,20 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		Endpoint:               components.Capacity(cfg.EndpointNodes),
 		SSHKeyName:             cfg.SSHKeyName,
 		SSHAllowedCIDR:         cfg.SSHAllowedCIDR,
-		RouterTableName:        tables.RouterTableName,
-		RouterTableArn:         tables.RouterTableArn,
-		MessageTableName:       tables.MessageTableName,
-		MessageTableArn:        tables.MessageTableArn,
-		CryptoKeyParameterName: key.ParameterName,
-		CryptoKeyParameterArn:  key.ParameterArn,
-		CryptoKeyFingerprint:   key.Fingerprint,
-		Partition:              partition.Partition,
-		Region:                 region.Name,
-		AccountID:              caller.AccountId,
+		RouterTableName:        k.tables.RouterTableName,
+		RouterTableArn:         k.tables.RouterTableArn,
+		MessageTableName:       k.tables.MessageTableName,
+		MessageTableArn:        k.tables.MessageTableArn,
+		CryptoKeyParameterName: k.key.ParameterName,
+		CryptoKeyParameterArn:  k.key.ParameterArn,
+		CryptoKeyFingerprint:   k.key.Fingerprint,
+		Partition:              c.target.partition,
+		Region:                 c.target.region,
+		AccountID:              c.target.account,
 		InstanceTags:           stackTags(ctx),
 		LoadBalancerTag:        cfg.TablePrefix,
 		Scaling:                components.Scaling{CPUPercent: cfg.NodeCPUTargetPercent, ConnectionsPerNode: cfg.ConnectionsPerNodeTarget},
-		Logs:                   logs,
+		Logs:                   k.logs,
 		LogGroupNames: map[string]string{
 			"connection": cfg.LogGroupName(stackconfig.ConnectionLogs),
 			"endpoint":   cfg.LogGroupName(stackconfig.EndpointLogs),
@@ -210,83 +216,68 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 	}
 	if logging != nil {
 		// The name, not the stream: nodes boot while it is made.
-		serviceArgs.DeliveryStreamName = pulumi.String(cfg.DeliveryStreamName())
-		serviceArgs.DeliveryStreamArn = logging.StreamArn
+		args.DeliveryStreamName = pulumi.String(cfg.DeliveryStreamName())
+		args.DeliveryStreamArn = logging.StreamArn
 	}
-	service, err := components.NewPushService(ctx, "push", serviceArgs, withProvider)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.TLS() && cfg.HostedZoneID != "" {
-		if _, err := components.NewDomainAlias(ctx, "push-domain", &components.DomainAliasArgs{
-			DomainName: cfg.DomainName, HostedZoneID: cfg.HostedZoneID,
-			LoadBalancerDNS: service.LoadBalancerDNS, LoadBalancerZoneID: service.LoadBalancerZoneID,
-		}, withProvider); err != nil {
-			return nil, err
-		}
-	}
+	return args
+}
 
-	var processor *components.ProcessorTier
-	if cfg.Processor {
-		if processor, err = buildProcessorTier(ctx, cfg, build, retained, network, logging, logs, zones.Names,
-			partition.Partition, partition.ReverseDnsPrefix, region.Name, caller.AccountId, withProvider); err != nil {
-			return nil, err
-		}
-	}
-
-	alarmArgs := &components.AlarmsArgs{
+func (c *Checked) registerAlarms(ctx *pulumi.Context, service *components.PushService, logging *components.FirehoseLogging,
+	processor *components.ProcessorTier) (*components.Alarms, error) {
+	args := &components.AlarmsArgs{
 		LoadBalancerArnSuffix:  service.LoadBalancerArnSuffix,
 		TargetGroupArnSuffixes: map[string]pulumi.StringInput{},
-		Email:                  cfg.AlarmEmail,
-		AccountID:              caller.AccountId,
-		Partition:              partition.Partition,
+		Email:                  c.cfg.AlarmEmail,
+		AccountID:              c.target.account,
+		Partition:              c.target.partition,
 	}
 	for role, suffix := range service.TargetGroupArnSuffixes {
-		alarmArgs.TargetGroupArnSuffixes[role] = suffix
+		args.TargetGroupArnSuffixes[role] = suffix
 	}
 	if logging != nil {
-		alarmArgs.DeliveryStreamName = logging.StreamName
+		args.DeliveryStreamName = logging.StreamName
 	}
 	if processor != nil {
-		alarmArgs.FunctionName = processor.FunctionName
-		alarmArgs.FailedEventsQueueName = processor.FailedEventsQueueName
+		args.FunctionName = processor.FunctionName
+		args.FailedEventsQueueName = processor.FailedEventsQueueName
 	}
-	alarms, err := components.NewAlarms(ctx, "push-alarms", alarmArgs, withProvider)
-	if err != nil {
-		return nil, err
-	}
+	return components.NewAlarms(ctx, "push-alarms", args, c.provider)
+}
 
-	dashArgs := &components.DashboardArgs{
-		Name: cfg.DashboardName(), Region: region.Name,
+func (c *Checked) registerDashboard(ctx *pulumi.Context, k core, service *components.PushService, logging *components.FirehoseLogging,
+	processor *components.ProcessorTier) (*components.Dashboard, error) {
+	args := &components.DashboardArgs{
+		Name: c.cfg.DashboardName(), Region: c.target.region,
 		LoadBalancerArnSuffix:  service.LoadBalancerArnSuffix,
 		TargetGroupArnSuffixes: service.TargetGroupArnSuffixes,
-		Tables:                 []pulumi.StringInput{tables.RouterTableName, tables.MessageTableName},
+		Tables:                 []pulumi.StringInput{k.tables.RouterTableName, k.tables.MessageTableName},
 	}
 	if logging != nil {
-		dashArgs.DeliveryStreamName = logging.StreamName
+		args.DeliveryStreamName = logging.StreamName
 		// The servers log at debug with Firehose: the request lines exist.
-		dashArgs.EndpointLogGroup = service.LogGroupNames["endpoint"]
+		args.EndpointLogGroup = service.LogGroupNames["endpoint"]
 	}
 	if processor != nil {
-		dashArgs.Tables = append(dashArgs.Tables, processor.MessagesTableName)
-		dashArgs.FunctionName = processor.FunctionName
-		dashArgs.RedisNodeID = processor.RedisNodeID
+		args.Tables = append(args.Tables, processor.MessagesTableName)
+		args.FunctionName = processor.FunctionName
+		args.RedisNodeID = processor.RedisNodeID
 	}
-	dashboard, err := components.NewDashboard(ctx, "push-dashboard", dashArgs, withProvider)
-	if err != nil {
-		return nil, err
-	}
+	return components.NewDashboard(ctx, "push-dashboard", args, c.provider)
+}
 
+// outputs are the stack outputs Build documents.
+func (c *Checked) outputs(k core, service *components.PushService, logging *components.FirehoseLogging,
+	processor *components.ProcessorTier, alarms *components.Alarms, dashboard *components.Dashboard) pulumi.Map {
 	outputs := pulumi.Map{
 		"alarmTopicArn":    alarms.TopicArn,
 		"loadBalancerDns":  service.LoadBalancerDNS,
 		"pushServerUrl":    service.PushServerURL,
 		"endpointUrl":      service.EndpointURL,
-		"routerTableName":  tables.RouterTableName,
-		"messageTableName": tables.MessageTableName,
-		"tablePrefix":      pulumi.String(cfg.TablePrefix),
-		"cryptoKey":        key.Key,
-		"vpcId":            network.VpcID,
+		"routerTableName":  k.tables.RouterTableName,
+		"messageTableName": k.tables.MessageTableName,
+		"tablePrefix":      pulumi.String(c.cfg.TablePrefix),
+		"cryptoKey":        k.key.Key,
+		"vpcId":            k.network.VpcID,
 		"dashboardName":    dashboard.Name,
 	}
 	if logging != nil {
@@ -299,66 +290,56 @@ func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (
 		outputs["messagesApiUrl"] = processor.MessagesAPIURL
 		outputs["redisEndpoint"] = processor.RedisEndpoint
 	}
-	return outputs, nil
+	return outputs
 }
 
-// buildProcessorTier builds the processor Lambda and the Messages API,
-// then registers the private network and the tier.
-func buildProcessorTier(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder, retained Retained,
-	network *components.Network, logging *components.FirehoseLogging, logs components.LogSettings, zones []string,
-	partition, servicePrefix, region, account string, opts ...pulumi.ResourceOption) (*components.ProcessorTier, error) {
-	apiArch := "amd64"
-	if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
-		apiArch = "arm64"
-	}
-	programs, err := build(ctx.Context(), apiArch)
-	if err != nil {
-		return nil, err
-	}
-
+// registerProcessorTier registers the private network and the tier, with
+// the programs preflight built.
+func (c *Checked) registerProcessorTier(ctx *pulumi.Context, k core, logging *components.FirehoseLogging) (*components.ProcessorTier, error) {
+	cfg := c.cfg
 	private, err := components.NewPrivateNetwork(ctx, "push-private", &components.PrivateNetworkArgs{
-		VpcID:             network.VpcID,
-		AvailabilityZones: zones,
-		Region:            region,
+		VpcID:             k.network.VpcID,
+		AvailabilityZones: c.target.zones,
+		Region:            c.target.region,
 		NATGateway:        cfg.NATGateway,
-		PublicSubnetID:    network.PublicSubnetIDs.Index(pulumi.Int(0)),
-		CoreNetwork:       network,
-		ServicePrefix:     servicePrefix,
-	}, opts...)
+		PublicSubnetID:    k.network.PublicSubnetIDs.Index(pulumi.Int(0)),
+		CoreNetwork:       k.network,
+		ServicePrefix:     c.target.servicePrefix,
+	}, c.provider)
 	if err != nil {
 		return nil, err
 	}
 	return components.NewProcessorTier(ctx, "push-processor", &components.ProcessorTierArgs{
-		VpcID:                   network.VpcID,
+		VpcID:                   k.network.VpcID,
 		VpcCidr:                 components.VpcCidr,
 		PrivateSubnetIDs:        private.SubnetIDs,
-		PublicSubnetID:          network.PublicSubnetIDs.Index(pulumi.Int(0)),
-		CoreNetwork:             network,
+		PublicSubnetID:          k.network.PublicSubnetIDs.Index(pulumi.Int(0)),
+		CoreNetwork:             k.network,
 		S3PrefixListID:          private.S3PrefixListID,
 		DynamoDBPrefixListID:    private.DynamoDBPrefixListID,
 		LogBucketName:           logging.BucketName,
 		LogBucketArn:            logging.BucketArn,
 		MessagesTableName:       cfg.MessagesTableName(),
 		DeletionProtection:      cfg.TableDeletionProtection,
-		Adopt:                   retained.Tables[cfg.MessagesTableName()],
+		Adopt:                   c.retained.Tables[cfg.MessagesTableName()],
 		RedisNodeType:           cfg.RedisNodeType,
 		AuthTokenParameterName:  cfg.AuthTokenParameterName(),
-		Logs:                    logs,
+		Logs:                    k.logs,
 		APILogGroupName:         cfg.LogGroupName(stackconfig.MessagesAPILogs),
 		FunctionName:            cfg.ProcessorFunctionName(),
-		ProcessorZip:            programs.ProcessorZip,
-		ProcessorSourceKey:      programs.ProcessorSourceKey,
-		APIBinary:               programs.API.Path,
-		APIBinarySourceKey:      programs.API.SourceKey,
-		APIBinarySHA256:         programs.API.SHA256,
+		ProcessorZip:            c.programs.ProcessorZip,
+		ProcessorSourceKey:      c.programs.ProcessorSourceKey,
+		APIBinary:               c.programs.API.Path,
+		APIBinarySourceKey:      c.programs.API.SourceKey,
+		APIBinarySHA256:         c.programs.API.SHA256,
 		APIInstanceType:         cfg.MessagesAPIInstanceType,
 		APIArm64:                stackconfig.Arm64(cfg.MessagesAPIInstanceType),
 		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,
 		APIAllowedSecurityGroup: cfg.MessagesAPIAllowedSecurityGroup,
-		Partition:               partition,
-		Region:                  region,
-		AccountID:               account,
-	}, opts...)
+		Partition:               c.target.partition,
+		Region:                  c.target.region,
+		AccountID:               c.target.account,
+	}, c.provider)
 }
 
 // stackTags are the tags of every resource of the stack.

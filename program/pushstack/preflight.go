@@ -1,0 +1,112 @@
+package pushstack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
+)
+
+// Checked is a stack that passed preflight: every look-up made and every
+// refusal passed, the programs of the processor tier built. Only preflight
+// makes one, and only its methods register resources, so no resource can
+// be registered before the checks (its fields are unexported).
+type Checked struct {
+	cfg      stackconfig.Config
+	provider pulumi.ResourceOrInvokeOption // the explicit AWS provider (provider.go)
+	target   target
+	// retained is what earlier stacks of the prefix left (retained.go).
+	retained     Retained
+	keyParameter string   // the crypto key's SSM parameter
+	bucketName   string   // the log bucket's name
+	keys         []string // the crypto keys to store, newest first; nil to generate
+	programs     Artifacts
+}
+
+// target is where the stack deploys, as the AWS provider reports it.
+type target struct {
+	account, partition, region, dnsSuffix string
+	servicePrefix                         string   // the partition's reverse DNS prefix, for endpoint service names
+	zones                                 []string // availability zones that need no opt-in
+}
+
+// preflight registers the explicit AWS provider (the look-ups go through
+// it), then makes every look-up and refusal that needs the account: the
+// deploy target, the Messages API's allowed security group, the stores an
+// earlier stack left and their take-over, the crypto keys; and builds the
+// processor tier's programs. Its errors name what to fix; on error nothing
+// but the provider has been registered.
+func preflight(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (*Checked, error) {
+	provider, err := newProvider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Checked{cfg: cfg, provider: pulumi.Provider(provider)}
+	if c.target, err = lookUpTarget(ctx, c.provider); err != nil {
+		return nil, err
+	}
+	if err := cfg.CheckDeployTarget(c.target.partition, c.target.region); err != nil {
+		return nil, err
+	}
+	if cfg.Processor && cfg.MessagesAPIAllowedSecurityGroup != "" {
+		if err := checkAllowedSecurityGroup(ctx, cfg.MessagesAPIAllowedSecurityGroup, c.target.region, stackTags(ctx), c.provider); err != nil {
+			return nil, err
+		}
+	}
+	c.keyParameter = cfg.KeyParameterName()
+	c.bucketName = stackconfig.LogBucketName(cfg.TablePrefix, c.target.account)
+	if c.retained, err = findRetained(ctx, cfg, c.keyParameter, c.bucketName, c.provider); err != nil {
+		return nil, err
+	}
+	if err := takeOver(cfg, ctx.Stack(), c.retained); err != nil {
+		return nil, err
+	}
+	keys, warning, err := cryptoKeys(cfg, c.keyParameter, c.retained)
+	if err != nil {
+		return nil, err
+	}
+	c.keys = keys
+	if warning != "" {
+		_ = ctx.Log.Warn(warning, nil)
+	}
+	if cfg.Processor {
+		apiArch := "amd64"
+		if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
+			apiArch = "arm64"
+		}
+		if c.programs, err = build(ctx.Context(), apiArch); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// lookUpTarget reads the account, partition, region and availability
+// zones through the provider.
+func lookUpTarget(ctx *pulumi.Context, provider pulumi.InvokeOption) (target, error) {
+	// Only the region's own zones: Local and Wavelength Zones need an
+	// opt-in and have no Network Load Balancer or ElastiCache.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	}, provider)
+	if err != nil {
+		return target{}, fmt.Errorf("list availability zones: %w", err)
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil, provider)
+	if err != nil {
+		return target{}, fmt.Errorf("read caller identity: %w", err)
+	}
+	partition, err := aws.GetPartition(ctx, nil, provider)
+	if err != nil {
+		return target{}, fmt.Errorf("read partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil, provider)
+	if err != nil {
+		return target{}, fmt.Errorf("read region: %w", err)
+	}
+	return target{account: caller.AccountId, partition: partition.Partition, region: region.Name,
+		dnsSuffix: partition.DnsSuffix, servicePrefix: partition.ReverseDnsPrefix, zones: zones.Names}, nil
+}
