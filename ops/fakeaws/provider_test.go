@@ -14,11 +14,12 @@ import (
 
 const tableURN = "urn:pulumi:dev::push-turnkey::push-turnkey:storage:PushTables$aws:dynamodb/table:Table::push-tables-router"
 
-func newAWS(t *testing.T) *Provider {
+func newAWS(t *testing.T) (*Provider, string) {
 	t.Helper()
-	p, err := NewProvider("aws", filepath.Join(t.TempDir(), "account.json"))
+	path := filepath.Join(t.TempDir(), "account.json")
+	p, err := NewProvider("aws", path)
 	require.NoError(t, err)
-	return p
+	return p, path
 }
 
 func props(t *testing.T, m map[string]interface{}) *structpb.Struct {
@@ -28,7 +29,7 @@ func props(t *testing.T, m map[string]interface{}) *structpb.Struct {
 	return s
 }
 
-func table(name string, protected bool) map[string]interface{} {
+func tableInputs(name string, protected bool) map[string]interface{} {
 	return map[string]interface{}{
 		"name": name, "hashKey": "uaid", "billingMode": "PAY_PER_REQUEST",
 		"attributes":                []interface{}{map[string]interface{}{"name": "uaid", "type": "S"}},
@@ -39,13 +40,13 @@ func table(name string, protected bool) map[string]interface{} {
 // TestCheckRefusesWhatTheRealProviderWould: an input the pulumi-aws type
 // does not have, or one of another type, fails Check with its path named.
 func TestCheckRefusesWhatTheRealProviderWould(t *testing.T) {
-	p := newAWS(t)
-	good := table("push_router", true)
+	p, _ := newAWS(t)
+	good := tableInputs("push_router", true)
 	resp, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: tableURN, News: props(t, good)})
 	require.NoError(t, err)
 	assert.Empty(t, resp.GetFailures())
 
-	bad := table("push_router", true)
+	bad := tableInputs("push_router", true)
 	bad["hashkey"] = "uaid"         // a typo of hashKey
 	bad["billingMode"] = 3.0        // a number for a string
 	bad["ttl"] = []interface{}{"x"} // a list for an object
@@ -66,7 +67,7 @@ func TestCheckRefusesWhatTheRealProviderWould(t *testing.T) {
 	_, err = p.Check(context.Background(), &pulumirpc.CheckRequest{
 		Urn: "urn:pulumi:dev::push-turnkey::aws:glue/job:Job::x", News: props(t, map[string]interface{}{}),
 	})
-	assert.ErrorContains(t, err, "type aws:glue/job:Job is not modelled")
+	assert.ErrorContains(t, err, "type aws:glue/job:Job is not modelled; add it to ops/fakeaws/aws_glue.go")
 }
 
 // TestAccountRulesHold: a name in use "already exists", a protected table
@@ -74,18 +75,18 @@ func TestCheckRefusesWhatTheRealProviderWould(t *testing.T) {
 // account outlives the provider.
 func TestAccountRulesHold(t *testing.T) {
 	ctx := context.Background()
-	p := newAWS(t)
-	created, err := p.Create(ctx, &pulumirpc.CreateRequest{Urn: tableURN, Properties: props(t, table("push_router", true))})
+	p, path := newAWS(t)
+	created, err := p.Create(ctx, &pulumirpc.CreateRequest{Urn: tableURN, Properties: props(t, tableInputs("push_router", true))})
 	require.NoError(t, err)
 	assert.Equal(t, "push_router", created.GetId(), "a table's ID is its name")
 
-	_, err = p.Create(ctx, &pulumirpc.CreateRequest{Urn: tableURN, Properties: props(t, table("push_router", false))})
+	_, err = p.Create(ctx, &pulumirpc.CreateRequest{Urn: tableURN, Properties: props(t, tableInputs("push_router", false))})
 	assert.ErrorContains(t, err, "ResourceInUseException: Table already exists: push_router")
 
 	_, err = p.Delete(ctx, &pulumirpc.DeleteRequest{Urn: tableURN, Id: "push_router"})
 	assert.ErrorContains(t, err, "protected against deletion")
 
-	again, err := NewProvider("aws", p.statePath)
+	again, err := NewProvider("aws", path)
 	require.NoError(t, err)
 	read, err := again.Read(ctx, &pulumirpc.ReadRequest{Urn: tableURN, Id: "push_router"})
 	require.NoError(t, err)
@@ -96,20 +97,41 @@ func TestAccountRulesHold(t *testing.T) {
 	assert.Empty(t, missing.GetId(), "no table, no ID")
 }
 
+// TestABucketWithObjectsRefusesDeletion: S3's DeleteBucket fails with
+// BucketNotEmpty while an object is in the bucket, and succeeds once it is
+// gone or with forceDestroy.
+func TestABucketWithObjectsRefusesDeletion(t *testing.T) {
+	ctx := context.Background()
+	p, _ := newAWS(t)
+	const bucketURN = "urn:pulumi:dev::push-turnkey::aws:s3/bucketV2:BucketV2::push-logs"
+	const objectURN = "urn:pulumi:dev::push-turnkey::aws:s3/bucketObjectv2:BucketObjectv2::settings"
+	_, err := p.Create(ctx, &pulumirpc.CreateRequest{Urn: bucketURN, Properties: props(t, map[string]interface{}{"bucket": "push-logs-1"})})
+	require.NoError(t, err)
+	object, err := p.Create(ctx, &pulumirpc.CreateRequest{Urn: objectURN, Properties: props(t, map[string]interface{}{"bucket": "push-logs-1", "key": "a"})})
+	require.NoError(t, err)
+
+	_, err = p.Delete(ctx, &pulumirpc.DeleteRequest{Urn: bucketURN, Id: "push-logs-1"})
+	assert.ErrorContains(t, err, "BucketNotEmpty")
+	_, err = p.Delete(ctx, &pulumirpc.DeleteRequest{Urn: objectURN, Id: object.GetId()})
+	require.NoError(t, err)
+	_, err = p.Delete(ctx, &pulumirpc.DeleteRequest{Urn: bucketURN, Id: "push-logs-1"})
+	assert.NoError(t, err, "an empty bucket goes")
+}
+
 // TestDiffReplacesOnlyOnReplaceForcingInputs: a new hash key replaces the
 // table (deleted first: the program names it), a new billing mode does
 // not.
 func TestDiffReplacesOnlyOnReplaceForcingInputs(t *testing.T) {
-	p := newAWS(t)
-	old := props(t, table("push_router", false))
-	rekeyed := table("push_router", false)
+	p, _ := newAWS(t)
+	old := props(t, tableInputs("push_router", false))
+	rekeyed := tableInputs("push_router", false)
 	rekeyed["hashKey"] = "id"
 	diff, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: tableURN, OldInputs: old, Olds: old, News: props(t, rekeyed)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"hashKey"}, diff.GetReplaces())
 	assert.True(t, diff.GetDeleteBeforeReplace())
 
-	billed := table("push_router", false)
+	billed := tableInputs("push_router", false)
 	billed["billingMode"] = "PROVISIONED"
 	diff, err = p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: tableURN, OldInputs: old, Olds: old, News: props(t, billed)})
 	require.NoError(t, err)
@@ -118,16 +140,39 @@ func TestDiffReplacesOnlyOnReplaceForcingInputs(t *testing.T) {
 	assert.Empty(t, diff.GetReplaces())
 }
 
-// TestAutoNameKeepsTheOldName: a resource the program does not name gets
-// "<name>-<7 hex>" once, and keeps it.
-func TestAutoNameKeepsTheOldName(t *testing.T) {
-	p := newAWS(t)
+// TestAutoNameIsTheBridgedProvidersAndKept: a resource the program does
+// not name gets the name pulumi-aws would give it for the engine's random
+// seed (resource.NewUniqueName with the seed, as the bridge calls it), and
+// keeps it when the seed changes.
+func TestAutoNameIsTheBridgedProvidersAndKept(t *testing.T) {
+	p, _ := newAWS(t)
 	urn := "urn:pulumi:dev::push-turnkey::aws:sqs/queue:Queue::failed-events"
-	first, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urn, News: props(t, map[string]interface{}{}), RandomSeed: []byte{1, 2, 3, 4}})
+	seed := []byte{1, 2, 3, 4}
+	first, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urn, News: props(t, map[string]interface{}{}), RandomSeed: seed})
 	require.NoError(t, err)
 	name := first.GetInputs().GetFields()["name"].GetStringValue()
-	assert.Regexp(t, `^failed-events-[0-9a-f]{7}$`, name)
+	bridged, err := resource.NewUniqueName(seed, "failed-events-", 7, 80, nil)
+	require.NoError(t, err)
+	assert.Equal(t, bridged, name)
 	second, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urn, Olds: first.GetInputs(), News: props(t, map[string]interface{}{}), RandomSeed: []byte{9, 9, 9, 9}})
 	require.NoError(t, err)
 	assert.Equal(t, name, second.GetInputs().GetFields()["name"].GetStringValue())
+}
+
+// TestEveryInputOfARandomValueReplacesIt: the random plugin replaces on a
+// change of any input, and updates on none.
+func TestEveryInputOfARandomValueReplacesIt(t *testing.T) {
+	p, err := NewProvider("random", "")
+	require.NoError(t, err)
+	urn := "urn:pulumi:dev::push-turnkey::random:index/randomPassword:RandomPassword::token"
+	old := props(t, map[string]interface{}{"length": 32.0, "special": false})
+	for _, change := range []map[string]interface{}{{"length": 40.0, "special": false}, {"length": 32.0, "special": true}} {
+		diff, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: urn, OldInputs: old, Olds: old, News: props(t, change)})
+		require.NoError(t, err)
+		assert.NotEmpty(t, diff.GetReplaces(), "%v", change)
+		assert.Equal(t, diff.GetDiffs(), diff.GetReplaces())
+	}
+	same, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: urn, OldInputs: old, Olds: old, News: old})
+	require.NoError(t, err)
+	assert.Equal(t, pulumirpc.DiffResponse_DIFF_NONE, same.GetChanges())
 }

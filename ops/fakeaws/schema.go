@@ -7,116 +7,41 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kinesis"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// inputTyper is a pulumi-aws or pulumi-random Args type: its ElementType is
-// the plain struct whose `pulumi:"..."` tags are the provider's input
-// names, with their Go types. That struct is generated from the provider's
-// own schema, so checking inputs against it checks them against the real
-// provider's names and types, not against our idea of them.
-type inputTyper interface{ ElementType() reflect.Type }
+// sdkType is a pulumi-aws or pulumi-random Args or State type: its
+// ElementType is the plain struct whose `pulumi:"..."` tags are the
+// provider's input (or output) names, with their Go types. That struct is
+// generated from the provider's own schema, so checking values against it
+// checks them against the real provider's names and types, not against
+// our idea of them.
+type sdkType interface{ ElementType() reflect.Type }
 
-// resourceInputs maps each resource type the fake providers model to its
-// input struct. A type not listed here fails Check: a new resource in the
-// program needs its rules (rules.go) before the engine test passes.
-var resourceInputs = map[string]reflect.Type{
-	"pulumi:providers:aws":    aws.ProviderArgs{}.ElementType(),
-	"pulumi:providers:random": random.ProviderArgs{}.ElementType(),
-
-	"random:index/randomBytes:RandomBytes":       random.RandomBytesArgs{}.ElementType(),
-	"random:index/randomPassword:RandomPassword": random.RandomPasswordArgs{}.ElementType(),
-
-	"aws:acm/certificate:Certificate":                                acm.CertificateArgs{}.ElementType(),
-	"aws:acm/certificateValidation:CertificateValidation":            acm.CertificateValidationArgs{}.ElementType(),
-	"aws:autoscaling/group:Group":                                    autoscaling.GroupArgs{}.ElementType(),
-	"aws:autoscaling/policy:Policy":                                  autoscaling.PolicyArgs{}.ElementType(),
-	"aws:cloudwatch/dashboard:Dashboard":                             cloudwatch.DashboardArgs{}.ElementType(),
-	"aws:cloudwatch/logGroup:LogGroup":                               cloudwatch.LogGroupArgs{}.ElementType(),
-	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                 cloudwatch.LogMetricFilterArgs{}.ElementType(),
-	"aws:cloudwatch/logStream:LogStream":                             cloudwatch.LogStreamArgs{}.ElementType(),
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                         cloudwatch.MetricAlarmArgs{}.ElementType(),
-	"aws:dynamodb/table:Table":                                       dynamodb.TableArgs{}.ElementType(),
-	"aws:ec2/eip:Eip":                                                ec2.EipArgs{}.ElementType(),
-	"aws:ec2/instance:Instance":                                      ec2.InstanceArgs{}.ElementType(),
-	"aws:ec2/internetGateway:InternetGateway":                        ec2.InternetGatewayArgs{}.ElementType(),
-	"aws:ec2/launchTemplate:LaunchTemplate":                          ec2.LaunchTemplateArgs{}.ElementType(),
-	"aws:ec2/natGateway:NatGateway":                                  ec2.NatGatewayArgs{}.ElementType(),
-	"aws:ec2/networkInterface:NetworkInterface":                      ec2.NetworkInterfaceArgs{}.ElementType(),
-	"aws:ec2/route:Route":                                            ec2.RouteArgs{}.ElementType(),
-	"aws:ec2/routeTable:RouteTable":                                  ec2.RouteTableArgs{}.ElementType(),
-	"aws:ec2/routeTableAssociation:RouteTableAssociation":            ec2.RouteTableAssociationArgs{}.ElementType(),
-	"aws:ec2/securityGroup:SecurityGroup":                            ec2.SecurityGroupArgs{}.ElementType(),
-	"aws:ec2/subnet:Subnet":                                          ec2.SubnetArgs{}.ElementType(),
-	"aws:ec2/vpc:Vpc":                                                ec2.VpcArgs{}.ElementType(),
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                                ec2.VpcEndpointArgs{}.ElementType(),
-	"aws:elasticache/replicationGroup:ReplicationGroup":              elasticache.ReplicationGroupArgs{}.ElementType(),
-	"aws:elasticache/subnetGroup:SubnetGroup":                        elasticache.SubnetGroupArgs{}.ElementType(),
-	"aws:iam/instanceProfile:InstanceProfile":                        iam.InstanceProfileArgs{}.ElementType(),
-	"aws:iam/role:Role":                                              iam.RoleArgs{}.ElementType(),
-	"aws:iam/rolePolicy:RolePolicy":                                  iam.RolePolicyArgs{}.ElementType(),
-	"aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":      kinesis.FirehoseDeliveryStreamArgs{}.ElementType(),
-	"aws:kms/key:Key":                                                kms.KeyArgs{}.ElementType(),
-	"aws:lambda/function:Function":                                   lambda.FunctionArgs{}.ElementType(),
-	"aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": lambda.FunctionEventInvokeConfigArgs{}.ElementType(),
-	"aws:lambda/permission:Permission":                               lambda.PermissionArgs{}.ElementType(),
-	"aws:lb/listener:Listener":                                       lb.ListenerArgs{}.ElementType(),
-	"aws:lb/loadBalancer:LoadBalancer":                               lb.LoadBalancerArgs{}.ElementType(),
-	"aws:lb/targetGroup:TargetGroup":                                 lb.TargetGroupArgs{}.ElementType(),
-	"aws:route53/record:Record":                                      route53.RecordArgs{}.ElementType(),
-	"aws:s3/bucketNotification:BucketNotification":                   s3.BucketNotificationArgs{}.ElementType(),
-	"aws:s3/bucketObjectv2:BucketObjectv2":                           s3.BucketObjectv2Args{}.ElementType(),
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":         s3.BucketOwnershipControlsArgs{}.ElementType(),
-	"aws:s3/bucketPolicy:BucketPolicy":                               s3.BucketPolicyArgs{}.ElementType(),
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":         s3.BucketPublicAccessBlockArgs{}.ElementType(),
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3.BucketServerSideEncryptionConfigurationV2Args{}.ElementType(),
-	"aws:s3/bucketV2:BucketV2":                                  s3.BucketV2Args{}.ElementType(),
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":              s3.BucketVersioningV2Args{}.ElementType(),
-	"aws:sns/topic:Topic":                                       sns.TopicArgs{}.ElementType(),
-	"aws:sns/topicSubscription:TopicSubscription":               sns.TopicSubscriptionArgs{}.ElementType(),
-	"aws:sqs/queue:Queue":                                       sqs.QueueArgs{}.ElementType(),
-	"aws:ssm/parameter:Parameter":                               ssm.ParameterArgs{}.ElementType(),
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   vpc.SecurityGroupEgressRuleArgs{}.ElementType(),
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": vpc.SecurityGroupIngressRuleArgs{}.ElementType(),
+// providerSettings are the providers' own inputs (their config).
+var providerSettings = map[string]reflect.Type{
+	"aws":    aws.ProviderArgs{}.ElementType(),
+	"random": random.ProviderArgs{}.ElementType(),
 }
 
-// invokeArgs maps each invoke the fake AWS provider answers to the struct
-// of its arguments (nil for an invoke without arguments).
-var invokeArgs = map[string]reflect.Type{
-	"aws:index/getAvailabilityZones:getAvailabilityZones":       reflect.TypeOf(aws.GetAvailabilityZonesArgs{}),
-	"aws:index/getCallerIdentity:getCallerIdentity":             reflect.TypeOf(aws.GetCallerIdentityArgs{}),
-	"aws:index/getPartition:getPartition":                       reflect.TypeOf(aws.GetPartitionArgs{}),
-	"aws:index/getRegion:getRegion":                             reflect.TypeOf(aws.GetRegionArgs{}),
-	"aws:dynamodb/getTables:getTables":                          nil,
-	"aws:dynamodb/getTable:getTable":                            reflect.TypeOf(dynamodb.LookupTableArgs{}),
-	"aws:ssm/getParameter:getParameter":                         reflect.TypeOf(ssm.LookupParameterArgs{}),
-	"aws:ssm/getParametersByPath:getParametersByPath":           reflect.TypeOf(ssm.GetParametersByPathArgs{}),
-	"aws:s3/getBucket:getBucket":                                reflect.TypeOf(s3.LookupBucketArgs{}),
-	"aws:ec2/getSecurityGroup:getSecurityGroup":                 reflect.TypeOf(ec2.LookupSecurityGroupArgs{}),
-	"aws:ec2/getVpcs:getVpcs":                                   reflect.TypeOf(ec2.GetVpcsArgs{}),
-	"aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections": reflect.TypeOf(ec2.GetVpcPeeringConnectionsArgs{}),
+// inputsOf is the input struct of a resource type of package pkg ("aws"
+// or "random"), or an error that says where to model it.
+func inputsOf(pkg, typ string) (reflect.Type, error) {
+	if pkg == "random" {
+		t, ok := randomTypes[typ]
+		if !ok {
+			return nil, fmt.Errorf("fake random: type %s is not modelled; add it to ops/fakeaws/random.go", typ)
+		}
+		return t.args.ElementType(), nil
+	}
+	t, err := awsType(typ)
+	if err != nil {
+		return nil, err
+	}
+	return t.args.ElementType(), nil
 }
-
-var _ inputTyper = dynamodb.TableArgs{}
 
 // checkInputs reports every input of props that the struct typ does not
 // declare, or declares with another type, as "<path>: <problem>". Unknown

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"sync"
 	"syscall"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -15,13 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// StateFileEnv names the environment variable holding the path of the
-// fake account's state: a JSON file that outlives stacks and provider
-// processes, as an AWS account does. The engine passes its environment on
-// to the provider plugins.
-const StateFileEnv = "FAKE_AWS_STATE"
-
-// World is the fake AWS account: every resource that exists in it, by
+// World is what exists in the fake AWS account: every resource, by
 // "<type> <id>". Serial counts creations, so a resource created anew (even
 // with the same name) is told apart from one that survived.
 type World struct {
@@ -51,6 +46,32 @@ type Object struct {
 }
 
 func key(typ, id string) string { return typ + " " + id }
+
+// NewObject is a resource as someone other than the program would leave
+// it in the account (an earlier stack, a user): its type, its ID, its
+// physical name ("" for none), and its inputs and outputs.
+func NewObject(typ, id, name string, inputs, outputs resource.PropertyMap) (*Object, error) {
+	in, err := encodeProps(inputs)
+	if err != nil {
+		return nil, fmt.Errorf("encode inputs of %s %s: %w", typ, id, err)
+	}
+	out, err := encodeProps(outputs)
+	if err != nil {
+		return nil, fmt.Errorf("encode outputs of %s %s: %w", typ, id, err)
+	}
+	return &Object{Type: typ, ID: id, Name: name, Inputs: in, Outputs: out}, nil
+}
+
+// Put adds o to the world as a new resource (replacing one of its type
+// and ID).
+func (w *World) Put(o *Object) {
+	w.Serial++
+	o.Created = w.Serial
+	w.Resources[key(o.Type, o.ID)] = o
+}
+
+// Get returns the resource of type typ and ID id, or nil.
+func (w *World) Get(typ, id string) *Object { return w.Resources[key(typ, id)] }
 
 // Find returns the resource of type typ whose physical name is name.
 func (w *World) Find(typ, name string) *Object {
@@ -101,6 +122,54 @@ func encodeProps(props resource.PropertyMap) (json.RawMessage, error) {
 	}
 	return protojson.Marshal(s)
 }
+
+// Store keeps an account's World.
+type Store interface {
+	// View runs fn on the world as it is; what fn changes is not kept.
+	View(fn func(*World) error) error
+	// Change runs fn on the world and keeps what it changed when it
+	// returns nil.
+	Change(fn func(*World) error) error
+}
+
+// FileStore keeps the world in the JSON file it names, which outlives
+// stacks and processes as an AWS account does: every provider plugin
+// process of an engine test shares it.
+type FileStore string
+
+// View runs fn on the world in the file.
+func (f FileStore) View(fn func(*World) error) error {
+	w, err := Load(string(f))
+	if err != nil {
+		return err
+	}
+	return fn(w)
+}
+
+// Change runs fn on the world in the file, under its lock.
+func (f FileStore) Change(fn func(*World) error) error { return Update(string(f), fn) }
+
+// MemoryStore keeps the world in memory, for one run (the offline plan).
+type MemoryStore struct {
+	mu    sync.Mutex
+	world *World
+}
+
+// NewMemoryStore returns a store holding an empty account.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{world: &World{Resources: map[string]*Object{}}}
+}
+
+// View runs fn on the world.
+func (m *MemoryStore) View(fn func(*World) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fn(m.world)
+}
+
+// Change runs fn on the world. A failing fn must leave the world as it
+// was (the account's operations change it only once nothing can fail).
+func (m *MemoryStore) Change(fn func(*World) error) error { return m.View(fn) }
 
 // Update runs fn on the world in the state file at path, under an
 // exclusive lock, and writes the world back when fn succeeds. A missing

@@ -1,7 +1,8 @@
 // Package plan runs the push-turnkey program offline, under the Pulumi SDK's
-// mock monitor, and records what it registers: the resources with their
-// inputs and options, and the stack outputs. The plan command prints it and
-// the tests assert on it.
+// mock monitor answering from the fake AWS account (ops/fakeaws, the one
+// the engine tests' plugins answer from), and records what it registers:
+// the resources with their inputs, options and made-up outputs, and the
+// stack outputs. The plan command prints it and the tests assert on it.
 package plan
 
 import (
@@ -27,10 +28,14 @@ type Resource struct {
 	Name   string // logical name
 	Parent string // parent URN
 	Custom bool   // false for component resources
-	ID     string // the ID the mocks gave it ("" for components)
+	ID     string // the ID the fake account gave it ("" for components)
 	// Inputs as the program sent them; secret values stay wrapped
 	// (resource.Secret), so tests can tell them apart.
-	Inputs  resource.PropertyMap
+	Inputs resource.PropertyMap
+	// Outputs are its state as the fake account made it: the inputs and
+	// the outputs AWS computes (ARNs, names it chose, addresses); a
+	// component's are its inputs.
+	Outputs resource.PropertyMap
 	Options Options
 }
 
@@ -70,27 +75,12 @@ type Stack struct {
 	Name       string
 	Config     map[string]string
 	SecretKeys []string // config keys whose values are secrets
-	// Account is what the mocks find in the AWS account; the zero value
-	// is a new account.
+	// Account is what earlier stacks left in the fake AWS account the
+	// program runs against; the zero value is a new account.
 	Account Account
 	// Artifacts makes the processor tier's programs; nil builds them
 	// (pushstack.BuildArtifacts), as `pulumi up` does.
 	Artifacts pushstack.ArtifactBuilder
-}
-
-// Account is the AWS account the mocks answer look-ups from: the stores
-// that earlier stacks retained.
-type Account struct {
-	Tables     []string          // DynamoDB table names
-	TableOwner string            // the tables' "stack" tag
-	Parameters map[string]string // SSM parameter name -> value
-	Buckets    []string          // S3 bucket names
-	// StackVPCs are the VPCs tagged as the stack's (an earlier `pulumi up`
-	// made one); SecurityGroups maps a group ID to its VPC's; Peerings are
-	// the active VPC peering connections, requester and accepter VPC.
-	StackVPCs      []string
-	SecurityGroups map[string]string
-	Peerings       [][2]string
 }
 
 // Run validates the stack's config, then runs the program under mocks. A
@@ -155,11 +145,7 @@ func Run(stack Stack) (*Plan, error) {
 // registered, also when it fails (then with the error). Outputs stay empty:
 // Run collects them.
 func RunProgram(stack Stack, body pulumi.RunFunc) (*Plan, error) {
-	region := stack.Config["aws:region"]
-	if region == "" {
-		region = "us-east-1"
-	}
-	mocks := &monitor{project: stackconfig.Namespace, stack: stack.Name, region: region, account: stack.Account}
+	mocks := newMonitor(stackconfig.Namespace, stack.Name, stack.Account)
 	err := pulumi.RunErr(body, pulumi.WithMocks(stackconfig.Namespace, stack.Name, mocks), func(info *pulumi.RunInfo) {
 		info.Config = stack.Config
 		info.ConfigSecretKeys = stack.SecretKeys

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/push-turnkey/push-turnkey/ops/plan"
 	"github.com/push-turnkey/push-turnkey/program/components"
 	"github.com/push-turnkey/push-turnkey/services/processor"
 )
@@ -15,7 +14,7 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 	p := runPlan(t, map[string]string{"processor": "true", "alarmEmail": "ops@example.com"}, nil)
 	topic := one(t, p, "aws:sns/topic:Topic", "push-alarms")
 	key := one(t, p, "aws:kms/key:Key", "push-alarms")
-	assert.Equal(t, "arn:aws:kms:us-east-1:"+plan.MockAccountID+":kms/"+mockID(key), str(t, topic, "kmsMasterKeyId"),
+	assert.Equal(t, output(t, key, "arn"), str(t, topic, "kmsMasterKeyId"),
 		"a key of the stack's own, not aws/sns, which CloudWatch cannot use")
 	keyPolicy := policy(t, key, "policy")
 	var cloudwatch bool
@@ -27,7 +26,7 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 	}
 	assert.True(t, cloudwatch, "CloudWatch may use the key to publish")
 	assert.Equal(t, true, masked(key, "enableKeyRotation"))
-	topicArn := "arn:aws:sns:us-east-1:" + plan.MockAccountID + ":" + mockID(topic)
+	topicArn := output(t, topic, "arn")
 	assert.Equal(t, topicArn, p.Outputs["alarmTopicArn"].Value)
 
 	sub := one(t, p, "aws:sns/topicSubscription:TopicSubscription", "push-alarms-email")
@@ -38,19 +37,19 @@ func TestAlarmsWatchEveryTier(t *testing.T) {
 	nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
 	tg := func(name string) string {
 		r := one(t, p, "aws:lb/targetGroup:TargetGroup", name)
-		return "targetgroup/" + mockID(r) + "/" + shortID(r)
+		return output(t, r, "arnSuffix")
 	}
 	want := map[string]map[string]interface{}{
 		"push-alarms-unhealthy-connection-nodes": {"metricName": "UnHealthyHostCount", "namespace": "AWS/NetworkELB",
-			"dimensions": map[string]interface{}{"LoadBalancer": "net/" + mockID(nlb) + "/" + shortID(nlb), "TargetGroup": tg("push-connection")}},
+			"dimensions": map[string]interface{}{"LoadBalancer": output(t, nlb, "arnSuffix"), "TargetGroup": tg("push-connection")}},
 		"push-alarms-unhealthy-endpoint-nodes": {"metricName": "UnHealthyHostCount", "namespace": "AWS/NetworkELB",
-			"dimensions": map[string]interface{}{"LoadBalancer": "net/" + mockID(nlb) + "/" + shortID(nlb), "TargetGroup": tg("push-endpoint")}},
+			"dimensions": map[string]interface{}{"LoadBalancer": output(t, nlb, "arnSuffix"), "TargetGroup": tg("push-endpoint")}},
 		"push-alarms-log-delivery-failures": {"metricName": "DeliveryToS3.Success", "namespace": "AWS/Firehose",
 			"dimensions": map[string]interface{}{"DeliveryStreamName": "push-test-push-logs"}},
 		"push-alarms-processor-errors": {"metricName": "Errors", "namespace": "AWS/Lambda",
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
 		"push-alarms-processor-failed-events": {"metricName": "ApproximateNumberOfMessagesVisible", "namespace": "AWS/SQS",
-			"dimensions": map[string]interface{}{"QueueName": mockID(one(t, p, "aws:sqs/queue:Queue", "push-processor-failed-events"))}},
+			"dimensions": map[string]interface{}{"QueueName": output(t, one(t, p, "aws:sqs/queue:Queue", "push-processor-failed-events"), "name")}},
 		"push-alarms-processor-malformed-records": {"metricName": "MalformedPercent", "namespace": processor.MetricsNamespace,
 			"threshold": 50.0, "comparisonOperator": "GreaterThanThreshold",
 			"dimensions": map[string]interface{}{"FunctionName": "push-test-push-processor"}},
@@ -124,7 +123,7 @@ func TestLogSilenceAlarm(t *testing.T) {
 	}
 	assert.Equal(t, 1, returned, "an alarm returns exactly one time series")
 	nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
-	lbDimension := "net/" + mockID(nlb) + "/" + shortID(nlb)
+	lbDimension := output(t, nlb, "arnSuffix")
 	for id, want := range map[string][3]string{
 		"healthy_connection": {"AWS/NetworkELB", "HealthyHostCount", "Minimum"},
 		"healthy_endpoint":   {"AWS/NetworkELB", "HealthyHostCount", "Minimum"},

@@ -79,10 +79,10 @@ func TestDashboardPerTier(t *testing.T) {
 
 			// The dimensions name the stack's own resources.
 			nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
-			assert.Equal(t, map[string]bool{"net/" + mockID(nlb) + "/" + shortID(nlb): true}, dims["LoadBalancer"])
+			assert.Equal(t, map[string]bool{output(t, nlb, "arnSuffix"): true}, dims["LoadBalancer"])
 			tgs := map[string]bool{}
 			for _, tg := range p.Find("aws:lb/targetGroup:TargetGroup") {
-				tgs["targetgroup/"+mockID(tg)+"/"+shortID(tg)] = true
+				tgs[output(t, tg, "arnSuffix")] = true
 			}
 			assert.Equal(t, tgs, dims["TargetGroup"])
 			tables := map[string]bool{"push-test_router": true, "push-test_message": true}
@@ -90,7 +90,7 @@ func TestDashboardPerTier(t *testing.T) {
 				tables["push-test_push_messages"] = true
 				assert.Equal(t, map[string]bool{"push-test-push-processor": true}, dims["FunctionName"])
 				redis := one(t, p, "aws:elasticache/replicationGroup:ReplicationGroup", "push-processor")
-				assert.Equal(t, map[string]bool{mockID(redis) + "-001": true}, dims["CacheClusterId"], "the group's one node")
+				assert.Equal(t, map[string]bool{redis.Outputs["memberClusters"].ArrayValue()[0].StringValue(): true}, dims["CacheClusterId"], "the group's one node")
 			} else {
 				assert.NotContains(t, dims, "FunctionName")
 				assert.NotContains(t, dims, "CacheClusterId")

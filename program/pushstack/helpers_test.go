@@ -3,9 +3,11 @@ package pushstack_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -79,6 +81,39 @@ func one(t testing.TB, p *plan.Plan, typ, name string) plan.Resource {
 	}
 	require.Len(t, found, 1, "resources %s named %s", typ, name)
 	return found[0]
+}
+
+// output reads a string output the fake account made for r (an ARN, a
+// name it chose, an address), failing if it is missing: the tests read
+// made-up values from the plan rather than derive them.
+func output(t testing.TB, r plan.Resource, key string) string {
+	t.Helper()
+	v := r.Outputs[resource.PropertyKey(key)]
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	require.True(t, v.IsString(), "%s %s has no output %s", r.Type, r.Name, key)
+	return v.StringValue()
+}
+
+// processorPlan is the plan of the stack "test" with the processor tier,
+// made once.
+var processorPlan = sync.OnceValues(func() (*plan.Plan, error) { return plan.Run(stackFor(configs["processor"], nil)) })
+
+// plannedSecret is the output key of the resource of type typ and name
+// typ in processorPlan: a value the fake account made up (random values
+// depend only on the stack and the name).
+func plannedSecret(typ, name, key string) string {
+	p, err := processorPlan()
+	if err != nil {
+		panic(fmt.Sprintf("plan of the stack test: %v", err))
+	}
+	for _, r := range p.Find(typ) {
+		if v := r.Outputs[resource.PropertyKey(key)]; r.Name == name && v.IsSecret() && v.SecretValue().Element.IsString() {
+			return v.SecretValue().Element.StringValue()
+		}
+	}
+	panic(fmt.Sprintf("the plan of the stack test has no secret output %s of %s %s", key, typ, name))
 }
 
 // str reads a string input, failing if it is missing, secret or no string.

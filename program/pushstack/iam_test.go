@@ -73,25 +73,13 @@ func scopedToStack(p *plan.Plan, arn string) bool {
 	return false
 }
 
-// stackARNs are the ARNs of the stack's resources as the mocks compute them,
-// rebuilt from their names.
+// stackARNs are the ARNs the fake account gave the stack's resources,
+// read from the plan.
 func stackARNs(p *plan.Plan) []string {
 	var arns []string
-	acct := plan.MockAccountID
 	for _, r := range p.Resources {
-		switch r.Type {
-		case "aws:dynamodb/table:Table":
-			arns = append(arns, "arn:aws:dynamodb:us-east-1:"+acct+":table/"+r.Inputs["name"].StringValue())
-		case "aws:ssm/parameter:Parameter":
-			arns = append(arns, "arn:aws:ssm:us-east-1:"+acct+":parameter"+r.Inputs["name"].StringValue())
-		case "aws:s3/bucketV2:BucketV2":
-			arns = append(arns, "arn:aws:s3:::"+r.Inputs["bucket"].StringValue())
-		case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-			arns = append(arns, "arn:aws:firehose:us-east-1:"+acct+":deliverystream/"+r.Inputs["name"].StringValue())
-		case "aws:sqs/queue:Queue":
-			arns = append(arns, "arn:aws:sqs:us-east-1:"+acct+":"+r.Name+"-"+shortID(r))
-		case "aws:cloudwatch/logGroup:LogGroup":
-			arns = append(arns, "arn:aws:logs:us-east-1:"+acct+":log-group:"+r.Inputs["name"].StringValue())
+		if arn := r.Outputs["arn"]; arn.IsString() {
+			arns = append(arns, arn.StringValue())
 		}
 	}
 	return arns

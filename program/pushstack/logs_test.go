@@ -33,7 +33,7 @@ func TestLogGroups(t *testing.T) {
 			for _, g := range p.Find("aws:cloudwatch/logGroup:LogGroup") {
 				names = append(names, str(t, g, "name"))
 				assert.Equal(t, retention, masked(g, "retentionInDays"), "%s %s", name, g.Name)
-				assert.Equal(t, "arn:aws:kms:us-east-1:"+plan.MockAccountID+":kms/"+mockID(key), str(t, g, "kmsKeyId"), "%s %s", name, g.Name)
+				assert.Equal(t, output(t, key, "arn"), str(t, g, "kmsKeyId"), "%s %s", name, g.Name)
 			}
 			assert.ElementsMatch(t, want[name], names, name)
 		}
@@ -78,21 +78,24 @@ func TestLogKeyLetsCloudWatchLogsEncrypt(t *testing.T) {
 // their instances wait for their group.
 func TestServerOutputGoesToItsLogGroup(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
-	for instance, group := range map[string]string{
-		"push-connection":    "/push-turnkey/push-test/connection",
-		"push-endpoint":      "/push-turnkey/push-test/endpoint",
-		"push-processor-api": "/push-turnkey/push-test/messages-api",
-	} {
-		start := heredoc(t, userData(t, p, instance), "START")
-		run := start[strings.Index(start, "exec docker run"):]
-		for _, opt := range []string{
-			"--log-driver awslogs", `--log-opt awslogs-region="$region"`, "--log-opt awslogs-group='" + group + "'",
-			`--log-opt awslogs-stream="$instance"`, "--log-opt mode=non-blocking",
-		} {
-			assert.Contains(t, run, opt, instance)
-		}
-		assert.Contains(t, start, "instance=$(meta instance-id)", instance)
+	docker := dockerEngine(t)
+	for node, command := range nodeCommands {
+		in, b := bootNode(t, p, node, configuredImage(nil))
+		assert.Equal(t, "/push-turnkey/push-test/"+map[string]string{"autopush": "connection", "autoendpoint": "endpoint"}[command], b.LogGroup)
+		haveImage(t, docker, b.Image)
+		removeContainer(t, docker, command)
+		out, err := in.run(nodeStart)
+		require.NoError(t, err, "%s", out)
+		assertLogsTo(t, inspect(t, docker, command), b.LogGroup)
 	}
+	in, b := bootAPI(t, p)
+	assert.Equal(t, "/push-turnkey/push-test/messages-api", b.LogGroup)
+	removeContainer(t, docker, "messages-api")
+	for _, script := range []string{apiPrepare, apiStart} {
+		out, err := in.run(script)
+		require.NoError(t, err, "%s", out)
+	}
+	assertLogsTo(t, inspect(t, docker, "messages-api"), b.LogGroup)
 	groupURN := func(name string) string {
 		for _, g := range p.Find("aws:cloudwatch/logGroup:LogGroup") {
 			if g.Name == name {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +18,6 @@ import (
 	"github.com/push-turnkey/push-turnkey/ops/plan"
 	"github.com/push-turnkey/push-turnkey/program/pushstack"
 )
-
-// mockID is the ID the plan's mocks give a resource without its own rule.
-func mockID(r plan.Resource) string { return r.Name + "-" + shortID(r) }
 
 func TestProcessorIsTriggeredByNewLogObjects(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
@@ -62,7 +58,7 @@ func TestProcessorIsTriggeredByNewLogObjects(t *testing.T) {
 	invoke := one(t, p, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "push-processor-processor")
 	queue := one(t, p, "aws:sqs/queue:Queue", "push-processor-failed-events")
 	assert.Equal(t, map[string]interface{}{"onFailure": map[string]interface{}{
-		"destination": "arn:aws:sqs:us-east-1:" + plan.MockAccountID + ":" + mockID(queue),
+		"destination": output(t, queue, "arn"),
 	}}, masked(invoke, "destinationConfig"))
 	assert.Equal(t, true, masked(queue, "sqsManagedSseEnabled"))
 }
@@ -78,14 +74,14 @@ func TestProcessorFunction(t *testing.T) {
 	var private []interface{}
 	for _, s := range p.Find("aws:ec2/subnet:Subnet") {
 		if strings.Contains(s.Parent, "PrivateNetwork") {
-			private = append(private, mockID(s))
+			private = append(private, s.ID)
 			assert.NotContains(t, s.Inputs, resource.PropertyKey("mapPublicIpOnLaunch"))
 		}
 	}
 	require.Len(t, private, 2)
 	vpcConfig := masked(fn, "vpcConfig").(map[string]interface{})
 	assert.ElementsMatch(t, private, vpcConfig["subnetIds"], "the Lambda sits in the private subnets")
-	assert.Equal(t, []interface{}{mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor"))}, vpcConfig["securityGroupIds"])
+	assert.Equal(t, []interface{}{one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor").ID}, vpcConfig["securityGroupIds"])
 
 	env := fn.Inputs["environment"].ObjectValue()["variables"].ObjectValue()
 	assert.True(t, env["REDIS_AUTH_TOKEN"].IsSecret(), "the auth token is a secret input")
@@ -171,7 +167,7 @@ func TestProcessorArchiveIsIdenticalAcrossRuns(t *testing.T) {
 
 func TestRedisAdmitsOnlyProcessorAndAPI(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
-	sgID := func(name string) string { return mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", name)) }
+	sgID := func(name string) string { return one(t, p, "aws:ec2/securityGroup:SecurityGroup", name).ID }
 	redisSG := sgID("push-processor-redis")
 
 	var sources []string
@@ -199,7 +195,7 @@ func TestRedisAdmitsOnlyProcessorAndAPI(t *testing.T) {
 
 func TestProcessorEgressIsNarrow(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
-	processorSG := mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor"))
+	processorSG := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-processor").ID
 	got := map[string]float64{}
 	for _, r := range p.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
 		if str(t, r, "securityGroupId") != processorSG {
@@ -216,13 +212,13 @@ func TestProcessorEgressIsNarrow(t *testing.T) {
 	}
 	endpoints := map[string]string{}
 	for _, ep := range p.Find("aws:ec2/vpcEndpoint:VpcEndpoint") {
-		endpoints[str(t, ep, "serviceName")] = "pl-" + shortID(ep)
+		endpoints[str(t, ep, "serviceName")] = output(t, ep, "prefixListId")
 		assert.Equal(t, "Gateway", str(t, ep, "vpcEndpointType"))
 	}
 	assert.Equal(t, map[string]float64{
-		endpoints["com.amazonaws.us-east-1.s3"]:                                          443,
-		endpoints["com.amazonaws.us-east-1.dynamodb"]:                                    443,
-		mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-redis")): 6379,
+		endpoints["com.amazonaws.us-east-1.s3"]:                                     443,
+		endpoints["com.amazonaws.us-east-1.dynamodb"]:                               443,
+		one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-redis").ID: 6379,
 	}, got)
 }
 
@@ -237,7 +233,7 @@ func TestNoNATGatewayUnlessAsked(t *testing.T) {
 	p = runPlan(t, map[string]string{"processor": "true", "natGateway": "true"}, nil)
 	nat := one(t, p, "aws:ec2/natGateway:NatGateway", "push-private")
 	publicSubnet := one(t, p, "aws:ec2/subnet:Subnet", "push-public-1")
-	assert.Equal(t, mockID(publicSubnet), str(t, nat, "subnetId"))
+	assert.Equal(t, publicSubnet.ID, str(t, nat, "subnetId"))
 	routes := masked(one(t, p, "aws:ec2/routeTable:RouteTable", "push-private"), "routes").([]interface{})
 	assert.Equal(t, "0.0.0.0/0", routes[0].(map[string]interface{})["cidrBlock"])
 }
@@ -260,14 +256,14 @@ func TestProcessorStatefulResourcesAreRetained(t *testing.T) {
 func TestMessagesAPI(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
 	eni := one(t, p, "aws:ec2/networkInterface:NetworkInterface", "push-processor-api")
-	apiSG := mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-api"))
+	apiSG := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-processor-api").ID
 	assert.Equal(t, []interface{}{apiSG}, masked(eni, "securityGroups"))
 	ip := p.Outputs["messagesApiPrivateIp"].Value.(string)
 	assert.Equal(t, "http://"+ip+":8080/", p.Outputs["messagesApiUrl"].Value)
 
 	instance := one(t, p, "aws:ec2/instance:Instance", "push-processor-api")
 	assert.True(t, instance.Options.DeleteBeforeReplace, "a replacement frees the interface first")
-	assert.Equal(t, []interface{}{map[string]interface{}{"networkInterfaceId": "eni-" + shortID(eni), "deviceIndex": 0.0}},
+	assert.Equal(t, []interface{}{map[string]interface{}{"networkInterfaceId": eni.ID, "deviceIndex": 0.0}},
 		masked(instance, "networkInterfaces"))
 	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "push-processor-api")
 	assert.Equal(t, "t4g.micro", str(t, lt, "instanceType"))
@@ -311,10 +307,10 @@ func TestMessagesAPI(t *testing.T) {
 	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")
 }
 
-// mockRedisToken is the auth token the mocks generate for the stack "test".
+// mockRedisToken is the auth token the fake account's random provider
+// makes for the stack "test", read from its plan.
 func mockRedisToken() string {
-	sum := sha256.Sum256([]byte("test/push-processor-redis-auth"))
-	return hex.EncodeToString(sum[:])
+	return plannedSecret("random:index/randomPassword:RandomPassword", "push-processor-redis-auth", "result")
 }
 
 func TestRedisTokenIsSecretEverywhere(t *testing.T) {
@@ -325,18 +321,17 @@ func TestRedisTokenIsSecretEverywhere(t *testing.T) {
 		"the test looks for the value the stack really uses")
 }
 
+// TestMessagesAPIUserDataPassesShellcheck checks the API's user data,
+// and the scripts it writes, as files.
 func TestMessagesAPIUserDataPassesShellcheck(t *testing.T) {
 	p := runPlan(t, configs["processor"], nil)
-	script := userData(t, p, "push-processor-api")
-	shellcheck, err := lookPath("shellcheck")
-	require.NoError(t, err)
-	dir := t.TempDir()
-	checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
-	checkFile(t, shellcheck, filepath.Join(dir, "prepare.sh"), heredoc(t, script, "PREPARE"))
-	checkFile(t, shellcheck, filepath.Join(dir, "start.sh"), heredoc(t, script, "START"))
+	path := filepath.Join(t.TempDir(), "user-data")
+	require.NoError(t, os.WriteFile(path, []byte(userData(t, p, "push-processor-api")), 0o600))
+	shellcheck(t, path)
+	in, _ := bootAPI(t, p)
+	shellcheck(t, in.path(apiPrepare))
+	shellcheck(t, in.path(apiStart))
 }
-
-var lookPath = exec.LookPath
 
 func TestFirstBootOrdering(t *testing.T) {
 	p := runPlan(t, map[string]string{"processor": "true", "natGateway": "true"}, nil)

@@ -41,7 +41,7 @@ func TestScalingOnLoad(t *testing.T) {
 		assert.Equal(t, []string{"desiredCapacity"}, group.Options.IgnoreChanges, "%s: the policies own the desired count", name)
 		assert.Equal(t, float64(components.InstanceWarmupSeconds), masked(group, "defaultInstanceWarmup"), name)
 		cpu := one(t, p, "aws:autoscaling/policy:Policy", name+"-cpu")
-		assert.Equal(t, mockID(group), str(t, cpu, "autoscalingGroupName"), "the group's name (its ID)")
+		assert.Equal(t, group.ID, str(t, cpu, "autoscalingGroupName"), "the group's name (its ID)")
 		assert.Equal(t, map[string]interface{}{
 			"predefinedMetricSpecification": map[string]interface{}{"predefinedMetricType": "ASGAverageCPUUtilization"},
 			"targetValue":                   55.0,
@@ -62,8 +62,8 @@ func TestScalingOnLoad(t *testing.T) {
 	require.Len(t, queries, 3)
 	nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
 	tg := one(t, p, "aws:lb/targetGroup:TargetGroup", "push-connection")
-	lbDim := map[string]interface{}{"name": "LoadBalancer", "value": "net/" + mockID(nlb) + "/" + shortID(nlb)}
-	tgDim := map[string]interface{}{"name": "TargetGroup", "value": "targetgroup/" + mockID(tg) + "/" + shortID(tg)}
+	lbDim := map[string]interface{}{"name": "LoadBalancer", "value": output(t, nlb, "arnSuffix")}
+	tgDim := map[string]interface{}{"name": "TargetGroup", "value": output(t, tg, "arnSuffix")}
 	for id, want := range map[string][]interface{}{
 		// ActiveFlowCount has only load balancer and zone dimensions.
 		"flows": {"ActiveFlowCount", []interface{}{lbDim}},

@@ -2,11 +2,8 @@ package pushstack_test
 
 import (
 	"encoding/base64"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,91 +15,89 @@ import (
 	"github.com/push-turnkey/push-turnkey/program/components"
 )
 
+// TestUserDataPassesShellcheck checks each node's user data, and the
+// start script it writes, as files.
 func TestUserDataPassesShellcheck(t *testing.T) {
-	shellcheck, err := exec.LookPath("shellcheck")
-	require.NoError(t, err, "shellcheck is installed by scripts/test.sh")
 	for name, config := range configs {
 		p := runPlan(t, config, nil)
-		for _, node := range []string{"push-connection", "push-endpoint"} {
+		for node := range nodeCommands {
 			t.Run(name+"/"+node, func(t *testing.T) {
 				script := userData(t, p, node)
 				require.True(t, strings.HasPrefix(script, "#!/bin/bash\n"), "cloud-init runs user data as a script only with a shebang")
-				dir := t.TempDir()
-				checkFile(t, shellcheck, filepath.Join(dir, "user-data.sh"), script)
-				// The start script is a heredoc inside the user data:
-				// shellcheck does not look into it, so check it on its own.
-				checkFile(t, shellcheck, filepath.Join(dir, "start.sh"), heredoc(t, script, "START"))
+				path := filepath.Join(t.TempDir(), "user-data")
+				require.NoError(t, os.WriteFile(path, []byte(script), 0o600))
+				shellcheck(t, path)
+				in, _ := bootNode(t, p, node, configuredImage(config))
+				shellcheck(t, in.path(nodeStart))
 			})
 		}
 	}
 }
 
-func checkFile(t *testing.T, shellcheck, path, script string) {
-	t.Helper()
-	require.NoError(t, os.WriteFile(path, []byte(script), 0o600))
-	out, err := exec.Command(shellcheck, "--shell=bash", "--severity=style", path).CombinedOutput()
-	assert.NoError(t, err, "shellcheck %s:\n%s\n--- script ---\n%s", filepath.Base(path), out, script)
-}
-
-// heredoc returns the body of the quoted heredoc "<<'name'" in script.
-func heredoc(t *testing.T, script, name string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?s)<<'` + name + `'\n(.*?)\n` + name + `\n`).FindStringSubmatch(script)
-	require.NotNil(t, m, "heredoc %s in user data", name)
-	return m[1] + "\n"
-}
-
+// TestNodesRunTheConfiguredServer: each node's start script runs the
+// configured image and server against the stack's tables, with the
+// stack's key in a root-only file on tmpfs, as the engine takes the line.
 func TestNodesRunTheConfiguredServer(t *testing.T) {
+	docker := dockerEngine(t)
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, map[string]string{})
-			nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
-			tag := masked(nlb, "tags").(map[string]interface{})[components.LoadBalancerTagKey]
-			assert.Equal(t, "push-test", tag, "the load balancer carries the tag the nodes look it up by")
-			for node, command := range map[string]string{"push-connection": "autopush", "push-endpoint": "autoendpoint"} {
-				start := heredoc(t, userData(t, p, node), "START")
-				run := start[strings.Index(start, "exec docker run"):]
-				assert.Contains(t, run, "'mozilla/autopush:1.58.4' "+command+" ")
-				assert.Contains(t, run, "--router_tablename 'push-test_router' --message_tablename 'push-test_message' --no_table_rotation")
-				assert.Contains(t, run, `--endpoint_hostname "$endpoint_host" --endpoint_port 8082 --endpoint_scheme http`)
-				assert.Contains(t, start, "--tag-filters 'Key="+components.LoadBalancerTagKey+",Values=push-test'")
-				assert.Contains(t, run, "--network host")
-				assert.Contains(t, start, "--name '/push-turnkey/push-test/crypto-key'")
+			for node, command := range nodeCommands {
+				in, b := bootNode(t, p, node, configuredImage(config))
+				assert.Equal(t, "push-test_router", b.RouterTable)
+				assert.Equal(t, "push-test_message", b.MessageTable)
+				assert.Equal(t, "/push-turnkey/push-test/crypto-key", b.CryptoKeyParameter)
+				assert.Equal(t, "push-test", b.LoadBalancerTag, "the load balancer carries the tag the nodes look it up by")
+				haveImage(t, docker, b.Image)
+				removeContainer(t, docker, command)
+				out, err := in.run(nodeStart)
+				require.NoError(t, err, "%s", out)
+				assert.Contains(t, in.log("aws.log"), "resourcegroupstaggingapi get-resources --region "+instanceRegion+
+					" --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key="+components.LoadBalancerTagKey+
+					",Values=push-test --query ResourceTagMappingList[0].ResourceARN --output text")
+				assert.Contains(t, in.log("aws.log"), "ssm get-parameter --region "+instanceRegion+
+					" --name /push-turnkey/push-test/crypto-key --with-decryption --query Parameter.Value --output text")
+
+				c := inspect(t, docker, command)
+				assert.Equal(t, "mozilla/autopush:1.58.4", c.Config.Image)
+				run := strings.Join(c.Config.Cmd, " ")
+				assert.True(t, strings.HasPrefix(run, command+" "), run)
+				assert.Contains(t, run, " --router_tablename push-test_router --message_tablename push-test_message --no_table_rotation ")
+				assert.Contains(t, run, " --endpoint_hostname "+p.Outputs["loadBalancerDns"].Value.(string)+" --endpoint_port 8082 --endpoint_scheme http ")
+				assert.Equal(t, "host", c.HostConfig.NetworkMode)
 				// The key only ever goes to a root-only file on tmpfs.
-				assert.Contains(t, start, "umask 077")
-				assert.Contains(t, start, "> /run/push-turnkey/secrets.env")
-				assert.Contains(t, run, "--env-file /run/push-turnkey/secrets.env")
+				assert.Contains(t, c.Config.Env, "CRYPTO_KEY="+mockGeneratedKey())
+				assert.Contains(t, in.log("docker-run.args"), in.path("/run/push-turnkey/secrets.env"), "--env-file")
+				info, err := os.Stat(in.path("/run/push-turnkey/secrets.env"))
+				require.NoError(t, err)
+				assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "root-only")
 				if node == "push-connection" {
-					assert.Contains(t, run, `--router_hostname "$private_ip"`)
+					assert.Contains(t, run, " --hostname "+privateIP+" --router_hostname "+privateIP+" ")
 				} else {
 					assert.NotContains(t, run, "--router_hostname")
 				}
 				if firehoseOn(name) {
-					assert.Contains(t, run, "--firehose_stream_name 'push-test-push-logs'")
-					assert.Contains(t, run, "--log_level debug", "delivery events are logged at debug")
+					assert.Contains(t, run, " --firehose_stream_name push-test-push-logs ")
+					assert.True(t, strings.HasSuffix(run, " --log_level debug"), "delivery events are logged at debug: %s", run)
 				} else {
 					assert.NotContains(t, run, "firehose")
-					assert.Contains(t, run, "--log_level info")
+					assert.True(t, strings.HasSuffix(run, " --log_level info"), run)
 				}
 			}
 		})
 	}
 	p := runPlan(t, map[string]string{"autopushImage": "registry.example.com:5000/push/autopush", "autopushVersion": "1.58.4-fix"}, nil)
-	assert.Contains(t, userData(t, p, "push-endpoint"), "'registry.example.com:5000/push/autopush:1.58.4-fix' autoendpoint")
+	// nodeBoot fails unless the user data names the operator's image.
+	nodeBoot(t, p, "push-endpoint", "registry.example.com:5000/push/autopush:1.58.4-fix")
 }
 
-// TestNodeRefusesToStartWithoutTheCryptoKey runs the start script's key
-// step in bash, with aws stubbed: a missing or malformed key stops the
-// start before the server runs; good keys become CRYPTO_KEY, several in
-// the list form, newest first.
+// TestNodeRefusesToStartWithoutTheCryptoKey runs the start script with
+// the parameter's value stubbed: a missing or malformed key stops the
+// start before the server runs; good keys become CRYPTO_KEY in the
+// server's environment, several in the list form, newest first.
 func TestNodeRefusesToStartWithoutTheCryptoKey(t *testing.T) {
 	p := runPlan(t, nil, nil)
-	start := heredoc(t, userData(t, p, "push-connection"), "START")
-	from, to := strings.Index(start, "keys=$(aws ssm"), strings.Index(start, "unset keys")
-	require.True(t, from >= 0 && to > from, "the key step is in the start script")
-	require.Less(t, to, strings.Index(start, "exec docker run"), "the key step comes before the server starts")
-	assert.Contains(t, start, "set -euo pipefail")
-
+	docker := dockerEngine(t)
 	k1, k2 := mockGeneratedKey(), base64.URLEncoding.EncodeToString(make([]byte, 32))
 	for _, tc := range []struct {
 		name, value string
@@ -119,28 +114,30 @@ func TestNodeRefusesToStartWithoutTheCryptoKey(t *testing.T) {
 		{"space", k1 + ", " + k2, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			stub := "aws() { if [ -n \"${AWS_FAILS:-}\" ]; then return 254; fi; printf '%s\\n' \"$VALUE\"; }\nregion=us-east-1\nset -euo pipefail\n"
-			script := stub + strings.ReplaceAll(start[from:to], "/run/push-turnkey", dir+"/run")
-			cmd := exec.Command("bash", "-c", script)
-			cmd.Env = append(os.Environ(), "VALUE="+tc.value)
+			in, b := bootNode(t, p, "push-connection", configuredImage(nil))
+			haveImage(t, docker, b.Image)
+			removeContainer(t, docker, "autopush")
+			in.answer("ssm get-parameter", tc.value+"\n")
 			if tc.awsFails {
-				cmd.Env = append(cmd.Env, "AWS_FAILS=1")
+				require.NoError(t, os.Remove(filepath.Join(in.state, "aws", "ssm-get-parameter")))
 			}
-			out, err := cmd.CombinedOutput()
+			out, err := in.run(nodeStart)
+			secrets := in.path("/run/push-turnkey/secrets.env")
 			if tc.want == "" {
 				require.Error(t, err, "start must fail: %s", out)
-				assert.Contains(t, string(out), "not starting autopush")
-				assert.NoFileExists(t, dir+"/run/secrets.env")
+				assert.Contains(t, out, "crypto key '/push-turnkey/push-test/crypto-key' is unreadable or not a list of Fernet keys; not starting autopush")
+				assert.NoFileExists(t, secrets)
+				assert.Empty(t, in.runArgs(), "the server did not start")
 				return
 			}
 			require.NoError(t, err, "%s", out)
-			env, err := os.ReadFile(dir + "/run/secrets.env")
+			env, err := os.ReadFile(secrets)
 			require.NoError(t, err)
-			assert.Equal(t, "CRYPTO_KEY="+tc.want+"\nAWS_DEFAULT_REGION=us-east-1\n", string(env))
-			info, err := os.Stat(dir + "/run/secrets.env")
+			assert.Equal(t, "CRYPTO_KEY="+tc.want+"\nAWS_DEFAULT_REGION="+instanceRegion+"\n", string(env))
+			info, err := os.Stat(secrets)
 			require.NoError(t, err)
 			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "root-only")
+			assert.Contains(t, inspect(t, docker, "autopush").Config.Env, "CRYPTO_KEY="+tc.want, "Docker reads the key as the server needs it")
 		})
 	}
 }
@@ -209,7 +206,7 @@ func TestAutoScalingGroups(t *testing.T) {
 	}, nil)
 	subnets := []interface{}{}
 	for _, s := range p.Find("aws:ec2/subnet:Subnet") {
-		subnets = append(subnets, s.Name+"-"+shortID(s))
+		subnets = append(subnets, s.ID)
 	}
 	for name, want := range map[string][3]float64{"push-connection": {2, 3, 6}, "push-endpoint": {1, 2, 4}} {
 		g := one(t, p, "aws:autoscaling/group:Group", name)
@@ -231,7 +228,7 @@ func TestAutoScalingGroups(t *testing.T) {
 		tg := one(t, p, "aws:lb/targetGroup:TargetGroup", name)
 		arns := masked(g, "targetGroupArns").([]interface{})
 		require.Len(t, arns, 1)
-		assert.Contains(t, arns[0], ":targetgroup/"+tg.Name+"-"+shortID(tg)+"/", "%s registers with its own target group", name)
+		assert.Equal(t, output(t, tg, "arn"), arns[0], "%s registers with its own target group", name)
 	}
 }
 
@@ -249,7 +246,7 @@ func TestLoadBalancerRoutesPublicPorts(t *testing.T) {
 		assert.Equal(t, port, masked(listener, "port"))
 		action := masked(listener, "defaultActions").([]interface{})[0].(map[string]interface{})
 		assert.Equal(t, "forward", action["type"])
-		assert.Contains(t, action["targetGroupArn"], "targetgroup/"+name+"-"+shortID(tg)+"/")
+		assert.Equal(t, output(t, tg, "arn"), action["targetGroupArn"])
 		assert.Contains(t, listener.Options.DependsOn, tg.URN)
 	}
 	health := func(name string) map[string]interface{} {
@@ -275,64 +272,82 @@ func TestLoadBalancerRoutesPublicPorts(t *testing.T) {
 // websockets well under the load balancer's 350 s.
 func TestServersRunAsAWSNeedsThem(t *testing.T) {
 	p := runPlan(t, nil, nil)
-	for node, command := range map[string]string{"push-connection": "autopush", "push-endpoint": "autoendpoint"} {
-		start := heredoc(t, userData(t, p, node), "START")
-		run := start[strings.Index(start, "exec docker run"):]
-		assert.Contains(t, run, " --no_aws ", command)
-		if command == "autopush" {
-			m := regexp.MustCompile(`--auto_ping_interval (\d+)`).FindStringSubmatch(run)
-			require.NotNil(t, m, "the connection node pings idle websockets")
-			seconds, _ := strconv.Atoi(m[1])
-			assert.True(t, seconds > 0 && seconds < 350, "ping interval %d s must be under the 350 s idle timeout", seconds)
-		} else {
-			assert.NotContains(t, run, "auto_ping", "autoendpoint has no such flag")
+	docker := dockerEngine(t)
+	for node, command := range nodeCommands {
+		in, b := bootNode(t, p, node, configuredImage(nil))
+		haveImage(t, docker, b.Image)
+		removeContainer(t, docker, command)
+		out, err := in.run(nodeStart)
+		require.NoError(t, err, "%s", out)
+		args := inspect(t, docker, command).Config.Cmd
+		assert.Contains(t, args, "--no_aws", command)
+		ping := indexOf(args, "--auto_ping_interval")
+		if command == "autoendpoint" {
+			assert.Equal(t, -1, ping, "autoendpoint has no such flag")
+			continue
 		}
+		require.Positive(t, ping, "the connection node pings idle websockets")
+		seconds, err := strconv.Atoi(args[ping+1])
+		require.NoError(t, err)
+		assert.True(t, seconds > 0 && seconds < 350, "ping interval %d s must be under the 350 s idle timeout", seconds)
 	}
 }
 
-// TestBootRetriesThePackageInstall runs the user data's install step with
-// dnf stubbed: two failures are retried, five stop the boot.
+// TestBootRetriesThePackageInstall runs the user data with dnf failing:
+// two failures are retried, after 15 and 30 s; five stop the boot before
+// it writes or enables anything.
 func TestBootRetriesThePackageInstall(t *testing.T) {
-	script := userData(t, runPlan(t, nil, nil), "push-endpoint")
-	from, to := strings.Index(script, "for attempt in"), strings.Index(script, "systemctl enable --now docker")
-	require.True(t, from >= 0 && to > from, "the install step is in the user data")
-	for failures, wantOK := range map[int]bool{0: true, 2: true, 5: false} {
-		dir := t.TempDir()
-		stub := fmt.Sprintf("set -euo pipefail\nsleep() { :; }\ndnf() { n=$(cat %[1]s/n 2>/dev/null || echo 0); echo $((n + 1)) > %[1]s/n; [ \"$n\" -ge %[2]d ]; }\n", dir, failures)
-		out, err := exec.Command("bash", "-c", stub+script[from:to]+"echo installed\n").CombinedOutput()
-		if wantOK {
-			assert.NoError(t, err, "%d failures: %s", failures, out)
-			assert.Contains(t, string(out), "installed")
-		} else {
-			assert.Error(t, err, "%d failures must stop the boot: %s", failures, out)
-			assert.Contains(t, string(out), "installing docker failed")
-		}
+	p := runPlan(t, nil, nil)
+	for failures, sleeps := range map[int][]string{0: nil, 2: {"15", "30"}, 5: {"15", "30", "45", "60"}} {
+		t.Run(strconv.Itoa(failures), func(t *testing.T) {
+			b := nodeBoot(t, p, "push-endpoint", configuredImage(nil))
+			in := newInstance(t)
+			b.Root = in.root
+			script, err := components.UserData(b)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(in.state, "dnf-failures"), []byte(strconv.Itoa(failures)), 0o600))
+			out, err := in.boot(script)
+			assert.Equal(t, sleeps, in.log("sleep.log"))
+			if failures == 5 {
+				assert.Error(t, err, "five failures must stop the boot: %s", out)
+				assert.Contains(t, out, "installing docker failed 5 times")
+				assert.NoFileExists(t, in.path(nodeStart))
+				assert.Empty(t, in.log("systemctl.log"))
+				return
+			}
+			require.NoError(t, err, "%s", out)
+			assert.Len(t, in.log("dnf.log"), failures+1)
+			assert.FileExists(t, in.path(nodeStart))
+			assert.Equal(t, []string{"enable --now docker", "daemon-reload", "enable --now autoendpoint.service"}, in.log("systemctl.log"))
+		})
 	}
 }
 
-// TestNodeRefusesAStrayMessageTable runs the start script's table check
-// with aws stubbed: autopush would take the alphabetically last table
-// whose name starts with the message table's (reference: autopush.md).
+// TestNodeRefusesAStrayMessageTable runs the start script with the
+// account's tables stubbed: autopush would take the alphabetically last
+// table whose name starts with the message table's (reference:
+// autopush.md).
 func TestNodeRefusesAStrayMessageTable(t *testing.T) {
-	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-connection"), "START")
-	from, to := strings.Index(start, "tables=$(aws dynamodb list-tables"), strings.Index(start, "docker rm -f")
-	require.True(t, from >= 0 && to > from, "the table check is in the start script")
-	require.Less(t, to, strings.Index(start, "exec docker run"), "the check comes before the server starts")
+	p := runPlan(t, nil, nil)
+	docker := dockerEngine(t)
 	for tables, stray := range map[string]string{
 		"push-test_router\tpush-test_message":                            "",
 		"other_message\tpush-test_message\tpush-test_push_messages":      "",
 		"push-test_message\tpush-test_message_2019_05\tpush-test_router": "push-test_message_2019_05",
 		"push-test_message_x_router\tpush-test_message":                  "push-test_message_x_router",
 	} {
-		stub := "set -euo pipefail\nregion=us-east-1\naws() { printf '" + tables + "\\n'; }\n"
-		out, err := exec.Command("bash", "-c", stub+start[from:to]+"echo server-started\n").CombinedOutput()
+		in, b := bootNode(t, p, "push-connection", configuredImage(nil))
+		haveImage(t, docker, b.Image)
+		removeContainer(t, docker, "autopush")
+		in.answer("dynamodb list-tables", tables+"\n")
+		out, err := in.run(nodeStart)
 		if stray == "" {
 			assert.NoError(t, err, "%s: %s", tables, out)
 			continue
 		}
 		assert.Error(t, err, "%s: the server must not start", tables)
-		assert.Contains(t, string(out), "table "+stray+" starts with 'push-test_message'")
-		assert.NotContains(t, string(out), "server-started")
+		assert.Contains(t, out, "table "+stray+" starts with 'push-test_message'")
+		assert.Empty(t, in.runArgs(), "the server did not start")
 	}
 }
 
@@ -354,71 +369,67 @@ func TestKeyRotationRollsTheNodes(t *testing.T) {
 	}
 }
 
-// runStart runs a node's whole start script in bash with curl, aws and
-// docker stubbed: the tagging API answers lbARN, the stream's status is
-// streamStatus. It returns the output, docker's arguments and the error.
-func runStart(t *testing.T, start, lbARN, streamStatus string) (out, ran string, err error) {
-	t.Helper()
-	const dns = "push-0123456.elb.us-east-1.amazonaws.com"
-	dir := t.TempDir()
-	stub := fmt.Sprintf(`curl() { case "$*" in *api/token*) echo token;; *placement/region*) echo us-east-1;; *instance-id*) echo i-0abc;; *) echo 10.20.0.5;; esac; }
-aws() {
-  case "$1 $2" in
-    "resourcegroupstaggingapi get-resources") echo '%s';;
-    "elbv2 describe-load-balancers") [[ "$*" == *'%s'* ]] && echo '%s';;
-    "firehose describe-delivery-stream") echo '%s';;
-    "ssm get-parameter") echo 'i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ=';;
-    "dynamodb list-tables") printf 'push-test_router\tpush-test_message\n';;
-  esac
-}
-install() { :; }
-export -f curl aws install
-export PATH=%s/bin:$PATH
-`, lbARN, lbARN, dns, streamStatus, dir)
-	// exec runs a program, not a function: docker is a stub on PATH.
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "bin"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "docker"),
-		[]byte("#!/bin/sh\necho \"$*\" >> "+filepath.Join(dir, "docker")+"\n"), 0o755))
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "run"), 0o700))
-	script := strings.ReplaceAll(start, "/run/push-turnkey", filepath.Join(dir, "run")) // no /run here
-	output, err := exec.Command("bash", "-c", stub+script).CombinedOutput()
-	docker, _ := os.ReadFile(filepath.Join(dir, "docker"))
-	return string(output), string(docker), err
-}
-
-const lbARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/push/0123456789abcdef"
-
 // TestStartScriptFindsTheLoadBalancer: until the load balancer exists
 // (the tagging API finds nothing) the server does not start and systemd
 // tries again; then its DNS name goes into the endpoint URLs.
 func TestStartScriptFindsTheLoadBalancer(t *testing.T) {
-	start := heredoc(t, userData(t, runPlan(t, nil, nil), "push-endpoint"), "START")
-	out, ran, err := runStart(t, start, "None", "")
-	assert.Error(t, err, "no load balancer yet: %s", out)
-	assert.Contains(t, out, "no load balancer tagged "+components.LoadBalancerTagKey+"=push-test yet; not starting autoendpoint")
-	assert.NotContains(t, ran, "run", "the server did not start")
+	p := runPlan(t, nil, nil)
+	docker := dockerEngine(t)
+	for name, answer := range map[string]string{"nothing tagged": "None\n", "tagging API fails": ""} {
+		in, _ := bootNode(t, p, "push-endpoint", configuredImage(nil))
+		if answer == "" {
+			require.NoError(t, os.Remove(filepath.Join(in.state, "aws", "resourcegroupstaggingapi-get-resources")))
+		} else {
+			in.answer("resourcegroupstaggingapi get-resources", answer)
+		}
+		out, err := in.run(nodeStart)
+		assert.Error(t, err, "%s: no load balancer yet: %s", name, out)
+		assert.Contains(t, out, "no load balancer tagged "+components.LoadBalancerTagKey+"=push-test yet; not starting autoendpoint", name)
+		assert.Empty(t, in.runArgs(), "%s: the server did not start", name)
+	}
 
-	out, ran, err = runStart(t, start, lbARN, "")
+	in, b := bootNode(t, p, "push-endpoint", configuredImage(nil))
+	haveImage(t, docker, b.Image)
+	removeContainer(t, docker, "autoendpoint")
+	out, err := in.run(nodeStart)
 	require.NoError(t, err, out)
-	assert.Contains(t, ran, "--endpoint_hostname push-0123456.elb.us-east-1.amazonaws.com --endpoint_port 8082")
-	assert.Contains(t, ran, "--hostname push-0123456.elb.us-east-1.amazonaws.com")
+	assert.Contains(t, in.log("aws.log"), "elbv2 describe-load-balancers --region "+instanceRegion+" --load-balancer-arns "+lbARN+
+		" --query LoadBalancers[0].DNSName --output text", "the DNS name of the load balancer the tag found")
+	dns := p.Outputs["loadBalancerDns"].Value.(string)
+	run := strings.Join(inspect(t, docker, "autoendpoint").Config.Cmd, " ")
+	assert.Contains(t, run, " --endpoint_hostname "+dns+" --endpoint_port 8082 ")
+	assert.Contains(t, run, " --hostname "+dns+" ")
 }
 
 // TestStartScriptWaitsForTheDeliveryStream: the server's Firehose sender
 // ends on its first error (reference: autopush.md), so with Firehose the
 // server starts only once the stream is ACTIVE.
 func TestStartScriptWaitsForTheDeliveryStream(t *testing.T) {
-	start := heredoc(t, userData(t, runPlan(t, configs["firehose"], nil), "push-connection"), "START")
-	for status, starts := range map[string]bool{"": false, "CREATING": false, "ACTIVE": true} {
-		out, ran, err := runStart(t, start, lbARN, status)
-		if !starts {
+	p := runPlan(t, configs["firehose"], nil)
+	docker := dockerEngine(t)
+	for status, problem := range map[string]string{
+		"":         "delivery stream 'push-test-push-logs' is not found, not ACTIVE yet; not starting autopush",
+		"CREATING": "delivery stream 'push-test-push-logs' is CREATING, not ACTIVE yet; not starting autopush",
+		"ACTIVE":   "",
+	} {
+		in, b := bootNode(t, p, "push-connection", configuredImage(nil))
+		if status == "" {
+			require.NoError(t, os.Remove(filepath.Join(in.state, "aws", "firehose-describe-delivery-stream")))
+		} else {
+			in.answer("firehose describe-delivery-stream", status+"\n")
+		}
+		if problem != "" {
+			out, err := in.run(nodeStart)
 			assert.Error(t, err, "stream %q: %s", status, out)
-			assert.Contains(t, out, "delivery stream 'push-test-push-logs' is ")
-			assert.NotContains(t, ran, "run", "stream %q: the server did not start", status)
+			assert.Contains(t, out, problem)
+			assert.Empty(t, in.runArgs(), "stream %q: the server did not start", status)
 			continue
 		}
+		haveImage(t, docker, b.Image)
+		removeContainer(t, docker, "autopush")
+		out, err := in.run(nodeStart)
 		require.NoError(t, err, out)
-		assert.Contains(t, ran, "--firehose_stream_name push-test-push-logs")
+		assert.Contains(t, strings.Join(inspect(t, docker, "autopush").Config.Cmd, " "), " --firehose_stream_name push-test-push-logs ")
 	}
 }
 

@@ -1,7 +1,6 @@
 package pushstack_test
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"sort"
@@ -216,7 +215,7 @@ func TestOutputs(t *testing.T) {
 			sort.Strings(got)
 			require.Equal(t, want, got)
 
-			assert.Equal(t, mockID(one(t, p, "aws:ec2/vpc:Vpc", "push")), p.Outputs["vpcId"].Value, "the VPC to peer a dashboard's with")
+			assert.Equal(t, one(t, p, "aws:ec2/vpc:Vpc", "push").ID, p.Outputs["vpcId"].Value, "the VPC to peer a dashboard's with")
 
 			// Both URLs point at the load balancer's DNS name.
 			ws, http := p.Outputs["pushServerUrl"].Value.(string), p.Outputs["endpointUrl"].Value.(string)
@@ -240,10 +239,11 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
-// mockGeneratedKey is the key the program makes from the mocks' random bytes.
+// mockGeneratedKey is the key the program makes, for the stack "test",
+// from the random bytes the fake account's random provider makes, read
+// from its plan.
 func mockGeneratedKey() string {
-	sum := sha256.Sum256([]byte("test/crypto-key"))
-	return components.FernetKeyFromBase64(base64.StdEncoding.EncodeToString(sum[:]))
+	return components.FernetKeyFromBase64(plannedSecret("random:index/randomBytes:RandomBytes", "crypto-key", "base64"))
 }
 
 func TestCryptoKeyIsSecretEverywhere(t *testing.T) {
@@ -312,7 +312,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	rules := func(p *plan.Plan) []rule {
 		groupName := map[string]string{}
 		for _, sg := range p.Find("aws:ec2/securityGroup:SecurityGroup") {
-			groupName[sg.Name+"-"+shortID(sg)] = sg.Name
+			groupName[sg.ID] = sg.Name
 		}
 		var got []rule
 		for _, r := range p.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
@@ -370,7 +370,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	t.Run("the load balancer carries its group", func(t *testing.T) {
 		p := runPlan(t, nil, nil)
 		nlb := one(t, p, "aws:lb/loadBalancer:LoadBalancer", "push")
-		assert.Equal(t, []interface{}{mockID(one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-load-balancer"))}, masked(nlb, "securityGroups"))
+		assert.Equal(t, []interface{}{one(t, p, "aws:ec2/securityGroup:SecurityGroup", "push-load-balancer").ID}, masked(nlb, "securityGroups"))
 	})
 	t.Run("every node carries the internal router group", func(t *testing.T) {
 		p := runPlan(t, nil, nil)
@@ -379,7 +379,7 @@ func TestSecurityGroupRules(t *testing.T) {
 		}
 		sgID := func(name string) string {
 			sg := one(t, p, "aws:ec2/securityGroup:SecurityGroup", name)
-			return sg.Name + "-" + shortID(sg)
+			return sg.ID
 		}
 		assert.ElementsMatch(t, []interface{}{sgID("push-endpoint"), sgID("push-internal-router")}, ids("push-endpoint"))
 		assert.ElementsMatch(t, []interface{}{sgID("push-connection"), sgID("push-internal-router")}, ids("push-connection"))
@@ -387,12 +387,6 @@ func TestSecurityGroupRules(t *testing.T) {
 			assert.NotContains(t, lt.Inputs, resource.PropertyKey("keyName"), "no key pair unless configured")
 		}
 	})
-}
-
-// shortID is the mock ID suffix of a resource, as plan's mocks derive it.
-func shortID(r plan.Resource) string {
-	sum := sha256.Sum256([]byte(r.Type + "/" + r.Name))
-	return fmt.Sprintf("%x", sum)[:7]
 }
 
 func TestBadConfigRegistersNothing(t *testing.T) {

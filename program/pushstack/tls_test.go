@@ -32,11 +32,19 @@ func TestTLSWithAGivenCertificate(t *testing.T) {
 		"TLS only: no plain listeners")
 	assert.Equal(t, "wss://push.example.com/", p.Outputs["pushServerUrl"].Value)
 	assert.Equal(t, "https://push.example.com:8443/", p.Outputs["endpointUrl"].Value)
-	for _, node := range []string{"push-connection", "push-endpoint"} {
-		run := heredoc(t, userData(t, p, node), "START")
-		assert.Contains(t, run, "endpoint_host='push.example.com'\n")
-		assert.Contains(t, run, `--endpoint_hostname "$endpoint_host" --endpoint_port 8443 --endpoint_scheme https`)
-		assert.NotContains(t, run, "resourcegroupstaggingapi", "with TLS the host is the domain name: no look-up")
+	docker := dockerEngine(t)
+	for node, command := range nodeCommands {
+		in, b := bootNode(t, p, node, configuredImage(nil))
+		assert.Equal(t, "push.example.com", b.EndpointHost)
+		haveImage(t, docker, b.Image)
+		removeContainer(t, docker, command)
+		out, err := in.run(nodeStart)
+		require.NoError(t, err, "%s", out)
+		assert.Contains(t, strings.Join(inspect(t, docker, command).Config.Cmd, " "),
+			" --endpoint_hostname push.example.com --endpoint_port 8443 --endpoint_scheme https ")
+		for _, call := range in.log("aws.log") {
+			assert.NotContains(t, call, "resourcegroupstaggingapi", "with TLS the host is the domain name: no look-up")
+		}
 	}
 	// The listeners forward to the nodes' plain ports.
 	for name, port := range map[string]float64{"push-connection": 8080, "push-endpoint": 8082} {

@@ -1,24 +1,32 @@
 package pushstack_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/ops/fakeaws"
 	"github.com/push-turnkey/push-turnkey/ops/plan"
 )
 
-// replaceOnChange lists, per stateful type, the inputs whose change makes
-// the provider replace the resource (pulumi-aws and pulumi-random schemas:
-// these are ForceNew). Replacing one of these loses data or the key.
-var replaceOnChange = map[string][]string{
-	"aws:dynamodb/table:Table":                   {"name", "hashKey", "rangeKey"},
-	"aws:s3/bucketV2:BucketV2":                   {"bucket", "bucketPrefix", "objectLockEnabled"},
-	"aws:ssm/parameter:Parameter":                {"name"},
-	"random:index/randomBytes:RandomBytes":       {"length", "keepers"},
-	"random:index/randomPassword:RandomPassword": {"length", "special", "upper", "lower", "numeric", "keepers"},
+// statefulTypes are the types whose resources hold the data or the key:
+// replacing one loses it.
+var statefulTypes = []string{
+	"aws:dynamodb/table:Table", "aws:s3/bucketV2:BucketV2", "aws:ssm/parameter:Parameter",
+	"random:index/randomBytes:RandomBytes", "random:index/randomPassword:RandomPassword",
+}
+
+// replaceOnChange are the inputs whose change makes the provider replace
+// a resource of type typ: the fake account's rules (ops/fakeaws), by
+// which the engine tests replace too, so the two checks agree on it.
+func replaceOnChange(t *testing.T, typ string) []string {
+	t.Helper()
+	inputs := fakeaws.ReplaceOnChanges(typ)
+	require.NotEmpty(t, inputs, "the fake account knows which inputs of %s replace it", typ)
+	return inputs
 }
 
 // tier tells which config brings a stateful resource.
@@ -42,7 +50,7 @@ var tiersOf = map[string]map[string]bool{
 func stateful(p *plan.Plan) []plan.Resource {
 	var out []plan.Resource
 	for _, r := range p.Resources {
-		if _, ok := replaceOnChange[r.Type]; ok {
+		if slices.Contains(statefulTypes, r.Type) {
 			out = append(out, r)
 		}
 	}
@@ -67,7 +75,7 @@ func assertKept(t *testing.T, from, to *plan.Plan, toTiers map[string]bool) {
 			continue
 		}
 		assert.Equal(t, old.Options.Provider, now.Options.Provider, "%s changes provider", old.URN)
-		for _, key := range replaceOnChange[old.Type] {
+		for _, key := range replaceOnChange(t, old.Type) {
 			a, b := old.Inputs[resource.PropertyKey(key)], now.Inputs[resource.PropertyKey(key)]
 			assert.True(t, a.DeepEquals(b), "%s: %s changes from %v to %v and forces a replacement", old.URN, key, a, b)
 		}

@@ -73,8 +73,11 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 	const group, dashboardVPC = "sg-0123456789abcdef0", "vpc-0dashboard000000"
 	stackVPC := e.world(t).OfType("aws:ec2/vpc:Vpc")[0].ID
 	e.edit(t, func(w *fakeaws.World) error {
-		w.Resources["aws:ec2/securityGroup:SecurityGroup "+group] = &fakeaws.Object{Type: "aws:ec2/securityGroup:SecurityGroup", ID: group,
-			Inputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `"}`), Outputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `"}`)}
+		o, err := fakeaws.OutsideSecurityGroup(group, dashboardVPC)
+		if err != nil {
+			return err
+		}
+		w.Put(o)
 		return nil
 	})
 	setConfig(t, s, map[string]string{"push-turnkey:messagesApiAllowedSecurityGroup": group})
@@ -82,15 +85,16 @@ func TestEveryResourcePassesTheProvidersCheck(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is in "+dashboardVPC+", which is neither the stack's VPC ("+stackVPC+") nor peered with it")
 	e.edit(t, func(w *fakeaws.World) error {
-		w.Resources["aws:ec2/vpcPeeringConnection:VpcPeeringConnection pcx-0dashboard"] = &fakeaws.Object{
-			Type: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", ID: "pcx-0dashboard",
-			Inputs:  json.RawMessage(`{"vpcId":"` + dashboardVPC + `","peerVpcId":"` + stackVPC + `"}`),
-			Outputs: json.RawMessage(`{"vpcId":"` + dashboardVPC + `","peerVpcId":"` + stackVPC + `","acceptStatus":"active"}`)}
+		o, err := fakeaws.ActivePeering("pcx-0dashboard", dashboardVPC, stackVPC)
+		if err != nil {
+			return err
+		}
+		w.Put(o)
 		return nil
 	})
-	_, steps := up(t, s)
+	again, steps := up(t, s)
 	assert.Contains(t, steps.opsOf("::push-processor-api-from-group"), apitype.OpCreate, "the rule naming the peered VPC's group")
-	assert.Equal(t, current, outputString(t, res, "cryptoKey"))
+	assert.Equal(t, current, outputString(t, again, "cryptoKey"), "the configured key, after the second pulumi up too")
 	expectNoChanges(t, s)
 	destroy(t, s)
 }

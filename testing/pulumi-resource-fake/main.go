@@ -1,8 +1,9 @@
 // Command pulumi-resource-fake is the fake pulumi-aws and pulumi-random
-// plugin of the engine test (package fakeaws). Install it on PATH under
-// both plugin names, pulumi-resource-aws and pulumi-resource-random: the
-// name it runs under picks the package. The aws one keeps its account in
-// the file named by FAKE_AWS_STATE.
+// plugin of the engine tests: fakeaws.Provider, the provider protocol over
+// the fake AWS account the offline plan answers from too. Install it on
+// PATH under both plugin names, pulumi-resource-aws and
+// pulumi-resource-random: the name it runs under picks the package. The aws
+// one keeps its account in the file named by FAKE_AWS_STATE.
 package main
 
 import (
