@@ -167,76 +167,89 @@ func UnhealthyNodesHint(group, command, image, region, logGroup string) string {
 // NewPushService registers the security groups, instance role, load
 // balancer, launch templates and Auto Scaling groups of both node types.
 func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opts ...pulumi.ResourceOption) (*PushService, error) {
-	s := &PushService{}
-	if err := ctx.RegisterComponentResource(Project+":service:PushService", name, s, opts...); err != nil {
-		return nil, err
-	}
-	parent := pulumi.Parent(s)
-
-	groups, err := newNodeSecurityGroups(ctx, name, args, parent)
-	if err != nil {
-		return nil, err
-	}
-	logGroups := map[string]*cloudwatch.LogGroup{}
-	var logGroupArns []pulumi.StringInput
-	for _, role := range []string{"connection", "endpoint"} {
-		g, err := newLogGroup(ctx, name+"-"+role+"-logs", args.LogGroupNames[role], args.Logs, parent)
-		if err != nil {
-			return nil, err
-		}
-		logGroups[role] = g
-		if s.LogGroupNames == nil {
-			s.LogGroupNames = map[string]pulumi.StringOutput{}
-		}
-		s.LogGroupNames[role] = g.Name
-		logGroupArns = append(logGroupArns, g.Arn)
-	}
-	profile, err := newNodeRole(ctx, name, args, logGroupArns, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	nlb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
-		LoadBalancerType:             pulumi.String("network"),
-		Internal:                     pulumi.Bool(false),
-		Subnets:                      args.SubnetIDs,
-		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
-		// Only the load balancer faces the internet; the nodes admit their
-		// push ports from this group alone. (A load balancer made without a
-		// group can never get one: this is set from the start.)
-		SecurityGroups: pulumi.StringArray{groups.loadBalancer.ID()},
-		// The nodes find it by this tag (NodeBoot.LoadBalancerTag).
-		Tags: pulumi.StringMap{LoadBalancerTagKey: pulumi.String(args.LoadBalancerTag)},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("load balancer: %w", err)
-	}
-
-	streamName := args.DeliveryStreamName
-	if streamName == nil {
-		streamName = pulumi.String("")
-	}
-	// The public address the servers put into push endpoint URLs: the
-	// domain name with TLS, else the load balancer's DNS name, which the
-	// nodes look up at start so that they boot while it is being made.
-	endpointHost := ""
-	endpointPort, endpointScheme := EndpointPort, "http"
-	if args.CertificateArn != nil {
-		endpointHost = args.DomainName
-		endpointPort, endpointScheme = TLSEndpointPort, "https"
-	}
 	tls := args.CertificateArn != nil
 	if tls && args.DomainName == "" {
 		return nil, fmt.Errorf("push service %s: TLS needs the domain name the certificate is for", name)
 	}
-	nodes := []struct {
-		role, command string
-		port, tlsPort int
-		health        *lb.TargetGroupHealthCheckArgs
-		groups        pulumi.StringArray
-		capacity      Capacity
-		idleTimeout   int
-	}{
+	s := &PushService{TargetGroupArnSuffixes: map[string]pulumi.StringOutput{}, LogGroupNames: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource(Project+":service:PushService", name, s, opts...); err != nil {
+		return nil, err
+	}
+	b := &serviceBuild{ctx: ctx, name: name, args: args, parent: pulumi.Parent(s), tls: tls, logGroups: map[string]*cloudwatch.LogGroup{}}
+	var err error
+	if b.groups, err = newNodeSecurityGroups(ctx, name, args, b.parent); err != nil {
+		return nil, err
+	}
+	var logGroupArns []pulumi.StringInput
+	for _, role := range []string{"connection", "endpoint"} {
+		g, err := newLogGroup(ctx, name+"-"+role+"-logs", args.LogGroupNames[role], args.Logs, b.parent)
+		if err != nil {
+			return nil, err
+		}
+		b.logGroups[role] = g
+		s.LogGroupNames[role] = g.Name
+		logGroupArns = append(logGroupArns, g.Arn)
+	}
+	if b.profile, err = newNodeRole(ctx, name, args, logGroupArns, b.parent); err != nil {
+		return nil, err
+	}
+	if b.nlb, err = b.newLoadBalancer(); err != nil {
+		return nil, err
+	}
+	for _, n := range b.nodeTypes() {
+		suffix, err := b.newNodeType(n)
+		if err != nil {
+			return nil, err
+		}
+		s.TargetGroupArnSuffixes[n.role] = suffix
+	}
+	return s, b.finish(s)
+}
+
+// serviceBuild is one NewPushService under way.
+type serviceBuild struct {
+	ctx       *pulumi.Context
+	name      string
+	args      *PushServiceArgs
+	parent    pulumi.ResourceOption
+	tls       bool
+	groups    *nodeSecurityGroups
+	logGroups map[string]*cloudwatch.LogGroup // by node type
+	profile   *iam.InstanceProfile
+	nlb       *lb.LoadBalancer
+}
+
+func (b *serviceBuild) newLoadBalancer() (*lb.LoadBalancer, error) {
+	nlb, err := lb.NewLoadBalancer(b.ctx, b.name, &lb.LoadBalancerArgs{
+		LoadBalancerType:             pulumi.String("network"),
+		Internal:                     pulumi.Bool(false),
+		Subnets:                      b.args.SubnetIDs,
+		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
+		// Only the load balancer faces the internet; the nodes admit their
+		// push ports from this group alone. (A load balancer made without a
+		// group can never get one: this is set from the start.)
+		SecurityGroups: pulumi.StringArray{b.groups.loadBalancer.ID()},
+		// The nodes find it by this tag (NodeBoot.LoadBalancerTag).
+		Tags: pulumi.StringMap{LoadBalancerTagKey: pulumi.String(b.args.LoadBalancerTag)},
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("load balancer: %w", err)
+	}
+	return nlb, nil
+}
+
+// nodeType is what differs between connection and endpoint nodes.
+type nodeType struct {
+	role, command string
+	port, tlsPort int
+	health        *lb.TargetGroupHealthCheckArgs
+	groups        pulumi.StringArray
+	capacity      Capacity
+	idleTimeout   int
+}
+
+func (b *serviceBuild) nodeTypes() []nodeType {
+	return []nodeType{
 		{
 			role: "connection", command: "autopush", port: WebsocketPort, tlsPort: TLSWebsocketPort,
 			// The websocket port answers GET /status too.
@@ -244,168 +257,209 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 			// Connection nodes carry the internal router group too: a node
 			// that takes over a client tells the client's old node on its
 			// router port.
-			groups:   pulumi.StringArray{groups.connection.ID(), groups.internalRouter.ID()},
-			capacity: args.Connection, idleTimeout: WebsocketIdleTimeoutSeconds,
+			groups:   pulumi.StringArray{b.groups.connection.ID(), b.groups.internalRouter.ID()},
+			capacity: b.args.Connection, idleTimeout: WebsocketIdleTimeoutSeconds,
 		},
 		{
 			role: "endpoint", command: "autoendpoint", port: EndpointPort, tlsPort: TLSEndpointPort,
 			health: statusCheck(),
 			// Endpoint nodes carry the internal router group: it admits them
 			// to the connection nodes' router port.
-			groups:   pulumi.StringArray{groups.endpoint.ID(), groups.internalRouter.ID()},
-			capacity: args.Endpoint,
+			groups:   pulumi.StringArray{b.groups.endpoint.ID(), b.groups.internalRouter.ID()},
+			capacity: b.args.Endpoint,
 		},
 	}
-	s.TargetGroupArnSuffixes = map[string]pulumi.StringOutput{}
-	for _, n := range nodes {
-		nodeName := name + "-" + n.role
-		tg, err := lb.NewTargetGroup(ctx, nodeName, &lb.TargetGroupArgs{
-			VpcId:               args.VpcID,
-			Port:                pulumi.Int(n.port),
-			Protocol:            pulumi.String("TCP"),
-			TargetType:          pulumi.String("instance"),
-			DeregistrationDelay: pulumi.Int(30),
-			HealthCheck:         n.health,
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("target group %s: %w", nodeName, err)
-		}
-		s.TargetGroupArnSuffixes[n.role] = tg.ArnSuffix
-		listenerName := nodeName
-		listener := &lb.ListenerArgs{
-			LoadBalancerArn: nlb.Arn,
-			Port:            pulumi.Int(n.port),
-			Protocol:        pulumi.String("TCP"),
-			DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-				Type:           pulumi.String("forward"),
-				TargetGroupArn: tg.Arn,
-			}},
-		}
-		if tls {
-			// TLS ends at the load balancer; nodes keep their plain ports.
-			listenerName = nodeName + "-tls"
-			listener.Port = pulumi.Int(n.tlsPort)
-			listener.Protocol = pulumi.String("TLS")
-			listener.CertificateArn = args.CertificateArn
-			listener.SslPolicy = pulumi.String(TLSPolicy)
-		}
-		if n.idleTimeout > 0 && !tls {
-			listener.TcpIdleTimeoutSeconds = pulumi.Int(n.idleTimeout)
-		}
-		if _, err := lb.NewListener(ctx, listenerName, listener, parent); err != nil {
-			return nil, fmt.Errorf("listener %s: %w", listenerName, err)
-		}
+}
 
-		command, logGroup := n.command, args.LogGroupNames[n.role]
-		userData := pulumi.All(args.CryptoKeyParameterName, args.RouterTableName,
-			args.MessageTableName, streamName, args.CryptoKeyFingerprint).ApplyT(func(v []interface{}) (string, error) {
-			script, err := UserData(NodeBoot{
-				Command:            command,
-				Image:              args.Image,
-				EndpointHost:       endpointHost,
-				LoadBalancerTag:    args.LoadBalancerTag,
-				EndpointPort:       endpointPort,
-				EndpointScheme:     endpointScheme,
-				CryptoKeyParameter: v[0].(string),
-				RouterTable:        v[1].(string),
-				MessageTable:       v[2].(string),
-				DeliveryStream:     v[3].(string),
-				KeyFingerprint:     v[4].(string),
-				LogGroup:           logGroup,
-			})
-			return base64.StdEncoding.EncodeToString([]byte(script)), err
-		}).(pulumi.StringOutput)
-		template, err := newLaunchTemplate(ctx, nodeName, launchSpec{
-			instanceType: args.InstanceType, arm64: args.Arm64, keyName: args.SSHKeyName,
-			profile: profile, groups: n.groups, userData: userData, tags: args.InstanceTags,
-		}, parent)
-		if err != nil {
-			return nil, err
+// newNodeType registers one node type: its target group and listener,
+// launch template, Auto Scaling group and scaling policies. It returns the
+// target group's ARN suffix.
+func (b *serviceBuild) newNodeType(n nodeType) (pulumi.StringOutput, error) {
+	nodeName := b.name + "-" + n.role
+	tg, err := b.newTargetAndListener(n, nodeName)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	template, err := newLaunchTemplate(b.ctx, nodeName, launchSpec{
+		instanceType: b.args.InstanceType, arm64: b.args.Arm64, keyName: b.args.SSHKeyName,
+		profile: b.profile, groups: n.groups, userData: b.userData(n), tags: b.args.InstanceTags,
+	}, b.parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	group, err := b.newNodeGroup(n, nodeName, tg, template)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if n.capacity.Min < n.capacity.Max {
+		if err := newScalingPolicies(b.ctx, nodeName, group, n.role == "connection", b.args.Scaling, b.nlb.ArnSuffix, tg.ArnSuffix, b.parent); err != nil {
+			return pulumi.StringOutput{}, err
 		}
-		unhealthy, err := ctx.RegisterErrorHook(nodeName+"-unhealthy", func(h *pulumi.ErrorHookArgs) (bool, error) {
-			if h.FailedOperation == "create" || h.FailedOperation == "update" {
-				_ = ctx.Log.Error(UnhealthyNodesHint(h.Name, command, args.Image, args.Region, logGroup), nil)
-			}
-			return false, nil // waiting again would not help
+	}
+	return tg.ArnSuffix, nil
+}
+
+func (b *serviceBuild) newTargetAndListener(n nodeType, nodeName string) (*lb.TargetGroup, error) {
+	tg, err := lb.NewTargetGroup(b.ctx, nodeName, &lb.TargetGroupArgs{
+		VpcId:               b.args.VpcID,
+		Port:                pulumi.Int(n.port),
+		Protocol:            pulumi.String("TCP"),
+		TargetType:          pulumi.String("instance"),
+		DeregistrationDelay: pulumi.Int(30),
+		HealthCheck:         n.health,
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("target group %s: %w", nodeName, err)
+	}
+	listenerName := nodeName
+	listener := &lb.ListenerArgs{
+		LoadBalancerArn: b.nlb.Arn,
+		Port:            pulumi.Int(n.port),
+		Protocol:        pulumi.String("TCP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: tg.Arn,
+		}},
+	}
+	if b.tls {
+		// TLS ends at the load balancer; nodes keep their plain ports.
+		listenerName = nodeName + "-tls"
+		listener.Port = pulumi.Int(n.tlsPort)
+		listener.Protocol = pulumi.String("TLS")
+		listener.CertificateArn = b.args.CertificateArn
+		listener.SslPolicy = pulumi.String(TLSPolicy)
+	}
+	if n.idleTimeout > 0 && !b.tls {
+		listener.TcpIdleTimeoutSeconds = pulumi.Int(n.idleTimeout)
+	}
+	if _, err := lb.NewListener(b.ctx, listenerName, listener, b.parent); err != nil {
+		return nil, fmt.Errorf("listener %s: %w", listenerName, err)
+	}
+	return tg, nil
+}
+
+// userData is the node type's start script, base64. The public address
+// the servers put into push endpoint URLs is the domain name with TLS,
+// else the load balancer's DNS name, which the nodes look up at start so
+// that they boot while it is being made.
+func (b *serviceBuild) userData(n nodeType) pulumi.StringOutput {
+	args := b.args
+	endpointHost := ""
+	endpointPort, endpointScheme := EndpointPort, "http"
+	if b.tls {
+		endpointHost = args.DomainName
+		endpointPort, endpointScheme = TLSEndpointPort, "https"
+	}
+	streamName := args.DeliveryStreamName
+	if streamName == nil {
+		streamName = pulumi.String("")
+	}
+	command, logGroup := n.command, args.LogGroupNames[n.role]
+	return pulumi.All(args.CryptoKeyParameterName, args.RouterTableName,
+		args.MessageTableName, streamName, args.CryptoKeyFingerprint).ApplyT(func(v []interface{}) (string, error) {
+		script, err := UserData(NodeBoot{
+			Command:            command,
+			Image:              args.Image,
+			EndpointHost:       endpointHost,
+			LoadBalancerTag:    args.LoadBalancerTag,
+			EndpointPort:       endpointPort,
+			EndpointScheme:     endpointScheme,
+			CryptoKeyParameter: v[0].(string),
+			RouterTable:        v[1].(string),
+			MessageTable:       v[2].(string),
+			DeliveryStream:     v[3].(string),
+			KeyFingerprint:     v[4].(string),
+			LogGroup:           logGroup,
 		})
-		if err != nil {
-			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
-		}
-		groupOpts := []pulumi.ResourceOption{parent,
-			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
-			// The servers' log driver needs the group when they start.
-			pulumi.DependsOn([]pulumi.Resource{logGroups[n.role]})}
-		scales := n.capacity.Min < n.capacity.Max
-		var termination pulumi.StringArray
-		if scales {
-			// The policies own the desired count once the group exists.
-			groupOpts = append(groupOpts, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
-			if n.role == "connection" {
-				// Clients stay on the node they reached; the newest node
-				// holds the fewest, so scaling in drops the fewest.
-				termination = pulumi.StringArray{pulumi.String("NewestInstance")}
-			}
-		}
-		group, err := autoscaling.NewGroup(ctx, nodeName, &autoscaling.GroupArgs{
-			MinSize:                pulumi.Int(n.capacity.Min),
-			DesiredCapacity:        pulumi.Int(n.capacity.Desired),
-			MaxSize:                pulumi.Int(n.capacity.Max),
-			VpcZoneIdentifiers:     args.SubnetIDs,
-			TargetGroupArns:        pulumi.StringArray{tg.Arn},
-			HealthCheckType:        pulumi.String("ELB"),
-			HealthCheckGracePeriod: pulumi.Int(HealthCheckGraceSeconds),
-			// New nodes count for scaling only after their boot.
-			DefaultInstanceWarmup: pulumi.Int(InstanceWarmupSeconds),
-			TerminationPolicies:   termination,
-			// Creating the group waits until this many nodes pass the
-			// load balancer's health check (at least one, so that up means
-			// a working service), else fails after CapacityTimeout.
-			MinElbCapacity:         pulumi.Int(max(n.capacity.Min, 1)),
-			WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
-			LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
-				Id:      template.ID(),
-				Version: template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
-			},
-			// A new launch template version rolls through the group: new
-			// nodes come up healthy before old ones go.
-			InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
-				Strategy: pulumi.String("Rolling"),
-				Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
-					MinHealthyPercentage: pulumi.Int(100),
-					MaxHealthyPercentage: pulumi.Int(200),
-					// New nodes that never get healthy (a bad image) roll
-					// the group back to the previous launch template.
-					AutoRollback: pulumi.Bool(true),
-				},
-			},
-			Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
-				Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
-			}},
-		}, groupOpts...)
-		if err != nil {
-			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
-		}
-		if scales {
-			if err := newScalingPolicies(ctx, nodeName, group, n.role == "connection", args.Scaling, nlb.ArnSuffix, tg.ArnSuffix, parent); err != nil {
-				return nil, err
-			}
-		}
-	}
+		return base64.StdEncoding.EncodeToString([]byte(script)), err
+	}).(pulumi.StringOutput)
+}
 
-	s.LoadBalancerDNS = nlb.DnsName
-	s.LoadBalancerArnSuffix = nlb.ArnSuffix
-	if tls {
-		s.PushServerURL = pulumi.Sprintf("wss://%s/", args.DomainName).ToStringOutput()
-		s.EndpointURL = pulumi.Sprintf("https://%s:%d/", args.DomainName, TLSEndpointPort).ToStringOutput()
-	} else {
-		s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", nlb.DnsName, WebsocketPort)
-		s.EndpointURL = pulumi.Sprintf("http://%s:%d/", nlb.DnsName, EndpointPort)
+// newNodeGroup registers the node type's Auto Scaling group, with the
+// error hook that says where to look when its nodes never get healthy.
+func (b *serviceBuild) newNodeGroup(n nodeType, nodeName string, tg *lb.TargetGroup, template *ec2.LaunchTemplate) (*autoscaling.Group, error) {
+	command, logGroup := n.command, b.args.LogGroupNames[n.role]
+	unhealthy, err := b.ctx.RegisterErrorHook(nodeName+"-unhealthy", func(h *pulumi.ErrorHookArgs) (bool, error) {
+		if h.FailedOperation == "create" || h.FailedOperation == "update" {
+			_ = b.ctx.Log.Error(UnhealthyNodesHint(h.Name, command, b.args.Image, b.args.Region, logGroup), nil)
+		}
+		return false, nil // waiting again would not help
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 	}
-	s.LoadBalancerZoneID = nlb.ZoneId
-	s.InternalRouterSecurityGroupID = groups.internalRouter.ID().ToStringOutput()
-	s.ConnectionNodeSecurityGroupID = groups.connection.ID().ToStringOutput()
-	s.EndpointNodeSecurityGroupID = groups.endpoint.ID().ToStringOutput()
-	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
+	groupOpts := []pulumi.ResourceOption{b.parent,
+		pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
+		// The servers' log driver needs the group when they start.
+		pulumi.DependsOn([]pulumi.Resource{b.logGroups[n.role]})}
+	var termination pulumi.StringArray
+	if n.capacity.Min < n.capacity.Max {
+		// The policies own the desired count once the group exists.
+		groupOpts = append(groupOpts, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+		if n.role == "connection" {
+			// Clients stay on the node they reached; the newest node
+			// holds the fewest, so scaling in drops the fewest.
+			termination = pulumi.StringArray{pulumi.String("NewestInstance")}
+		}
+	}
+	group, err := autoscaling.NewGroup(b.ctx, nodeName, &autoscaling.GroupArgs{
+		MinSize:                pulumi.Int(n.capacity.Min),
+		DesiredCapacity:        pulumi.Int(n.capacity.Desired),
+		MaxSize:                pulumi.Int(n.capacity.Max),
+		VpcZoneIdentifiers:     b.args.SubnetIDs,
+		TargetGroupArns:        pulumi.StringArray{tg.Arn},
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(HealthCheckGraceSeconds),
+		// New nodes count for scaling only after their boot.
+		DefaultInstanceWarmup: pulumi.Int(InstanceWarmupSeconds),
+		TerminationPolicies:   termination,
+		// Creating the group waits until this many nodes pass the load
+		// balancer's health check (at least one, so that up means a
+		// working service), else fails after CapacityTimeout.
+		MinElbCapacity:         pulumi.Int(max(n.capacity.Min, 1)),
+		WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id:      template.ID(),
+			Version: template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		},
+		// A new launch template version rolls through the group: new
+		// nodes come up healthy before old ones go.
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(100),
+				MaxHealthyPercentage: pulumi.Int(200),
+				// New nodes that never get healthy (a bad image) roll the
+				// group back to the previous launch template.
+				AutoRollback: pulumi.Bool(true),
+			},
+		},
+		Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
+			Key: pulumi.String("Name"), Value: pulumi.String(nodeName), PropagateAtLaunch: pulumi.Bool(true),
+		}},
+	}, groupOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
+	}
+	return group, nil
+}
+
+// finish sets the service's outputs.
+func (b *serviceBuild) finish(s *PushService) error {
+	s.LoadBalancerDNS = b.nlb.DnsName
+	s.LoadBalancerArnSuffix = b.nlb.ArnSuffix
+	if b.tls {
+		s.PushServerURL = pulumi.Sprintf("wss://%s/", b.args.DomainName).ToStringOutput()
+		s.EndpointURL = pulumi.Sprintf("https://%s:%d/", b.args.DomainName, TLSEndpointPort).ToStringOutput()
+	} else {
+		s.PushServerURL = pulumi.Sprintf("ws://%s:%d/", b.nlb.DnsName, WebsocketPort)
+		s.EndpointURL = pulumi.Sprintf("http://%s:%d/", b.nlb.DnsName, EndpointPort)
+	}
+	s.LoadBalancerZoneID = b.nlb.ZoneId
+	s.InternalRouterSecurityGroupID = b.groups.internalRouter.ID().ToStringOutput()
+	s.ConnectionNodeSecurityGroupID = b.groups.connection.ID().ToStringOutput()
+	s.EndpointNodeSecurityGroupID = b.groups.endpoint.ID().ToStringOutput()
+	return b.ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"pushServerUrl":                 s.PushServerURL,
 		"endpointUrl":                   s.EndpointURL,
 		"loadBalancerDns":               s.LoadBalancerDNS,
