@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
@@ -332,8 +333,36 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed events queue: %w", err)
 	}
+	role, rolePolicy, err := newServiceRole(ctx, name+"-processor", "lambda.amazonaws.com", "",
+		processorPolicy(args, table, logGroup, queue), parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	content, settings, err := newProcessorSettings(ctx, name, args, table, redis, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	code, err := newArtifactObject(ctx, name+"-code", args.LogBucketName,
+		ProcessorArtifactPrefix+args.ProcessorSourceKey+".zip", pulumi.NewFileAsset(args.ProcessorZip), nil, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("processor code: %w", err)
+	}
+	fn, err := newProcessorLambda(ctx, name, args, lambdaParts{group: group, role: role, code: code, logGroup: logGroup,
+		token: redis.token, settings: content}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy, logGroup, settings}))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := newProcessorTrigger(ctx, name, args, fn, queue, parent); err != nil {
+		return nil, nil, err
+	}
+	return fn, queue, nil
+}
 
-	policy := pulumi.All(args.LogBucketArn, table.Arn, logGroup.Arn, queue.Arn).ApplyT(func(v []interface{}) string {
+// processorPolicy is what the Lambda may do: read log objects and its
+// settings, read registered keys, write its logs and failed events, and
+// manage its network interfaces.
+func processorPolicy(args *ProcessorTierArgs, table *dynamodb.Table, logGroup *cloudwatch.LogGroup, queue *sqs.Queue) pulumi.StringOutput {
+	return pulumi.All(args.LogBucketArn, table.Arn, logGroup.Arn, queue.Arn).ApplyT(func(v []interface{}) string {
 		bucket, tableArn, groupArn, queueArn := v[0].(string), v[1].(string), v[2].(string), v[3].(string)
 		return PolicyDocument(
 			Statement{Sid: "ReadLogObjects", Effect: "Allow", Action: []string{"s3:GetObject"},
@@ -356,11 +385,12 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 			},
 		)
 	}).(pulumi.StringOutput)
-	role, rolePolicy, err := newServiceRole(ctx, name+"-processor", "lambda.amazonaws.com", "", policy, parent)
-	if err != nil {
-		return nil, nil, err
-	}
+}
 
+// newProcessorSettings writes the settings object the Lambda reads, and
+// returns its content.
+func newProcessorSettings(ctx *pulumi.Context, name string, args *ProcessorTierArgs, table *dynamodb.Table,
+	redis *redisCluster, parent pulumi.ResourceOption) (pulumi.StringOutput, *s3.BucketObjectv2, error) {
 	content := pulumi.All(redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
 		data, err := json.Marshal(map[string]interface{}{
 			"redis_address": v[0], "redis_tls": true, "table": v[1], "log_prefix": LogObjectPrefix,
@@ -374,14 +404,23 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		Content:     content,
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("processor settings object: %w", err)
+		return pulumi.StringOutput{}, nil, fmt.Errorf("processor settings object: %w", err)
 	}
+	return content, settings, nil
+}
 
-	code, err := newArtifactObject(ctx, name+"-code", args.LogBucketName,
-		ProcessorArtifactPrefix+args.ProcessorSourceKey+".zip", pulumi.NewFileAsset(args.ProcessorZip), nil, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("processor code: %w", err)
-	}
+// lambdaParts are the function's parts registered before it.
+type lambdaParts struct {
+	group    *ec2.SecurityGroup
+	role     *iam.Role
+	code     *s3.BucketObjectv2
+	logGroup *cloudwatch.LogGroup
+	token    pulumi.StringOutput
+	settings pulumi.StringOutput // the settings object's content
+}
+
+// newProcessorLambda registers the function itself.
+func newProcessorLambda(ctx *pulumi.Context, name string, args *ProcessorTierArgs, p lambdaParts, opts ...pulumi.ResourceOption) (*lambda.Function, error) {
 	fn, err := lambda.NewFunction(ctx, name+"-processor", &lambda.FunctionArgs{
 		Name:          pulumi.String(args.FunctionName),
 		Runtime:       pulumi.String("provided.al2023"),
@@ -389,14 +428,14 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		Handler:       pulumi.String("bootstrap"),
 		// From the object named by the source key: a build by another
 		// Go version is the same key, so no change.
-		S3Bucket:   code.Bucket,
-		S3Key:      code.Key,
-		Role:       role.Arn,
+		S3Bucket:   p.code.Bucket,
+		S3Key:      p.code.Key,
+		Role:       p.role.Arn,
 		Timeout:    pulumi.Int(ProcessorTimeoutSeconds),
 		MemorySize: pulumi.Int(ProcessorMemoryMiB),
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        args.PrivateSubnetIDs,
-			SecurityGroupIds: pulumi.StringArray{group.ID()},
+			SecurityGroupIds: pulumi.StringArray{p.group.ID()},
 		},
 		// On destroy, move the function's network interfaces to the VPC's
 		// default group first, so deleting the processor group does not
@@ -407,22 +446,28 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		// by whoever may call lambda:GetFunctionConfiguration.
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
 			"SETTINGS_BUCKET":  args.LogBucketName,
-			"REDIS_AUTH_TOKEN": redis.token,
+			"REDIS_AUTH_TOKEN": p.token,
 			// A settings change changes the function, so no warm instance
 			// keeps reading the old settings.
-			"SETTINGS_SHA256": content.ApplyT(func(c string) string {
+			"SETTINGS_SHA256": p.settings.ApplyT(func(c string) string {
 				sum := sha256.Sum256([]byte(c))
 				return hex.EncodeToString(sum[:])
 			}).(pulumi.StringOutput),
 		}},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"),
-			LogGroup:  logGroup.Name,
+			LogGroup:  p.logGroup.Name,
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy, logGroup, settings}))
+	}, opts...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("processor function: %w", err)
+		return nil, fmt.Errorf("processor function: %w", err)
 	}
+	return fn, nil
+}
+
+// newProcessorTrigger sends failed events to queue and has the bucket
+// invoke fn for every new log object.
+func newProcessorTrigger(ctx *pulumi.Context, name string, args *ProcessorTierArgs, fn *lambda.Function, queue *sqs.Queue, parent pulumi.ResourceOption) error {
 	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name+"-processor", &lambda.FunctionEventInvokeConfigArgs{
 		FunctionName:         fn.Name,
 		MaximumRetryAttempts: pulumi.Int(ProcessorRetries),
@@ -430,7 +475,7 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: queue.Arn},
 		},
 	}, parent); err != nil {
-		return nil, nil, fmt.Errorf("processor failure destination: %w", err)
+		return fmt.Errorf("processor failure destination: %w", err)
 	}
 	permission, err := lambda.NewPermission(ctx, name+"-processor-s3", &lambda.PermissionArgs{
 		Action:        pulumi.String("lambda:InvokeFunction"),
@@ -440,7 +485,7 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 		SourceAccount: pulumi.String(args.AccountID),
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("processor invoke permission: %w", err)
+		return fmt.Errorf("processor invoke permission: %w", err)
 	}
 	if _, err := s3.NewBucketNotification(ctx, name+"-logs", &s3.BucketNotificationArgs{
 		Bucket: args.LogBucketName,
@@ -450,9 +495,9 @@ func newProcessorFunction(ctx *pulumi.Context, name string, args *ProcessorTierA
 			FilterPrefix:      pulumi.String(LogObjectPrefix),
 		}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
-		return nil, nil, fmt.Errorf("log bucket notification: %w", err)
+		return fmt.Errorf("log bucket notification: %w", err)
 	}
-	return fn, queue, nil
+	return nil
 }
 
 // newMessagesAPI registers the Messages API: its binary delivered through
