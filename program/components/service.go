@@ -505,19 +505,28 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 	if g.endpoint, err = group("endpoint", "Push endpoint nodes"); err != nil {
 		return nil, err
 	}
-
-	type rule struct {
-		name   string
-		group  *ec2.SecurityGroup
-		port   int
-		cidr   string
-		source *ec2.SecurityGroup
+	if err := g.ingressRules(ctx, name, args, parent); err != nil {
+		return nil, err
 	}
+	return &g, g.egressRules(ctx, name, parent)
+}
+
+// groupRule admits (or lets out) one TCP port of group, from a CIDR or
+// from the members of source.
+type groupRule struct {
+	name   string
+	group  *ec2.SecurityGroup
+	port   int
+	cidr   string
+	source *ec2.SecurityGroup
+}
+
+func (g *nodeSecurityGroups) ingressRules(ctx *pulumi.Context, name string, args *PushServiceArgs, parent pulumi.ResourceOption) error {
 	publicWebsocket, publicEndpoint := WebsocketPort, EndpointPort
 	if args.CertificateArn != nil {
 		publicWebsocket, publicEndpoint = TLSWebsocketPort, TLSEndpointPort
 	}
-	rules := []rule{
+	rules := []groupRule{
 		{"public-websocket", g.loadBalancer, publicWebsocket, "0.0.0.0/0", nil},
 		{"public-endpoint", g.loadBalancer, publicEndpoint, "0.0.0.0/0", nil},
 		{"connection-websocket", g.connection, WebsocketPort, "", g.loadBalancer},
@@ -526,8 +535,8 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 	}
 	if args.SSHKeyName != "" && args.SSHAllowedCIDR != "" {
 		rules = append(rules,
-			rule{"connection-ssh", g.connection, 22, args.SSHAllowedCIDR, nil},
-			rule{"endpoint-ssh", g.endpoint, 22, args.SSHAllowedCIDR, nil})
+			groupRule{"connection-ssh", g.connection, 22, args.SSHAllowedCIDR, nil},
+			groupRule{"endpoint-ssh", g.endpoint, 22, args.SSHAllowedCIDR, nil})
 	}
 	for _, r := range rules {
 		ingress := &vpc.SecurityGroupIngressRuleArgs{
@@ -542,11 +551,15 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 			ingress.CidrIpv4 = pulumi.String(r.cidr)
 		}
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, ingress, parent); err != nil {
-			return nil, fmt.Errorf("ingress rule %s: %w", r.name, err)
+			return fmt.Errorf("ingress rule %s: %w", r.name, err)
 		}
 	}
+	return nil
+}
+
+func (g *nodeSecurityGroups) egressRules(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) error {
 	// The load balancer forwards to the nodes and checks their health.
-	for _, r := range []rule{
+	for _, r := range []groupRule{
 		{"load-balancer-to-connection", g.loadBalancer, WebsocketPort, "", g.connection},
 		{"load-balancer-to-endpoint", g.loadBalancer, EndpointPort, "", g.endpoint},
 	} {
@@ -554,7 +567,7 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 			SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port), ReferencedSecurityGroupId: r.source.ID(),
 		}, parent); err != nil {
-			return nil, fmt.Errorf("egress rule %s: %w", r.name, err)
+			return fmt.Errorf("egress rule %s: %w", r.name, err)
 		}
 	}
 	// Nodes pull images and call AWS APIs over the internet; endpoint nodes
@@ -563,16 +576,15 @@ func newNodeSecurityGroups(ctx *pulumi.Context, name string, args *PushServiceAr
 		suffix string
 		group  *ec2.SecurityGroup
 	}{{"connection", g.connection}, {"endpoint", g.endpoint}} {
-		suffix := e.suffix
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+suffix+"-egress", &vpc.SecurityGroupEgressRuleArgs{
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+e.suffix+"-egress", &vpc.SecurityGroupEgressRuleArgs{
 			SecurityGroupId: e.group.ID(),
 			IpProtocol:      pulumi.String("-1"),
 			CidrIpv4:        pulumi.String("0.0.0.0/0"),
 		}, parent); err != nil {
-			return nil, fmt.Errorf("egress rule %s: %w", suffix, err)
+			return fmt.Errorf("egress rule %s: %w", e.suffix, err)
 		}
 	}
-	return &g, nil
+	return nil
 }
 
 // newNodeRole registers the nodes' role and instance profile. The role may
