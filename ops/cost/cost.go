@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
@@ -183,6 +184,10 @@ func (c *pricer) price(r plan.Resource) error {
 		c.processorMetrics(r)
 	case "aws:cloudwatch/dashboard:Dashboard":
 		c.add(r, "dashboard (an account's first three are free)", c.prices.DashboardMonthly)
+	default:
+		if _, free := freeAtNoTraffic[r.Type]; !free && r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			return fmt.Errorf("cost: no price for resource type %s (%s): price it in ops/cost/cost.go, or list it in freeAtNoTraffic (ops/cost/free.go) with the pricing page that says why", r.Type, r.Name)
+		}
 	}
 	return nil
 }

@@ -428,3 +428,16 @@ func TestTotalIsTheSumOfTheShownLines(t *testing.T) {
 	assert.Equal(t, 0.3, total([]Line{{Monthly: 0.1}, {Monthly: 0.2}}), "0.1 + 0.2 is 0.30000000000000004 in floats")
 	assert.Equal(t, 0.0, total(nil))
 }
+
+// TestUnknownTypesAreRefused: a resource type neither priced nor listed as
+// free at no traffic is refused, naming it, never taken as free.
+func TestUnknownTypesAreRefused(t *testing.T) {
+	p := &plan.Plan{Resources: []plan.Resource{{Type: "aws:ecr/repository:Repository", Name: "mirror", Custom: true}}}
+	_, err := Of(p, "us-east-1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no price for resource type aws:ecr/repository:Repository (mirror)")
+	p.Resources[0].Type = "aws:sqs/queue:Queue"
+	e, err := Of(p, "us-east-1")
+	require.NoError(t, err, "a listed type is free at no traffic")
+	assert.Empty(t, e.Lines)
+}

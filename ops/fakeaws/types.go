@@ -107,7 +107,8 @@ func awsType(typ string) (resourceType, error) {
 	t, ok := awsTypes[typ]
 	if !ok {
 		module, _, _ := strings.Cut(strings.TrimPrefix(typ, "aws:"), "/")
-		return t, fmt.Errorf("fake aws: type %s is not modelled; add it to ops/fakeaws/aws_%s.go", typ, module)
+		return t, fmt.Errorf("fake aws: type %s is not modelled; add it to the %sTypes table of ops/fakeaws/aws_%s.go "+
+			"(a new file's table also goes into awsTypes in ops/fakeaws/types.go)", typ, module, module)
 	}
 	return t, nil
 }

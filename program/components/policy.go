@@ -1,6 +1,3 @@
-// Package components holds one Pulumi component resource per tier of the
-// push stack: network, crypto key, push tables, push service and Firehose
-// logging.
 package components
 
 import (

@@ -45,12 +45,9 @@ func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 	return outputs, nil
 }
 
-// Build registers the stack for a validated config and returns its outputs:
-// pushServerUrl, endpointUrl, routerTableName, messageTableName,
-// tablePrefix, cryptoKey (secret), vpcId; with Firehose, firehoseLoggingBucket and
-// deliveryStreamName; with the processor tier, processorFunctionName,
-// messagesApiPrivateIp, messagesApiUrl and redisEndpoint. Every look-up and
-// refusal comes first (preflight); only what it returns registers
+// Build registers the stack for a validated config and returns its outputs
+// (the README's "Outputs" table; Checked.outputs makes them). Every look-up
+// and refusal comes first (preflight); only what it returns registers
 // resources.
 func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (pulumi.Map, error) {
 	c, err := preflight(ctx, cfg, build)

@@ -54,7 +54,7 @@ func TestPulumiYAMLDeclaresTheKeyTable(t *testing.T) {
 		}
 		assert.Equal(t, want, decl, "Pulumi.yaml's declaration of %s differs from keyTable's (regenerate: go generate ./program/stackconfig)", name)
 	}
-	assert.Equal(t, Keys, declared, "Pulumi.yaml declares keyTable's keys in its order")
+	assert.Equal(t, Keys, declared, "Pulumi.yaml declares keyTable's keys in its order (regenerate: go generate ./program/stackconfig)")
 }
 
 // defaultAsYAML is k's default as YAML decodes Pulumi.yaml's value of its
