@@ -67,7 +67,7 @@ func TestCheckRefusesWhatTheRealProviderWould(t *testing.T) {
 	_, err = p.Check(context.Background(), &pulumirpc.CheckRequest{
 		Urn: "urn:pulumi:dev::push-turnkey::aws:glue/job:Job::x", News: props(t, map[string]interface{}{}),
 	})
-	assert.ErrorContains(t, err, "type aws:glue/job:Job is not modelled; add it to ops/fakeaws/aws_glue.go")
+	assert.ErrorContains(t, err, "type aws:glue/job:Job is not modelled; add it to the glueTypes table of ops/fakeaws/aws_glue.go (a new file's table also goes into awsTypes in ops/fakeaws/types.go)")
 }
 
 // TestAccountRulesHold: a name in use "already exists", a protected table
