@@ -41,10 +41,30 @@ type line struct {
 	pushlog.Entry
 }
 
+// usage is the command's help.
+const usage = `usage: go run ./cmd/pushlog FILE...   (- reads standard input)
+
+Reads Firehose log objects of the autopush servers (GZIP or plain) and
+prints one JSON line per message signed with a VAPID key:
+  {"key": ..., "id": ..., "timestamp": ..., "size": ..., "ttl": ...}
+and a summary per object on standard error. Try it on the sample object:
+  go run ./cmd/pushlog cmd/pushlog/testdata/sample.log.gz
+`
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: pushlog FILE... (- for standard input)")
+		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		if len(a) > 1 && a[0] == '-' {
+			fmt.Fprintf(stderr, "pushlog: unknown flag %s\n%s", a, usage)
+			return 2
+		}
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
