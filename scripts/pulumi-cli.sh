@@ -13,11 +13,13 @@ version=v3.274.1
 root="${PUSH_TURNKEY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/push-turnkey}/pulumi-$version"
 if [ ! -x "$root/bin/pulumi" ]; then
   mkdir -p "$root/bin"
-  echo "building the Pulumi CLI $version into $root (once)" >&2
+  echo "building the Pulumi CLI $version into $root (once; minutes)" >&2
+  started=$SECONDS
   (cd tools/pulumi-cli && go build -o "$root/bin/pulumi.partial" \
     -gcflags "all=-N -l" -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
   mv "$root/bin/pulumi.partial" "$root/bin/pulumi"
+  echo "built the Pulumi CLI in $((SECONDS - started))s" >&2
 fi
 got=$("$root/bin/pulumi" version)
 if [ "$got" != "$version" ]; then

@@ -2,17 +2,44 @@
 # The project's one test command: installs what the tests need (Debian's
 # packages shellcheck, redis-server, python3, systemd and docker.io, dynalite
 # from npm, the Pulumi CLI built from the Go module proxy), starts dockerd
-# unless a Docker Engine answers, then vets, benchmarks once and tests.
-# The tests start their own redis-server and dynalite.
+# unless a Docker Engine answers, then vets, fuzzes, benchmarks once and
+# tests. The tests start their own redis-server and dynalite. Each phase
+# says when it starts and how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+started=$SECONDS
+phase_name=""
+phase_start=0
+summary=()
+# phase NAME: ends the running phase (printing its time) and starts NAME.
+phase() {
+  if [ -n "$phase_name" ]; then
+    local took=$((SECONDS - phase_start))
+    echo "==> $phase_name: ${took}s"
+    summary+=("$(printf '%5ss  %s' "$took" "$phase_name")")
+  fi
+  phase_name=$1
+  phase_start=$SECONDS
+  [ -z "$phase_name" ] || echo "==> $phase_name"
+}
+
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+install_log=$(mktemp)
+cli_out=$(mktemp)
+trap 'rm -f "$install_log" "$cli_out"' EXIT
 install_packages() {
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+  # apt's own output goes to a log, shown only when it fails.
+  if ! { "${sudo[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"; } >"$install_log" 2>&1; then
+    cat "$install_log" >&2
+    echo "installing $* failed" >&2
+    exit 1
+  fi
 }
+
+phase "Debian packages and dynalite"
 missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v redis-server >/dev/null || missing+=(redis-server)
@@ -23,7 +50,10 @@ command -v python3 >/dev/null || missing+=(python3)
 # Engine (docker create, nothing runs).
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v dockerd >/dev/null || missing+=(docker.io)
-[ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  install_packages "${missing[@]}"
+fi
 # dockerd starts in the background while the checks below run, and is
 # left running for later test runs.
 dockerd_log=${TMPDIR:-/tmp}/push-turnkey-dockerd.log
@@ -36,14 +66,12 @@ fi
 
 # The engine test (testing/enginetest) drives the real Pulumi CLI: built
 # once from the Go module proxy and cached outside the repository. A cold
-# build takes minutes, so it runs alongside the other checks and the engine
-# test runs last.
-cli_out=$(mktemp)
-cli_err=$(mktemp)
-trap 'rm -f "$cli_out" "$cli_err"' EXIT
-bash scripts/pulumi-cli.sh >"$cli_out" 2>"$cli_err" &
+# build takes minutes, so it runs alongside the other checks (its lines
+# start with [pulumi-cli]) and the engine test runs last.
+{ bash scripts/pulumi-cli.sh >"$cli_out" 2> >(sed -u 's/^/[pulumi-cli] /' >&2); } &
 cli_pid=$!
 
+phase "gofmt and go vet (a first run compiles the dependencies: minutes)"
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2
@@ -51,10 +79,13 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
-# The log record reader takes any bytes, and senders shape the records:
-# fuzz both briefly on every run.
+
+phase "fuzzing the log reader, 2 x 15s"
+# The log record reader takes any bytes, and senders shape the records.
 go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 15s ./services/pushlog
 go test -run '^$' -fuzz '^FuzzFastPathAgreesWithFullDecode$' -fuzztime 15s ./services/pushlog
+
+phase "waiting for the Docker Engine"
 for _ in $(seq 60); do
   docker info >/dev/null 2>&1 && break
   sleep 1
@@ -64,17 +95,29 @@ if ! docker info >/dev/null 2>&1; then
   echo "the Docker Engine did not answer within 60 s" >&2
   exit 1
 fi
-# The tests, and each benchmark once so they keep working (benchmarks are
-# not timed tests), in one pass.
+
+phase "unit, mock and service tests, each benchmark once"
+# Benchmarks run once so they keep working (they are not timed tests).
 mapfile -t packages < <(go list ./... | grep -v '/testing/enginetest$')
 go test -count=1 -bench . -benchtime 1x "${packages[@]}"
 
+phase "waiting for the Pulumi CLI build"
 if ! wait "$cli_pid"; then
-  cat "$cli_err" >&2
   echo "building the Pulumi CLI failed" >&2
   exit 1
 fi
-cat "$cli_err" >&2
 PULUMI_CLI_ROOT=$(cat "$cli_out")
 export PULUMI_CLI_ROOT
-go test -count=1 ./testing/enginetest
+
+phase "engine tests: the program through the real Pulumi CLI (about 3 minutes)"
+# -v shows each test as it starts; the rest of its output only on failure.
+go test -count=1 -v ./testing/enginetest 2>&1 | tee "${TMPDIR:-/tmp}/push-turnkey-enginetest.log" |
+  grep --line-buffered -E '^(=== RUN|--- (PASS|FAIL)|PASS|FAIL|ok )' || true
+if ! grep -q '^ok ' "${TMPDIR:-/tmp}/push-turnkey-enginetest.log"; then
+  cat "${TMPDIR:-/tmp}/push-turnkey-enginetest.log" >&2
+  exit 1
+fi
+
+phase ""
+echo "==> all passed in $((SECONDS - started))s:"
+printf '%s\n' "${summary[@]}"
