@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need (Debian's
-# packages shellcheck, redis-server, python3, systemd and docker.io, dynalite
-# from npm, the Pulumi CLI built from the Go module proxy), starts dockerd
+# packages shellcheck, redis-server, python3, systemd, docker.io and
+# firefox-esr, dynalite from npm, the Pulumi CLI built from the Go module
+# proxy), starts dockerd
 # unless a Docker Engine answers, then vets, fuzzes, benchmarks once and
 # tests. The tests start their own redis-server and dynalite. Each phase
 # says when it starts and how long it took.
@@ -50,6 +51,9 @@ command -v python3 >/dev/null || missing+=(python3)
 # Engine (docker create, nothing runs).
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v dockerd >/dev/null || missing+=(docker.io)
+# firefox-esr: testing/browsertest runs a real Firefox, headless, against
+# the push service stand-in.
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   install_packages "${missing[@]}"

@@ -3,10 +3,16 @@
 // config of Pulumi.<stack>.yaml and prints the resource tree by component,
 // or with -json one object with every resource and the stack outputs.
 //
-//	go run ./cmd/plan -stack dev [-config key=value ...] [-secret key=value ...] [-json] [-cost]
+//	go run ./cmd/plan -stack dev [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]
 //
 // -cost prints the estimated monthly cost at no traffic instead of the
 // tree (package cost); with -json the object also holds "cost".
+//
+// -deploy-policy prints instead the IAM policy the deploying user needs
+// for `pulumi up`, `pulumi refresh` and `pulumi destroy` of the stack
+// (package deploypolicy): a JSON list of policy documents, each within
+// IAM's size limit of a managed policy, to attach as one managed policy
+// each.
 //
 // Bad config exits with status 1 and the validation message.
 package main
@@ -22,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/push-turnkey/push-turnkey/ops/cost"
+	"github.com/push-turnkey/push-turnkey/ops/deploypolicy"
 	"github.com/push-turnkey/push-turnkey/ops/plan"
 )
 
@@ -51,6 +58,7 @@ func run(args []string, out io.Writer) error {
 	dir := flags.String("dir", ".", "project directory holding Pulumi.yaml")
 	asJSON := flags.Bool("json", false, "print one JSON object instead of the tree")
 	withCost := flags.Bool("cost", false, "print the estimated monthly cost at no traffic (us-east-1 prices)")
+	policy := flags.Bool("deploy-policy", false, "print the IAM policies (a JSON list) the deploying user needs for up, refresh and destroy")
 	var list []plan.Setting
 	flags.Var(settings{&list, false}, "config", "key=value, as `pulumi config set` (repeatable)")
 	flags.Var(settings{&list, true}, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
@@ -58,7 +66,7 @@ func run(args []string, out io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			flags.SetOutput(out)
-			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json] [-cost]")
+			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]")
 			flags.PrintDefaults()
 			return nil
 		}
@@ -70,6 +78,12 @@ func run(args []string, out io.Writer) error {
 	s, err := plan.LoadStack(*dir, *stack, list)
 	if err != nil {
 		return err
+	}
+	if *policy {
+		if *asJSON || *withCost {
+			return errors.New("-deploy-policy prints a policy: it takes neither -json nor -cost")
+		}
+		return printPolicy(out, s)
 	}
 	p, err := plan.Run(s)
 	if err != nil {
@@ -107,6 +121,29 @@ func run(args []string, out io.Writer) error {
 		return printCost(out, estimate)
 	}
 	return printTree(out, p)
+}
+
+// printPolicy prints the deploy policy of stack s: the list of its
+// documents. The processor tier's programs are stand-ins: what they hold
+// needs no permission.
+func printPolicy(out io.Writer, s plan.Stack) error {
+	artifacts, err := os.MkdirTemp("", "deploy-policy-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(artifacts)
+	s.Artifacts = plan.StandInArtifacts(artifacts)
+	plans, err := deploypolicy.Plans(s)
+	if err != nil {
+		return err
+	}
+	docs, err := deploypolicy.For(plans, deploypolicy.TargetOf(s.Config["aws:region"]))
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(docs)
 }
 
 // printCost prints the estimate line by line, then the total.

@@ -141,10 +141,52 @@ func TestWarningsArePrinted(t *testing.T) {
 		Warnings []string `json:"warnings"`
 	}
 	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
-	require.Len(t, doc.Warnings, 1)
+	require.Len(t, doc.Warnings, 2)
 	assert.Contains(t, doc.Warnings[0], "adoptExisting")
+	assert.Contains(t, doc.Warnings[1], "no domainName: the push service speaks plain ws://", "the example stack has no domain")
+
+	out.Reset()
+	require.NoError(t, run([]string{"-dir", "../..", "-config", "domainName=push.example.com", "-config", "hostedZoneId=Z0123456789ABCDEFGHIJ"}, &out))
+	assert.NotContains(t, out.String(), "no domainName", "a stack with TLS serves browsers")
 
 	out.Reset()
 	require.NoError(t, run([]string{"-dir", "../..", "-stack", "cost-check", "-cost"}, &out))
 	assert.Contains(t, out.String(), "warning: aws:region is not set: priced as us-east-1")
+}
+
+// TestDeployPolicyOutput: -deploy-policy prints a JSON list of IAM policy
+// documents for the stack's names, each within the managed-policy size,
+// and refuses -json and -cost.
+func TestDeployPolicyOutput(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", "../..", "-stack", "dev", "-config", "aws:region=eu-west-1", "-deploy-policy"}, &out))
+	var docs []struct {
+		Version   string
+		Statement []struct {
+			Sid      string
+			Effect   string
+			Action   []string
+			Resource []string
+		}
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &docs))
+	require.NotEmpty(t, docs)
+	var resources []string
+	for _, d := range docs {
+		assert.Equal(t, "2012-10-17", d.Version)
+		compact, err := json.Marshal(d)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(compact), 6144)
+		for _, s := range d.Statement {
+			resources = append(resources, s.Resource...)
+		}
+	}
+	assert.Contains(t, resources, "arn:aws:dynamodb:eu-west-1:${aws:PrincipalAccount}:table/push-dev_router", "the stack's region and table names")
+	assert.Contains(t, resources, "arn:aws:s3:::push-dev-logs-${aws:PrincipalAccount}", "the dev stack has the log bucket")
+
+	for _, other := range []string{"-json", "-cost"} {
+		err := run([]string{"-dir", "../..", "-stack", "dev", "-deploy-policy", other}, &out)
+		require.Error(t, err, other)
+		assert.Contains(t, err.Error(), "-deploy-policy")
+	}
 }

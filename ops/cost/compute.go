@@ -2,8 +2,16 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/push-turnkey/push-turnkey/ops/plan"
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
+)
+
+// The pages the table's instance and node prices come from.
+const (
+	instancePricesPage  = "https://aws.amazon.com/ec2/pricing/on-demand/"
+	cacheNodePricesPage = "https://aws.amazon.com/elasticache/pricing/"
 )
 
 // autoScalingGroup prices the group's desired nodes, their volumes and
@@ -25,8 +33,12 @@ func (c *pricer) instances(r plan.Resource, n float64) error {
 	}
 	typ := str(lt.Inputs, "instanceType")
 	hourly, ok := c.prices.InstanceHourly[typ]
-	if !ok {
-		return fmt.Errorf("cost: no price for instance type %s in %s", typ, PricesFile)
+	switch {
+	case !ok && !stackconfig.IsEC2InstanceType(typ):
+		l := stackconfig.EC2InstanceTypesSource()
+		return fmt.Errorf("cost: %s is not an EC2 instance type (AWS's list of %s, %s, has no such name)", typ, l.Date, l.File)
+	case !ok:
+		return fmt.Errorf("cost: no price for instance type %s in %s; add it from %s (Linux, %s)", typ, PricesFile, instancePricesPage, c.prices.Region)
 	}
 	c.add(r, fmt.Sprintf("%g × %s instance", n, typ), n*c.month(hourly))
 	for _, m := range arr(lt.Inputs, "blockDeviceMappings") {
@@ -50,8 +62,12 @@ func (c *pricer) loadBalancer(r plan.Resource) {
 func (c *pricer) cacheNodes(r plan.Resource) error {
 	typ, n := str(r.Inputs, "nodeType"), num(r.Inputs, "numCacheClusters")
 	hourly, ok := c.prices.CacheNodeHourly[typ]
-	if !ok {
-		return fmt.Errorf("cost: no price for ElastiCache node type %s in %s", typ, PricesFile)
+	switch {
+	case !ok && !slices.Contains(stackconfig.CacheNodeTypes, typ) && !slices.Contains(stackconfig.PreviousCacheNodeTypes, typ):
+		l := stackconfig.CacheNodeTypesSource()
+		return fmt.Errorf("cost: %s is not an ElastiCache node type (AWS's list of %s, %s, has no such name)", typ, l.Date, l.File)
+	case !ok:
+		return fmt.Errorf("cost: no price for ElastiCache node type %s in %s; add it from %s (%s)", typ, PricesFile, cacheNodePricesPage, c.prices.Region)
 	}
 	c.add(r, fmt.Sprintf("%g × %s node", n, typ), n*c.month(hourly))
 	return nil

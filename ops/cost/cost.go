@@ -52,6 +52,13 @@ type Prices struct {
 	CustomMetricMonthly float64  `json:"customMetricMonthly"`
 	DashboardMonthly    float64  `json:"dashboardMonthly"`
 	Sources             []Source `json:"sources"`
+	// InstanceHourlyNotConfirmed names the instance types whose price no
+	// source read here confirmed, and why.
+	InstanceHourlyNotConfirmed struct {
+		Types []string `json:"types"`
+		Added string   `json:"added"`
+		Note  string   `json:"note"`
+	} `json:"instanceHourlyNotConfirmed"`
 }
 
 // Source is a page a price comes from: For names the table's fields it

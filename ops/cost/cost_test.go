@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/ops/plan"
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
 	"github.com/push-turnkey/push-turnkey/services/processor"
 )
 
@@ -326,7 +328,7 @@ func TestUnpricedInputsAreRefused(t *testing.T) {
 
 	_, err = Of(planOf(t, "us-east-1", map[string]string{"instanceType": "m6a.large"}), "us-east-1")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no price for instance type m6a.large in ops/cost/prices-us-east-1.json")
+	assert.Contains(t, err.Error(), "no price for instance type m6a.large in ops/cost/prices-us-east-1.json; add it from https://aws.amazon.com/ec2/pricing/on-demand/ (Linux, us-east-1)")
 
 	const policy = "aws:autoscaling/policy:Policy"
 	tracking := func(config map[string]interface{}) plan.Resource {
@@ -440,4 +442,73 @@ func TestUnknownTypesAreRefused(t *testing.T) {
 	e, err := Of(p, "us-east-1")
 	require.NoError(t, err, "a listed type is free at no traffic")
 	assert.Empty(t, e.Lines)
+}
+
+// TestUnpricedAndUnknownTypesAreToldApart: a type AWS has that the table
+// does not price asks for its price; a name AWS does not have is named as
+// such (a plan made by hand: the program refuses it before).
+func TestUnpricedAndUnknownTypesAreToldApart(t *testing.T) {
+	lt := func(typ string) plan.Resource {
+		r := res("aws:ec2/launchTemplate:LaunchTemplate", "lt", map[string]interface{}{"instanceType": typ})
+		r.ID = "lt-1"
+		return r
+	}
+	instance := res("aws:ec2/instance:Instance", "api", map[string]interface{}{"launchTemplate": map[string]interface{}{"id": "lt-1"}})
+	_, err := Of(handPlan(lt("m5d.large"), instance), "us-east-1")
+	require.Error(t, err)
+	assert.Equal(t, "cost: no price for instance type m5d.large in ops/cost/prices-us-east-1.json; add it from https://aws.amazon.com/ec2/pricing/on-demand/ (Linux, us-east-1)", err.Error())
+	_, err = Of(handPlan(lt("t3.smal"), instance), "us-east-1")
+	require.Error(t, err)
+	assert.Equal(t, "cost: t3.smal is not an EC2 instance type (AWS's list of 2026-11-20, program/stackconfig/awslists/ec2-instance-types.json, has no such name)", err.Error())
+
+	redis := func(typ string) plan.Resource {
+		return res("aws:elasticache/replicationGroup:ReplicationGroup", "redis", map[string]interface{}{"nodeType": typ, "numCacheClusters": 1})
+	}
+	_, err = Of(handPlan(redis("cache.r7g.large")), "us-east-1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cost: no price for ElastiCache node type cache.r7g.large in ops/cost/prices-us-east-1.json; add it from")
+	_, err = Of(handPlan(redis("cache.t4g.mirco")), "us-east-1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cost: cache.t4g.mirco is not an ElastiCache node type")
+}
+
+// TestInstanceTypesAUserPicksArePriced: the families and sizes a user
+// picks for the nodes have a price, each an EC2 instance type, and each
+// price no source confirmed is marked so.
+func TestInstanceTypesAUserPicksArePriced(t *testing.T) {
+	p, err := LoadPrices()
+	require.NoError(t, err)
+	var wanted []string
+	for _, family := range []string{"t3", "t4g"} {
+		for _, size := range []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"} {
+			wanted = append(wanted, family+"."+size)
+		}
+	}
+	for _, family := range []string{"m5", "m6i", "m7i", "c5", "c6i", "c7i", "r6i"} {
+		for _, size := range []string{"large", "xlarge", "2xlarge"} {
+			wanted = append(wanted, family+"."+size)
+		}
+	}
+	for _, typ := range wanted {
+		assert.Greater(t, p.InstanceHourly[typ], 0.0, "%s has a price", typ)
+	}
+	for typ := range p.InstanceHourly {
+		assert.True(t, stackconfig.IsEC2InstanceType(typ), "%s is an EC2 instance type", typ)
+	}
+	require.NotEmpty(t, p.InstanceHourlyNotConfirmed.Note)
+	_, err = time.Parse("2006-01-02", p.InstanceHourlyNotConfirmed.Added)
+	assert.NoError(t, err)
+	for _, typ := range p.InstanceHourlyNotConfirmed.Types {
+		assert.Contains(t, p.InstanceHourly, typ, "a type marked not confirmed has a price")
+	}
+	// Within a family each size is twice the one before it, on AWS's page
+	// as in this table: a typo in a price shows here.
+	sizes := []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"}
+	for _, typ := range wanted {
+		family, size, _ := strings.Cut(typ, ".")
+		i := slices.Index(sizes, size)
+		if prev, ok := p.InstanceHourly[family+"."+sizes[max(i-1, 0)]]; i > 0 && ok {
+			assert.InEpsilon(t, 2*prev, p.InstanceHourly[typ], 0.002, "%s is twice %s.%s (to the table's rounding)", typ, family, sizes[i-1])
+		}
+	}
 }

@@ -55,6 +55,8 @@ var lookups = map[string]lookup{
 	"aws:ec2/getVpcs:getVpcs":                             {typeOf[ec2.GetVpcsArgs](), typeOf[ec2.GetVpcsResult](), vpcs},
 	"aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections": {typeOf[ec2.GetVpcPeeringConnectionsArgs](),
 		typeOf[ec2.GetVpcPeeringConnectionsResult](), vpcPeeringConnections},
+	"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {typeOf[ec2.GetInstanceTypeOfferingsArgs](),
+		typeOf[ec2.GetInstanceTypeOfferingsResult](), instanceTypeOfferings},
 }
 
 // Invoke answers the data source tok (a pulumi-aws function token) called

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
 )
 
 // The answers of the data sources in lookups, each from the account's
@@ -246,6 +248,37 @@ func vpcPeeringConnections(q query) (map[string]interface{}, error) {
 		}
 	}
 	return map[string]interface{}{"id": q.region, "ids": ids}, nil
+}
+
+// instanceTypeOfferings: DescribeInstanceTypeOfferings with the
+// location type region (the API's default) and the filter instance-type
+// of exact names (the API also takes wildcards; the program passes none).
+// The account offers every type of AWS's list (stackconfig.EC2InstanceTypes)
+// in every region, and in the order of the filter's values; which types a
+// real region lacks is not modelled.
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html)
+func instanceTypeOfferings(q query) (map[string]interface{}, error) {
+	if lt := q.str("locationType"); lt != "" && lt != "region" {
+		return nil, fmt.Errorf("fake aws: locationType %s is not modelled (only region)", lt)
+	}
+	filters, err := q.filters("instance-type")
+	if err != nil {
+		return nil, err
+	}
+	wanted, filtered := filters["instance-type"]
+	if !filtered {
+		wanted = stackconfig.EC2InstanceTypes
+	}
+	types, locationTypes, locations := []interface{}{}, []interface{}{}, []interface{}{}
+	for _, name := range wanted {
+		if strings.ContainsAny(name, "*?") {
+			return nil, fmt.Errorf("fake aws: instance-type wildcard %s is not modelled", name)
+		}
+		if stackconfig.IsEC2InstanceType(name) {
+			types, locationTypes, locations = append(types, name), append(locationTypes, "region"), append(locations, q.region)
+		}
+	}
+	return map[string]interface{}{"id": q.region, "instanceTypes": types, "locationTypes": locationTypes, "locations": locations}, nil
 }
 
 // stringMap is an object of strings as a Go map (empty for no object).

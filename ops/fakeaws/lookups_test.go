@@ -69,6 +69,7 @@ var lookupCalls = map[string]map[string]interface{}{
 	"aws:ec2/getSecurityGroup:getSecurityGroup":                 {"id": "sg-0dashboard"},
 	"aws:ec2/getVpcs:getVpcs":                                   {"tags": map[string]interface{}{"stack": "dev"}},
 	"aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections": {"filters": []interface{}{filter("status-code", "active")}},
+	"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {"filters": []interface{}{filter("instance-type", "t3.small")}, "locationType": "region"},
 }
 
 // TestEveryLookupAnswersInItsResultType: every answer has only the names
@@ -169,4 +170,26 @@ func TestVPCLookupsMatchTagsAndPeerings(t *testing.T) {
 		filter("status-code", "active"), filter("requester-vpc-info.vpc-id", "vpc-0dashboard"), filter("accepter-vpc-info.vpc-id", "vpc-0stack")}})))
 	assert.Equal(t, []interface{}{}, ids(invoke(t, acct, tok, map[string]interface{}{"filters": []interface{}{
 		filter("requester-vpc-info.vpc-id", "vpc-0stack"), filter("accepter-vpc-info.vpc-id", "vpc-0dashboard")}})), "the other direction")
+}
+
+// TestInstanceTypeOfferingsAreAWSsTypes: the account offers, in its
+// region, the types of the filter that AWS has, as
+// DescribeInstanceTypeOfferings lists them (one location per type), and
+// refuses what it does not model rather than answer wrongly.
+func TestInstanceTypeOfferingsAreAWSsTypes(t *testing.T) {
+	acct := accountWith(t)
+	const tok = "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+	got := invoke(t, acct, tok, map[string]interface{}{"filters": []interface{}{filter("instance-type", "t3.small", "t3.smal", "m7i.large")}, "locationType": "region"})
+	assert.Equal(t, []interface{}{"t3.small", "m7i.large"}, got.Mappable()["instanceTypes"])
+	assert.Equal(t, []interface{}{"us-east-1", "us-east-1"}, got.Mappable()["locations"])
+	assert.Equal(t, []interface{}{"region", "region"}, got.Mappable()["locationTypes"])
+
+	for _, args := range []map[string]interface{}{
+		{"filters": []interface{}{filter("instance-type", "t3.*")}},
+		{"filters": []interface{}{filter("instance-type", "t3.small")}, "locationType": "availability-zone"},
+		{"filters": []interface{}{filter("location", "us-east-1a")}},
+	} {
+		_, err := acct.Invoke(tok, resource.NewPropertyMapFromMap(args))
+		assert.ErrorContains(t, err, "not modelled", args)
+	}
 }

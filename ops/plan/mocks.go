@@ -35,6 +35,7 @@ type monitor struct {
 
 	mu        sync.Mutex
 	resources []Resource
+	invokes   []Invoke
 }
 
 func newMonitor(project, stack string, retained Account) *monitor {
@@ -42,8 +43,11 @@ func newMonitor(project, stack string, retained Account) *monitor {
 	return &monitor{project: project, stack: stack, account: fakeaws.NewAccount(store), store: store, retained: retained}
 }
 
-// Call answers a look-up from the account.
+// Call records a look-up and answers it from the account.
 func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args})
+	m.mu.Unlock()
 	return m.account.Invoke(args.Token, args.Args)
 }
 

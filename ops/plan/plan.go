@@ -61,10 +61,19 @@ type Output struct {
 	Secret bool
 }
 
+// Invoke is one look-up (data source call) the program made.
+type Invoke struct {
+	Token string               // e.g. "aws:dynamodb/getTables:getTables"
+	Args  resource.PropertyMap // the arguments as the program sent them
+}
+
 // Plan is what one run of the program registered.
 type Plan struct {
 	Resources []Resource // sorted by URN
-	Outputs   map[string]Output
+	// Invokes are the look-ups the program made, in the order it made
+	// them (the run's order: look-ups of one step may interleave).
+	Invokes []Invoke
+	Outputs map[string]Output
 	// Warnings are the config warnings `pulumi up` would log.
 	Warnings []string
 }
@@ -81,6 +90,10 @@ type Stack struct {
 	// Artifacts makes the processor tier's programs; nil builds them
 	// (pushstack.BuildArtifacts), as `pulumi up` does.
 	Artifacts pushstack.ArtifactBuilder
+	// Warnings are what only the stack file and the settings show, not
+	// the config the program gets (LoadStack's); the plan's Warnings list
+	// them first.
+	Warnings []string
 }
 
 // Run validates the stack's config, then runs the program under mocks. A
@@ -137,7 +150,7 @@ func Run(stack Stack) (*Plan, error) {
 		return nil, errors.New("run program: stack outputs did not resolve")
 	}
 	p.Outputs = outputs
-	p.Warnings = cfg.Warnings
+	p.Warnings = append(slices.Clip(stack.Warnings), cfg.Warnings...)
 	return p, nil
 }
 
@@ -152,7 +165,7 @@ func RunProgram(stack Stack, body pulumi.RunFunc) (*Plan, error) {
 	})
 	// Registration order depends on goroutine timing; URN order does not.
 	sort.Slice(mocks.resources, func(i, j int) bool { return mocks.resources[i].URN < mocks.resources[j].URN })
-	p := &Plan{Resources: mocks.resources, Outputs: map[string]Output{}}
+	p := &Plan{Resources: mocks.resources, Invokes: mocks.invokes, Outputs: map[string]Output{}}
 	if err != nil {
 		return p, fmt.Errorf("run program: %w", err)
 	}

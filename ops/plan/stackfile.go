@@ -94,10 +94,12 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 		return stack, fmt.Errorf("parse %s: %w", file, err)
 	}
 	encrypted := map[string]bool{}
+	fileValues := map[string]string{} // every key of the file: "" for an encrypted value
 	for key, raw := range doc.Config {
 		if !strings.Contains(key, ":") {
 			return stack, fmt.Errorf("%s: config key %q has no namespace; write %s:%s", file, key, stackconfig.Namespace, key)
 		}
+		fileValues[key] = ""
 		if raw == nil {
 			return stack, fmt.Errorf("%s: config %s has no value", file, key)
 		}
@@ -110,6 +112,17 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 			return stack, fmt.Errorf("%s: config %s: %w", file, key, err)
 		}
 		stack.Config[key] = value
+		fileValues[key] = value
+	}
+	isEncrypted := func(key string) bool { return encrypted[key] }
+	if err := misplaced(filepath.Base(file), fileValues, isEncrypted); err != nil {
+		return stack, err
+	}
+	set := map[string]string{} // the keys of this namespace the stack sets, bare
+	for key, value := range fileValues {
+		if bare, ok := strings.CutPrefix(key, stackconfig.Namespace+":"); ok {
+			set[bare] = value
+		}
 	}
 
 	for _, setting := range settings {
@@ -126,7 +139,13 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 			key, value = base, list
 		}
 		key = qualify(key)
+		if err := misplaced("-config", map[string]string{key: value}, func(string) bool { return setting.Secret }); err != nil {
+			return stack, err
+		}
 		stack.Config[key] = value
+		if bare, ok := strings.CutPrefix(key, stackconfig.Namespace+":"); ok {
+			set[bare] = value
+		}
 		delete(encrypted, key)
 		stack.SecretKeys = slices.DeleteFunc(stack.SecretKeys, func(k string) bool { return k == key })
 		if setting.Secret {
@@ -136,7 +155,19 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	for key := range encrypted {
 		return stack, fmt.Errorf("config %s in %s is encrypted and the offline plan cannot decrypt it; give it with -secret %s=<value>", key, file, key)
 	}
+	stack.Warnings = stackconfig.SetKeyWarnings(set)
 	return stack, nil
+}
+
+// misplaced refuses the keys of config (from where: the stack file's name,
+// or -config) that are meant for this program but in another namespace
+// (stackconfig.MisplacedKeys), each on a line of its own.
+func misplaced(where string, config map[string]string, isSecret func(key string) bool) error {
+	errs := stackconfig.MisplacedKeys(config, isSecret)
+	for i, err := range errs {
+		errs[i] = fmt.Errorf("%s: %w", where, err)
+	}
+	return errors.Join(errs...)
 }
 
 // stackNameRe is what Pulumi takes as a stack name (pulumi stack init).

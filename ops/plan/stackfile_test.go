@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -189,4 +190,63 @@ func TestListItemsByPath(t *testing.T) {
 	_, err = LoadStack(dir, "new", []Setting{{Pair: "messagesApiAllowedCidrs[2]=10.30.0.0/16"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "item 2 of a list of 0: set the items in order")
+}
+
+// TestMisplacedKeysOfTheStackFileAreRefused: a stack file key in another
+// namespace than the project's is no error to the engine, and the program
+// would never read it; the plan refuses it, naming the file and the key it
+// should be, as it does a -config setting.
+func TestMisplacedKeysOfTheStackFileAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+	}
+	write("Pulumi.yaml", "name: push-turnkey\nruntime: go\nconfig:\n  firehose:\n    type: boolean\n    default: false\n")
+	write("Pulumi.dev.yaml", "config:\n  aws:region: us-east-1\n  pushturnkey:firehose: \"true\"\n  push_turnkey:cryptoKey:\n    secure: v1:AAAABBBB\n")
+	_, err := LoadStack(dir, "dev", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Pulumi.dev.yaml: config pushturnkey:firehose: is in the namespace "pushturnkey", which this program does not read (its keys are in "push-turnkey"), so it would be ignored; did you mean push-turnkey:firehose? (move it: pulumi config rm pushturnkey:firehose, then pulumi config set firehose true)`)
+	assert.Contains(t, err.Error(), "Pulumi.dev.yaml: config push_turnkey:cryptoKey: ")
+	assert.Contains(t, err.Error(), "did you mean push-turnkey:cryptoKey? (move it: pulumi config rm push_turnkey:cryptoKey, then set an existing key with: pulumi config set --secret cryptoKey")
+
+	write("Pulumi.dev.yaml", "config:\n  aws:region: us-east-1\n  push-turnkey:firehose: \"true\"\n")
+	_, err = LoadStack(dir, "dev", nil)
+	require.NoError(t, err)
+	_, err = LoadStack(dir, "dev", []Setting{{Pair: "pushturnkey:processor=true"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-config: config pushturnkey:processor: ")
+	assert.Contains(t, err.Error(), "did you mean push-turnkey:processor?")
+}
+
+// TestProcessorWithFirehoseFalseIsWarned: the plan of a stack that sets
+// processor=true and firehose=false, in its file or with -config, has
+// Firehose and says why; the default firehose=false is no setting.
+func TestProcessorWithFirehoseFalseIsWarned(t *testing.T) {
+	dir := t.TempDir()
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o600))
+	write := func(text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  aws:region: us-east-1\n"+text), 0o600))
+	}
+	const warning = "push-turnkey:processor needs firehose; firehose is on: remove firehose=false (pulumi config rm firehose) or set it true (pulumi config set firehose true)"
+	for _, tc := range []struct {
+		file     string
+		settings []Setting
+		warned   bool
+	}{
+		{"  push-turnkey:processor: \"true\"\n  push-turnkey:firehose: \"false\"\n", nil, true},
+		{"  push-turnkey:processor: \"true\"\n", []Setting{{Pair: "firehose=false"}}, true},
+		{"  push-turnkey:processor: \"true\"\n", nil, false},
+		{"  push-turnkey:processor: \"true\"\n  push-turnkey:firehose: \"false\"\n", []Setting{{Pair: "firehose=true"}}, false},
+	} {
+		write(tc.file)
+		s, err := LoadStack(dir, "dev", tc.settings)
+		require.NoError(t, err)
+		s.Artifacts = StandInArtifacts(filepath.Join(t.TempDir(), "artifacts"))
+		p, err := Run(s)
+		require.NoError(t, err)
+		assert.Equal(t, tc.warned, slices.Contains(p.Warnings, warning), "%s %v: %v", tc.file, tc.settings, p.Warnings)
+		assert.NotEmpty(t, p.Find("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"), "processor turns firehose on")
+	}
 }

@@ -90,6 +90,11 @@ type PushService struct {
 	// LogGroupNames ("connection", "endpoint") are the nodes' log groups,
 	// known once they exist.
 	LogGroupNames map[string]pulumi.StringOutput `pulumi:"-"`
+	// GroupNames ("connection", "endpoint") are the node types' Auto
+	// Scaling groups, named by the provider (the resource name and a
+	// random suffix): an operator watches their instance refreshes by
+	// them.
+	GroupNames map[string]pulumi.StringOutput `pulumi:"-"`
 }
 
 // PushServiceArgs wires the service to the network, tables, key and logs.
@@ -171,7 +176,8 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 	if tls && args.DomainName == "" {
 		return nil, fmt.Errorf("push service %s: TLS needs the domain name the certificate is for", name)
 	}
-	s := &PushService{TargetGroupArnSuffixes: map[string]pulumi.StringOutput{}, LogGroupNames: map[string]pulumi.StringOutput{}}
+	s := &PushService{TargetGroupArnSuffixes: map[string]pulumi.StringOutput{}, LogGroupNames: map[string]pulumi.StringOutput{},
+		GroupNames: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource(Project+":service:PushService", name, s, opts...); err != nil {
 		return nil, err
 	}
@@ -197,11 +203,12 @@ func NewPushService(ctx *pulumi.Context, name string, args *PushServiceArgs, opt
 		return nil, err
 	}
 	for _, n := range b.nodeTypes() {
-		suffix, err := b.newNodeType(n)
+		suffix, group, err := b.newNodeType(n)
 		if err != nil {
 			return nil, err
 		}
 		s.TargetGroupArnSuffixes[n.role] = suffix
+		s.GroupNames[n.role] = group
 	}
 	return s, b.finish(s)
 }
@@ -273,30 +280,30 @@ func (b *serviceBuild) nodeTypes() []nodeType {
 
 // newNodeType registers one node type: its target group and listener,
 // launch template, Auto Scaling group and scaling policies. It returns the
-// target group's ARN suffix.
-func (b *serviceBuild) newNodeType(n nodeType) (pulumi.StringOutput, error) {
+// target group's ARN suffix and the group's name.
+func (b *serviceBuild) newNodeType(n nodeType) (pulumi.StringOutput, pulumi.StringOutput, error) {
 	nodeName := b.name + "-" + n.role
 	tg, err := b.newTargetAndListener(n, nodeName)
 	if err != nil {
-		return pulumi.StringOutput{}, err
+		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 	}
 	template, err := newLaunchTemplate(b.ctx, nodeName, launchSpec{
 		instanceType: b.args.InstanceType, arm64: b.args.Arm64, keyName: b.args.SSHKeyName,
 		profile: b.profile, groups: n.groups, userData: b.userData(n), tags: b.args.InstanceTags,
 	}, b.parent)
 	if err != nil {
-		return pulumi.StringOutput{}, err
+		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 	}
 	group, err := b.newNodeGroup(n, nodeName, tg, template)
 	if err != nil {
-		return pulumi.StringOutput{}, err
+		return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 	}
 	if n.capacity.Min < n.capacity.Max {
 		if err := newScalingPolicies(b.ctx, nodeName, group, n.role == "connection", b.args.Scaling, b.nlb.ArnSuffix, tg.ArnSuffix, b.parent); err != nil {
-			return pulumi.StringOutput{}, err
+			return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 		}
 	}
-	return tg.ArnSuffix, nil
+	return tg.ArnSuffix, group.Name, nil
 }
 
 func (b *serviceBuild) newTargetAndListener(n nodeType, nodeName string) (*lb.TargetGroup, error) {

@@ -1,9 +1,14 @@
 package pushstack
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/push-turnkey/push-turnkey/program/stackconfig"
@@ -48,6 +53,9 @@ func preflight(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilde
 		return nil, err
 	}
 	if err := cfg.CheckDeployTarget(c.target.partition, c.target.region); err != nil {
+		return nil, err
+	}
+	if err := checkInstanceTypesOffered(ctx, cfg, c.target.region, c.provider); err != nil {
 		return nil, err
 	}
 	if cfg.Processor && cfg.MessagesAPIAllowedSecurityGroup != "" {
@@ -109,4 +117,40 @@ func lookUpTarget(ctx *pulumi.Context, provider pulumi.InvokeOption) (target, er
 	}
 	return target{account: caller.AccountId, partition: partition.Partition, region: region.Name,
 		dnsSuffix: partition.DnsSuffix, servicePrefix: partition.ReverseDnsPrefix, zones: zones.Names}, nil
+}
+
+// checkInstanceTypesOffered refuses an instance type of the config
+// (instanceType, and messagesApiInstanceType with the processor tier) that
+// EC2 does not offer in the region (DescribeInstanceTypeOfferings,
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html):
+// stackconfig knows only that AWS has the type somewhere.
+func checkInstanceTypesOffered(ctx *pulumi.Context, cfg stackconfig.Config, region string, provider pulumi.InvokeOption) error {
+	keys := map[string]string{"instanceType": cfg.InstanceType}
+	if cfg.Processor {
+		keys["messagesApiInstanceType"] = cfg.MessagesAPIInstanceType
+	}
+	var types []string
+	for _, t := range keys {
+		if !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	slices.Sort(types)
+	offerings, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: types}},
+		LocationType: pulumi.StringRef("region"),
+	}, provider)
+	if err != nil {
+		return fmt.Errorf("list the instance types offered in %s: %w", region, err)
+	}
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		if t := keys[key]; !slices.Contains(offerings.InstanceTypes, t) {
+			errs = append(errs, &stackconfig.Error{Key: key,
+				Problem: fmt.Sprintf("%s is an EC2 instance type, but EC2 does not offer it in %s", t, region),
+				Hint: fmt.Sprintf("pick one it offers; list them with: aws ec2 describe-instance-type-offerings --region %s --filters Name=instance-type,Values=%s.*",
+					region, strings.SplitN(t, ".", 2)[0])})
+		}
+	}
+	return errors.Join(errs...)
 }

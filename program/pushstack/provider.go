@@ -8,6 +8,7 @@ import (
 	"maps"
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -56,7 +57,7 @@ func providerArgs(get func(key string) (string, bool), isSecret func(key string)
 		}
 		input, err := providerInput(field.Type, raw, tags)
 		if err != nil {
-			errs = append(errs, &stackconfig.Error{Key: key, Problem: err.Error(), Hint: "see " + providerConfigPage})
+			errs = append(errs, &stackconfig.Error{Key: key, Problem: err.Error(), Hint: settingHint(key, field.Type)})
 			continue
 		}
 		if isSecret(key) {
@@ -100,7 +101,9 @@ func providerInput(t reflect.Type, raw string, tags map[string]string) (reflect.
 		}
 		return reflect.ValueOf(pulumi.IntPtr(n)), nil
 	case reflect.TypeFor[aws.ProviderDefaultTagsPtrInput]():
-		var plain struct{ Tags map[string]text }
+		var plain struct {
+			Tags map[string]text `json:"tags"`
+		}
 		if err := decodeSetting(json.RawMessage(raw), &plain); err != nil {
 			return reflect.Value{}, err
 		}
@@ -234,13 +237,83 @@ func (t *text) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// decodeSetting decodes JSON into out. The value is not repeated in the
-// error: it may be a secret.
+// decodeSetting decodes JSON into out. The error says what the value
+// holds where the setting takes what; the value is not repeated: it may be
+// a secret.
 func decodeSetting(raw json.RawMessage, out any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("is not of the setting's shape: %v", err)
+	err := dec.Decode(out)
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &typeErr):
+		at := ""
+		if typeErr.Field != "" {
+			at = " at " + typeErr.Field
+		}
+		return fmt.Errorf("is not of the setting's shape: it holds %s%s where the setting takes %s", a(typeErr.Value), at, jsonShape(typeErr.Type))
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("is not of the setting's shape: it holds text that is not JSON where the setting takes %s", jsonShape(reflect.TypeOf(out).Elem()))
 	}
-	return nil
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("is not of the setting's shape: it has no field %s", field)
+	}
+	return fmt.Errorf("is not of the setting's shape: %v", err)
+}
+
+// a is "a number", "an object", ... for a JSON kind.
+func a(kind string) string {
+	if strings.ContainsAny(kind[:1], "aeiou") {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+// jsonShape says what JSON a Go type decodeSetting decodes into takes.
+func jsonShape(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[text]():
+		return "a string"
+	case t == reflect.TypeFor[json.RawMessage]():
+		return "an object" // an item of endpoints
+	case t.Kind() == reflect.Slice:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(jsonShape(t.Elem()), "a "), "an ") + "s"
+	case t.Kind() == reflect.Map, t.Kind() == reflect.Struct:
+		return "an object"
+	case t.Kind() == reflect.Bool:
+		return "a boolean"
+	case t.Kind() == reflect.Int:
+		return "a whole number"
+	}
+	return "a JSON value"
+}
+
+// settingExamples are, for the settings a newcomer sets first, a command
+// that sets one item of the right shape (`--path` writes the list or
+// object, https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration).
+var settingExamples = map[string]string{
+	"aws:allowedAccountIds":   "set each account ID as a list item: pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012",
+	"aws:forbiddenAccountIds": "set each account ID as a list item: pulumi config set --path 'aws:forbiddenAccountIds[0]' 123456789012",
+	"aws:defaultTags":         "set each tag under tags: pulumi config set --path aws:defaultTags.tags.team push",
+	"aws:ignoreTags":          "set each key or prefix as a list item: pulumi config set --path 'aws:ignoreTags.keyPrefixes[0]' kubernetes.io/",
+	"aws:assumeRole":          "set each field: pulumi config set --path aws:assumeRole.roleArn arn:aws:iam::123456789012:role/deploy",
+	"aws:endpoints":           "set each service's URL in a list item: pulumi config set --path 'aws:endpoints[0].dynamodb' http://localhost:8000",
+}
+
+// settingHint is the hint of a refused setting key of input type t: an
+// example of its shape, and the page of every setting.
+func settingHint(key string, t reflect.Type) string {
+	if example, ok := settingExamples[key]; ok {
+		return example + "; see " + providerConfigPage
+	}
+	switch t {
+	case reflect.TypeFor[pulumi.StringArrayInput]():
+		return fmt.Sprintf("set each item of the list: pulumi config set --path '%s[0]' <value>; see %s", key, providerConfigPage)
+	case reflect.TypeFor[pulumi.StringMapInput]():
+		return fmt.Sprintf("set each entry: pulumi config set --path %s.<name> <value>; see %s", key, providerConfigPage)
+	}
+	return "see " + providerConfigPage
 }

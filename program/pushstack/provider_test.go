@@ -89,7 +89,7 @@ func TestProviderSettingsOfTheWrongShapeAreRefused(t *testing.T) {
 	for setting, tc := range map[string]struct{ value, problem string }{
 		"assumeRole":        {`{"role":"arn:aws:iam::123456789012:role/deploy"}`, `has no field "role"`},
 		"endpoints":         {`[{"dynamodb":{"url":"http://localhost:8000"}}]`, "item 0: dynamodb: is not of the setting's shape"},
-		"allowedAccountIds": {`123456789012`, "cannot unmarshal number"},
+		"allowedAccountIds": {`123456789012`, "it holds a number where the setting takes a list of strings"},
 		"ignoreTags":        {`{"keys":[["team"]]}`, "keys: is not of the setting's shape: want a string, number or boolean, not [\"team\"]"},
 		"maxRetries":        {"many", `"many" is not a whole number`},
 		"insecure":          {"yes", `"yes" is not a boolean`},
@@ -101,5 +101,41 @@ func TestProviderSettingsOfTheWrongShapeAreRefused(t *testing.T) {
 		assert.Contains(t, err.Error(), "config aws:"+setting+": ")
 		assert.Contains(t, err.Error(), tc.problem)
 		assert.Contains(t, err.Error(), "installation-configuration")
+	}
+}
+
+// TestWrongShapesSayTheShapeWithAnExample: a list or object setting given
+// as one value (`pulumi config set aws:allowedAccountIds 123456789012`,
+// which the program gets as a JSON number) is refused with the shape the
+// setting takes and the `--path` command that sets one item of it.
+func TestWrongShapesSayTheShapeWithAnExample(t *testing.T) {
+	for _, tc := range []struct{ setting, value, problem, example string }{
+		{"allowedAccountIds", "123456789012", "it holds a number where the setting takes a list of strings",
+			"set each account ID as a list item: pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012"},
+		{"allowedAccountIds", `"123456789012"`, "it holds a string where the setting takes a list of strings",
+			"pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012"},
+		{"defaultTags", "team=push", "it holds text that is not JSON where the setting takes an object",
+			"set each tag under tags: pulumi config set --path aws:defaultTags.tags.team push"},
+		{"defaultTags", `{"team":"push"}`, `it has no field "team"`,
+			"pulumi config set --path aws:defaultTags.tags.team push"},
+		{"defaultTags", `{"tags":["team"]}`, "it holds an array at tags where the setting takes an object",
+			"pulumi config set --path aws:defaultTags.tags.team push"},
+		{"sharedConfigFiles", "~/.aws/config", "it holds text that is not JSON where the setting takes a list of strings",
+			"set each item of the list: pulumi config set --path 'aws:sharedConfigFiles[0]' <value>"},
+	} {
+		stack := stackFor(nil, nil)
+		stack.Config["aws:"+tc.setting] = tc.value
+		_, err := plan.Run(stack)
+		require.Error(t, err, tc.setting)
+		assert.Contains(t, err.Error(), "config aws:"+tc.setting+": is not of the setting's shape: "+tc.problem, tc.value)
+		assert.Contains(t, err.Error(), tc.example, tc.value)
+		assert.NotContains(t, err.Error(), "pushstack.", "no Go type names")
+
+		// The example, as `pulumi config set --path` stores it, passes.
+		stack.Config["aws:"+tc.setting] = map[string]string{
+			"allowedAccountIds": `["123456789012"]`, "defaultTags": `{"tags":{"team":"push"}}`, "sharedConfigFiles": `["~/.aws/config"]`,
+		}[tc.setting]
+		_, err = plan.Run(stack)
+		assert.NoError(t, err, tc.setting)
 	}
 }

@@ -274,8 +274,14 @@ func (c *Checked) outputs(k core, service *components.PushService, logging *comp
 		"messageTableName": k.tables.MessageTableName,
 		"tablePrefix":      pulumi.String(c.cfg.TablePrefix),
 		"cryptoKey":        k.key.Key,
-		"vpcId":            k.network.VpcID,
-		"dashboardName":    dashboard.Name,
+		// The keys still accepted after cryptoKey, newest first, as the
+		// key parameter holds them (a secret, [] for none): with cryptoKey
+		// the whole rotation, so a rotation or a backup misses none.
+		"previousCryptoKeys":  pulumi.ToSecret(pulumi.ToStringArray(previousKeys(c.keys))),
+		"vpcId":               k.network.VpcID,
+		"dashboardName":       dashboard.Name,
+		"connectionGroupName": service.GroupNames["connection"],
+		"endpointGroupName":   service.GroupNames["endpoint"],
 	}
 	if logging != nil {
 		outputs["firehoseLoggingBucket"] = logging.BucketName
@@ -288,6 +294,15 @@ func (c *Checked) outputs(k core, service *components.PushService, logging *comp
 		outputs["redisEndpoint"] = processor.RedisEndpoint
 	}
 	return outputs
+}
+
+// previousKeys are the keys after the current one of keys (current
+// first), never nil: an output of [] rather than none.
+func previousKeys(keys []string) []string {
+	if len(keys) < 2 {
+		return []string{}
+	}
+	return keys[1:]
 }
 
 // registerProcessorTier registers the private network and the tier, with

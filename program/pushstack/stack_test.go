@@ -200,7 +200,8 @@ func TestOutputs(t *testing.T) {
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
 			p := runPlan(t, config, nil)
-			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix", "vpcId", "dashboardName"}
+			want := []string{"alarmTopicArn", "cryptoKey", "endpointUrl", "loadBalancerDns", "messageTableName", "pushServerUrl", "routerTableName", "tablePrefix", "vpcId", "dashboardName",
+				"previousCryptoKeys", "connectionGroupName", "endpointGroupName"}
 			if firehoseOn(name) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}
@@ -226,10 +227,20 @@ func TestOutputs(t *testing.T) {
 			assert.Equal(t, "push-test_router", p.Outputs["routerTableName"].Value)
 			assert.Equal(t, "push-test_message", p.Outputs["messageTableName"].Value)
 			assert.True(t, p.Outputs["cryptoKey"].Secret)
+			assert.True(t, p.Outputs["previousCryptoKeys"].Secret)
+			assert.Equal(t, []string{}, p.Outputs["previousCryptoKeys"].Value, "a generated key has no predecessors")
 			for k, o := range p.Outputs {
-				if k != "cryptoKey" {
+				if k != "cryptoKey" && k != "previousCryptoKeys" {
 					assert.False(t, o.Secret, "output %s", k)
 				}
+			}
+			// The groups' names are the ones the provider chose (the
+			// fake account's, read from the plan): an operator watches
+			// their instance refreshes by them.
+			for role, key := range map[string]string{"connection": "connectionGroupName", "endpoint": "endpointGroupName"} {
+				group := one(t, p, "aws:autoscaling/group:Group", "push-"+role)
+				assert.Equal(t, output(t, group, "name"), p.Outputs[key].Value, "output %s", key)
+				assert.Regexp(t, `^push-`+role+`-[0-9a-f]{7}$`, p.Outputs[key].Value, "output %s is a made-up name", key)
 			}
 			if firehoseOn(name) {
 				assert.Equal(t, "push-test-logs-"+plan.MockAccountID, p.Outputs["firehoseLoggingBucket"].Value)
@@ -237,6 +248,30 @@ func TestOutputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPreviousCryptoKeysOutput: the output previousCryptoKeys holds every
+// key the key parameter holds after cryptoKey, newest first, whether they
+// come from the config or from a retained parameter the config does not
+// name (a taken-over stack's older keys), and it is a secret: a rotation
+// and a backup read the whole list from it.
+func TestPreviousCryptoKeysOutput(t *testing.T) {
+	current := base64.URLEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	older := base64.URLEncoding.EncodeToString([]byte("fedcba9876543210fedcba9876543210"))
+	oldest := mockGeneratedKey()
+
+	p := runPlan(t, nil, map[string]string{"cryptoKey": current, "previousCryptoKeys": `["` + older + `","` + oldest + `"]`})
+	assert.True(t, p.Outputs["previousCryptoKeys"].Secret)
+	assert.Equal(t, []string{older, oldest}, p.Outputs["previousCryptoKeys"].Value, "from the config")
+
+	stack := stackFor(map[string]string{"tablePrefix": "push-old"}, nil)
+	stack.Account = retainedAccount("push-old", current+","+older+","+oldest)
+	p, err := plan.Run(stack)
+	require.NoError(t, err)
+	assert.Equal(t, current, p.Outputs["cryptoKey"].Value)
+	assert.True(t, p.Outputs["previousCryptoKeys"].Secret)
+	assert.Equal(t, []string{older, oldest}, p.Outputs["previousCryptoKeys"].Value, "from the retained parameter")
+	assert.False(t, containsAny(plainStrings(p), older), "an old key appears in plain text")
 }
 
 // mockGeneratedKey is the key the program makes, for the stack "test",

@@ -123,8 +123,8 @@ func TestBadValues(t *testing.T) {
 		{"instanceType", "t3.small", "t3.small is an x86 type and the image is arm64", map[string]string{"autopushImage": "ghcr.io/example/autopush", "autopushImageArchitecture": "arm64"}},
 		{"cryptoKey", "", "is empty", nil},
 		{"cryptoKey", "not-a-key", "not a Fernet key", nil},
-		{"cryptoKey", "i_CYcNKa2YXrF+7V1Y/2MFfoEl7b6KX55y_9uvOKfJQ=", "not a Fernet key", nil}, // standard alphabet
-		{"cryptoKey", "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ", "not a Fernet key", nil},  // no padding
+		{"cryptoKey", "i_CYcNKa2YXrF+7V1Y/2MFfoEl7b6KX55y_9uvOKfJQ=", "is standard base64", nil}, // standard alphabet
+		{"cryptoKey", "i_CYcNKa2YXrF_7V1Y-2MFfoEl7b6KX55y_9uvOKfJQ", "not a Fernet key", nil},    // no padding
 		{"autopushImage", "mozilla/autopush:1.58.4", "no tag", nil},
 		{"autopushImage", "Mozilla/Autopush", "not a container image repository", nil},
 		{"autopushImage", "mozilla/autopush'; rm -rf /", "not a container image repository", nil},

@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // crossKeyChecks are the rules that read more than one key, in the order
@@ -16,6 +17,7 @@ var crossKeyChecks = []func(Config) []error{
 	rotationKeys,
 	prefixNames,
 	imageRunsOnInstanceType,
+	tagOfTheDefaultImage,
 	sshKeysTogether,
 }
 
@@ -23,9 +25,27 @@ var crossKeyChecks = []func(Config) []error{
 // logs it. They get the stack name and the values as Parse got them.
 var warningRules = []func(stack string, raw map[string]string, c Config) []string{
 	cutTablePrefix,
+	messageTablesOfOtherStacks,
 	adoptExistingHasNoEffect,
 	keysOfTiersOff,
 	prefixNamesOfTiersOff,
+}
+
+// PlainPushServerWarning is said by every plan and `pulumi up` of a stack
+// without TLS: Firefox takes a push server only over wss:// (a ws:// one
+// only with the testing pref dom.push.testing.allowInsecureServerURL;
+// testing/browsertest), so such a stack is for tests and the smoke
+// command, not for browsers.
+const PlainPushServerWarning = "no domainName: the push service speaks plain ws:// and http://, which Firefox refuses for push " +
+	"(it needs wss://): fine for testing and go run ./cmd/smoke, not for browsers; for real use set domainName " +
+	"with hostedZoneId (the stack requests the certificate) or certificateArn (pulumi config set domainName push.example.com)"
+
+// plainPushServer is PlainPushServerWarning for a stack without TLS.
+func plainPushServer(c Config) []string {
+	if c.TLS() {
+		return nil
+	}
+	return []string{PlainPushServerWarning}
 }
 
 // refusal is a problem with key whose message offers example.
@@ -45,20 +65,60 @@ func connectionNodeCounts(c Config) []error { return nodeCounts("connectionNodes
 func endpointNodeCounts(c Config) []error   { return nodeCounts("endpointNodes", c.EndpointNodes) }
 
 // nodeCounts refuses counts of one group (keys <prefix>Min, Desired, Max)
-// unless 0 <= Min <= Desired <= Max and Desired >= 1; it names the first
-// count out of order.
+// unless 0 <= Min <= Desired <= Max and Desired >= 1. It names every count
+// out of order at once, each with the value that, with the others' named
+// values, gives a valid group: Min at least 0, Desired at least Min and 1,
+// Max at least Desired.
 func nodeCounts(prefix string, n NodeCounts) []error {
-	switch {
-	case n.Min < 0:
-		return []error{refusal(prefix+"Min", fmt.Sprintf("%d is negative", n.Min), "1")}
-	case n.Desired < 1:
-		return []error{refusal(prefix+"Desired", fmt.Sprintf("%d leaves the tier without nodes; at least 1 is needed", n.Desired), "1")}
-	case n.Desired < n.Min:
-		return []error{refusal(prefix+"Desired", fmt.Sprintf("%d is below %sMin (%d)", n.Desired, prefix, n.Min), strconv.Itoa(n.Min))}
-	case n.Max < n.Desired:
-		return []error{refusal(prefix+"Max", fmt.Sprintf("%d is below %sDesired (%d)", n.Max, prefix, n.Desired), strconv.Itoa(n.Desired))}
+	minimum := max(n.Min, 0)
+	desired := max(n.Desired, minimum, 1)
+	maximum := max(n.Max, desired)
+	var errs []error
+	if n.Min < 0 {
+		errs = append(errs, refusal(prefix+"Min", fmt.Sprintf("%d is negative", n.Min), strconv.Itoa(minimum)))
 	}
-	return nil
+	switch {
+	case n.Desired < 1:
+		errs = append(errs, refusal(prefix+"Desired", fmt.Sprintf("%d leaves the tier without nodes; at least 1 is needed", n.Desired), strconv.Itoa(desired)))
+	case n.Desired < n.Min:
+		errs = append(errs, refusal(prefix+"Desired", fmt.Sprintf("%d is below %sMin (%d)", n.Desired, prefix, n.Min), strconv.Itoa(desired)))
+	}
+	switch {
+	case n.Max < n.Desired && n.Desired >= n.Min:
+		errs = append(errs, refusal(prefix+"Max", fmt.Sprintf("%d is below %sDesired (%d)", n.Max, prefix, n.Desired), strconv.Itoa(maximum)))
+	case n.Max < n.Min:
+		errs = append(errs, refusal(prefix+"Max", fmt.Sprintf("%d is below %sMin (%d)", n.Max, prefix, n.Min), strconv.Itoa(maximum)))
+	case n.Max < maximum:
+		errs = append(errs, refusal(prefix+"Max", fmt.Sprintf("%d is below %d, the least %sDesired can be", n.Max, maximum, prefix), strconv.Itoa(maximum)))
+	}
+	return errs
+}
+
+// tagOfTheDefaultImage refuses a tag with a leading "v" for
+// DefaultAutopushImage: its tags are plain version numbers (reference
+// autopush.md: the last release is 1.58.4; the seed pins 1.14.2), so the
+// nodes could not pull the image, and `pulumi up` would wait for healthy
+// nodes until the groups' capacity timeout.
+func tagOfTheDefaultImage(c Config) []error {
+	bare := strings.TrimLeft(c.AutopushVersion, "vV")
+	if c.AutopushImage != DefaultAutopushImage || bare == c.AutopushVersion || validTag(bare) != "" || bare == "" {
+		return nil
+	}
+	return []error{refusal("autopushVersion", fmt.Sprintf(
+		"%q starts with %q, but the tags of %s have none (its last release is tagged %s): the nodes could not pull the image, and `pulumi up` would wait for healthy nodes until it times out; write the tag without it",
+		c.AutopushVersion, c.AutopushVersion[:len(c.AutopushVersion)-len(bare)], DefaultAutopushImage, DefaultAutopushVersion), bare)}
+}
+
+// takeOverFromItself refuses takeOverFrom naming the stack itself: it
+// names a destroyed stack whose stores this one takes over, and a stack
+// finds its own stores without it.
+func takeOverFromItself(stack string, c Config) []error {
+	if c.TakeOverFrom == "" || c.TakeOverFrom != stack {
+		return nil
+	}
+	return []error{&Error{Key: "takeOverFrom", Problem: fmt.Sprintf(
+		"names this stack, %s; it names another, destroyed stack whose retained tables, key and bucket (under this tablePrefix) this stack takes over, and a stack keeps its own without it", stack),
+		Hint: "remove it: pulumi config rm takeOverFrom"}}
 }
 
 // tlsKeysTogether: domainName goes with certificateArn or hostedZoneId, and
@@ -172,4 +232,20 @@ func warnings(stack string, raw map[string]string, c Config) []string {
 		all = append(all, rule(stack, raw, c)...)
 	}
 	return all
+}
+
+// SetKeyWarnings are the warnings only the keys a stack sets itself show
+// (set: its keys of this namespace, bare, as in its stack file and
+// `pulumi config set`), not the program: the engine hands the program
+// Pulumi.yaml's default of every key the stack leaves out
+// (pkg/workspace/config.go, mergeConfig), so the program cannot tell
+// firehose=false set from firehose left out. The offline plan reads the
+// stack file and warns of them.
+func SetKeyWarnings(set map[string]string) []string {
+	processor, errP := strconv.ParseBool(set["processor"])
+	firehose, errF := strconv.ParseBool(set["firehose"])
+	if errP != nil || errF != nil || !processor || firehose {
+		return nil
+	}
+	return []string{Namespace + ":processor needs firehose; firehose is on: remove firehose=false (pulumi config rm firehose) or set it true (pulumi config set firehose true)"}
 }

@@ -22,6 +22,10 @@ type keySpec struct {
 	// example is a good value the key's messages offer (def when "");
 	// hint, when set, replaces the example with a whole command.
 	example, hint string
+	// suggest, when set, gives for a refused value the good value its
+	// message offers instead of example ("t3.small" for "t3.smal"), or ""
+	// to offer example.
+	suggest func(v string) string
 	// secret keys must be set with --secret (ParseStack refuses a plain
 	// value). Pulumi.yaml cannot say so: the engine refuses a default on a
 	// secret key and a declared key without a default.
@@ -99,6 +103,7 @@ var keyTable = []keySpec{
 		name:        "instanceType",
 		value:       text(func(c *Config) *string { return &c.InstanceType }, validInstanceType),
 		def:         DefaultInstanceType,
+		suggest:     suggestInstanceType,
 		description: "EC2 instance type of connection and endpoint nodes (Graviton types get the arm64 AMI and need an arm64 or multi-arch image).",
 	},
 	{
@@ -175,6 +180,7 @@ var keyTable = []keySpec{
 		name:        "redisNodeType",
 		value:       text(func(c *Config) *string { return &c.RedisNodeType }, validRedisNodeType),
 		def:         DefaultRedisNodeType,
+		suggest:     suggestRedisNodeType,
 		tier:        processorTier,
 		description: "ElastiCache node type of the processor tier's Redis.",
 	},
@@ -190,6 +196,7 @@ var keyTable = []keySpec{
 		name:        "messagesApiInstanceType",
 		value:       text(func(c *Config) *string { return &c.MessagesAPIInstanceType }, validInstanceType),
 		def:         DefaultMessagesAPIInstanceType,
+		suggest:     suggestInstanceType,
 		tier:        processorTier,
 		description: "EC2 instance type of the Messages API instance.",
 	},

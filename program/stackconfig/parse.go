@@ -26,6 +26,7 @@ func Parse(stack string, raw map[string]string) (Config, error) {
 	for _, check := range crossKeyChecks {
 		errs = append(errs, check(c)...)
 	}
+	errs = append(errs, takeOverFromItself(stack, c)...)
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
@@ -47,7 +48,17 @@ func (k keySpec) readInto(c *Config, raw map[string]string) []error {
 	case v == "" && !isUnset(k.def):
 		return append(errs, emptyValueError(k.name, k.def))
 	}
-	return append(errs, k.refusals(k.value.read(c, v))...)
+	refused := k.refusals(k.value.read(c, v))
+	if k.suggest != nil {
+		if good := k.suggest(v); good != "" {
+			for _, e := range refused {
+				if e := e.(*Error); e.Hint == "" {
+					e.Example = good
+				}
+			}
+		}
+	}
+	return append(errs, refused...)
 }
 
 // refusals turns the problems of a value of k into *Error values, each
@@ -91,7 +102,9 @@ func emptyValueError(key, def string) *Error {
 // Load reads the push-turnkey keys of the running stack and validates them
 // with ParseStack. A secret key (cryptoKey, previousCryptoKeys) must have
 // been set with --secret: one stored in plain text in Pulumi.<stack>.yaml
-// is refused.
+// is refused. Where the engine's whole config is at hand (stackConfig), a
+// key meant for this program in another namespace is refused too
+// (MisplacedKeys).
 func Load(ctx *pulumi.Context) (Config, error) {
 	raw := map[string]string{}
 	for _, k := range Keys {
@@ -100,7 +113,15 @@ func Load(ctx *pulumi.Context) (Config, error) {
 		}
 	}
 	region, _ := ctx.GetConfig("aws:region")
-	return ParseStack(ctx.Stack(), raw, region, ctx.IsConfigSecret)
+	errs := MisplacedKeys(stackConfig(ctx), ctx.IsConfigSecret)
+	c, err := ParseStack(ctx.Stack(), raw, region, ctx.IsConfigSecret)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return c, nil
 }
 
 // ParseStack is Parse plus the checks that need more than this namespace:
@@ -124,6 +145,9 @@ func ParseStack(stack string, raw map[string]string, region string, isSecret fun
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
+	// Said last, by every plan and up of the stack, not by Parse: the
+	// other warnings are about keys, this one about the stack.
+	c.Warnings = append(c.Warnings, plainPushServer(c)...)
 	return c, nil
 }
 

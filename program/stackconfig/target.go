@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -46,13 +47,21 @@ func or(v, otherwise string) string {
 	return otherwise
 }
 
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var regionRe = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
 
-// regionProblem returns a *Error when region, set and not "", is no AWS
-// region name, else nil.
+// regionProblem returns a *Error when region, set and not "", is not one
+// of AWS's Regions (a dated list: a newer region goes into its file
+// first), with the nearest names, else nil.
 func regionProblem(region string) *Error {
-	if region == "" || regionRe.MatchString(region) {
+	if region == "" || slices.Contains(regionNames(), region) {
 		return nil
 	}
-	return &Error{Key: "aws:region", Problem: fmt.Sprintf("%q is not an AWS region name", region), Example: "us-east-1"}
+	near := nearest(region, regionNames(), 2)
+	example := or(first(near), "us-east-1")
+	if !regionRe.MatchString(strings.ToLower(region)) {
+		return &Error{Key: "aws:region", Problem: fmt.Sprintf("%q is not an AWS region name;%s", region, or(didYouMean(near), " names read like us-east-1")), Example: example}
+	}
+	return &Error{Key: "aws:region", Example: example,
+		Problem: fmt.Sprintf("%q is not an AWS Region: AWS's list %s has no such region;%s",
+			region, regionsList.cite(), or(didYouMean(near), " a region AWS opened since goes into that file first"))}
 }

@@ -69,18 +69,27 @@ func validTablePrefix(v string) string {
 // key.
 func FernetKeyProblem(v string) string { return validFernetKey(v) }
 
+// MakeFernetKey is the command that makes a Fernet key: 32 random bytes
+// in standard base64 (openssl's), '+' and '/' turned into URL-safe base64's
+// '-' and '_' (RFC 4648 section 5).
+const MakeFernetKey = "openssl rand -base64 32 | tr '+/' '-_'"
+
 func validFernetKey(v string) string {
 	if v == "" {
 		return "is empty"
 	}
 	key, err := base64.URLEncoding.Strict().DecodeString(v)
-	if err != nil || len(v) != 44 {
-		return "is not a Fernet key: 44 characters of URL-safe base64 with padding"
+	switch {
+	case err == nil && len(v) == 44 && len(key) == 32:
+		return ""
+	case err == nil && len(v) == 44:
+		return fmt.Sprintf("decodes to %d bytes; a Fernet key is 32 (make one with: %s)", len(key), MakeFernetKey)
+	case strings.ContainsAny(v, "+/") && validFernetKey(strings.NewReplacer("+", "-", "/", "_").Replace(v)) == "":
+		return fmt.Sprintf("is standard base64 (it holds '+' or '/', as `openssl rand -base64 32` prints it); a Fernet key is URL-safe base64, with '-' for '+' and '_' for '/' (make one with: %s)", MakeFernetKey)
+	case len(v) != 44:
+		return fmt.Sprintf("is not a Fernet key: 44 characters of URL-safe base64 with padding, not %d (make one with: %s)", len(v), MakeFernetKey)
 	}
-	if len(key) != 32 {
-		return fmt.Sprintf("decodes to %d bytes; a Fernet key is 32", len(key))
-	}
-	return ""
+	return fmt.Sprintf("is not a Fernet key: 44 characters of URL-safe base64 with padding, '-' and '_' where standard base64 has '+' and '/' (make one with: %s)", MakeFernetKey)
 }
 
 func validStackName(v string) string {
@@ -111,18 +120,68 @@ func validArchitecture(v string) string {
 	return ""
 }
 
+// validInstanceType refuses a name that is not in AWS's list of EC2
+// instance types (EC2InstanceTypes), offering the nearest names. Whether
+// the region offers the type is checked at deploy (pushstack's preflight).
 func validInstanceType(v string) string {
-	if !instanceTypeRe.MatchString(v) {
+	if IsEC2InstanceType(v) {
+		return ""
+	}
+	if !instanceTypeRe.MatchString(v) && suggestInstanceType(v) == "" {
 		return fmt.Sprintf("%q is not an EC2 instance type such as t3.small", v)
 	}
-	return ""
+	return fmt.Sprintf("%q is not an EC2 instance type: AWS's list %s has no such name;%s",
+		v, ec2InstanceTypesList.cite(), or(didYouMean(instanceTypeSuggestions(v)), " a type AWS added since goes into that file first"))
 }
 
+// instanceTypeSuggestions are the EC2 instance types nearest v: the name
+// without ElastiCache's "cache." prefix, else those at most two edits away.
+func instanceTypeSuggestions(v string) []string {
+	if bare, ok := strings.CutPrefix(v, "cache."); ok && IsEC2InstanceType(bare) {
+		return []string{bare}
+	}
+	return nearest(v, EC2InstanceTypes, 2)
+}
+
+// suggestInstanceType is the nearest EC2 instance type to v, or "".
+func suggestInstanceType(v string) string { return first(instanceTypeSuggestions(v)) }
+
+// validRedisNodeType refuses a name that is not in AWS's list of
+// ElastiCache node types, and a previous-generation one, of which AWS
+// creates no new clusters (CacheNodeTypes, PreviousCacheNodeTypes).
 func validRedisNodeType(v string) string {
-	if !redisNodeTypeRe.MatchString(v) {
+	switch {
+	case slices.Contains(CacheNodeTypes, v):
+		return ""
+	case slices.Contains(PreviousCacheNodeTypes, v):
+		return fmt.Sprintf("%q is a previous-generation ElastiCache node type: AWS supports existing clusters of it but creates no new ones (%s); pick a current one such as %s",
+			v, cacheNodeTypesList.cite(), or(suggestRedisNodeType(v), DefaultRedisNodeType))
+	case !redisNodeTypeRe.MatchString(v) && suggestRedisNodeType(v) == "":
 		return fmt.Sprintf("%q is not an ElastiCache node type such as %s", v, DefaultRedisNodeType)
 	}
-	return ""
+	return fmt.Sprintf("%q is not an ElastiCache node type: AWS's list %s has no such name;%s",
+		v, cacheNodeTypesList.cite(), or(didYouMean(redisNodeTypeSuggestions(v)), " a type AWS added since goes into that file first"))
+}
+
+// redisNodeTypeSuggestions are the current ElastiCache node types nearest
+// v: the EC2 name with "cache." before it, else those at most two edits
+// away.
+func redisNodeTypeSuggestions(v string) []string {
+	if slices.Contains(CacheNodeTypes, "cache."+v) {
+		return []string{"cache." + v}
+	}
+	return nearest(v, CacheNodeTypes, 2)
+}
+
+// suggestRedisNodeType is the nearest current ElastiCache node type to v,
+// or "".
+func suggestRedisNodeType(v string) string { return first(redisNodeTypeSuggestions(v)) }
+
+func first(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }
 
 func validSecurityGroupID(v string) string {

@@ -438,7 +438,7 @@ func TestKeepRedisInStepSetsRightWhatAFailureLeftApart(t *testing.T) {
 	api := messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil)))
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); api.KeepRedisInStep(runCtx, 20*time.Millisecond) }()
+	go func() { defer close(done); api.KeepRedisInStep(runCtx, 250*time.Millisecond) }()
 	require.Eventually(t, func() bool {
 		inRedis := store.Redis.HKeys(ctx, pushmessages.RegisteredKeysHash).Val()
 		sort.Strings(inRedis)

@@ -37,6 +37,7 @@ const CLIVersion = "v3.274.1"
 type engine struct {
 	dir, state string
 	cmd        auto.PulumiCommand
+	cli        string // the pulumi binary cmd runs
 	env        map[string]string
 }
 
@@ -54,7 +55,8 @@ func newEngine(t *testing.T) *engine {
 	require.NoError(t, err, "the Pulumi CLI %s is needed in %s: build it with bash scripts/pulumi-cli.sh (scripts/test.sh does), or set %s", CLIVersion, cliRoot, CLIRootEnv)
 
 	dir := t.TempDir()
-	e := &engine{dir: filepath.Join(dir, "project"), state: filepath.Join(dir, "aws-account.json"), cmd: cmd}
+	e := &engine{dir: filepath.Join(dir, "project"), state: filepath.Join(dir, "aws-account.json"), cmd: cmd,
+		cli: filepath.Join(cliRoot, "bin", "pulumi")}
 	for _, sub := range []string{"project", "backend", "home", "bin"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, sub), 0o755))
 	}

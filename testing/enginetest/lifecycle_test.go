@@ -2,21 +2,31 @@ package enginetest
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/ops/fakeaws"
+	"github.com/push-turnkey/push-turnkey/ops/purge"
 )
 
 // TestLifecycle walks the README's lifecycle through the real engine:
 // the example stack as written, an idle second preview, growing to the
 // processor tier, the key only encrypted in the state, the processor off
-// and on again, destroy keeping the stores, and a new stack taking them
-// over with the old key.
+// and on again, destroy keeping the stores, a new stack taking them
+// over with the old key by the README's commands (same prefix, the old
+// tiers, takeOverFrom), and the purge deleting them for good once both
+// stacks are gone (cmd/purge's library on the world destroy left).
 func TestLifecycle(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
@@ -85,6 +95,17 @@ func TestLifecycle(t *testing.T) {
 		left = append(left, o.Type+" "+o.ID)
 	}
 	assert.Len(t, left, len(kept), "only the stores are left: %v", left)
+	// A destroyed stack (not removed) holds no resource: the purge lists
+	// its stores (deleting nothing without -confirm).
+	stores := newAccountStores(t, e)
+	purgeOf := func(stack string, out io.Writer) *purge.Purge {
+		return &purge.Purge{Prefix: prefix, StackName: stack, Stack: e.pulumiCLI(stack), Account: fakeaws.AccountID,
+			DynamoDB: stores, S3: stores, SSM: stores, Out: out, Sleep: func(context.Context, time.Duration) error { return nil }}
+	}
+	var listed strings.Builder
+	require.NoError(t, purgeOf("dev", &listed).Run(ctx, ""))
+	assert.Contains(t, listed.String(), "DynamoDB table "+prefix+"_router (")
+	assert.Equal(t, kept, creations(e.world(t), prefix), "the listing deleted nothing")
 
 	// 7. A new stack on the old prefix takes the stores over, once told
 	// the old stack is gone, with the old key; a store that does not exist
@@ -97,10 +118,13 @@ func TestLifecycle(t *testing.T) {
 		w.Find("aws:dynamodb/table:Table", prefix+"_router").Items = []string{"subscriber"}
 		return nil
 	})
+	// The README's take-over: the old prefix, the old stack's tiers
+	// (firehose brings the bucket back, processor the push messages
+	// table), deletion protection left at its default (on).
 	prod := e.stack(t, "prod")
 	setConfig(t, prod, map[string]string{
-		"aws:region": "us-east-1", "push-turnkey:tablePrefix": prefix, "push-turnkey:processor": "true",
-		"push-turnkey:tableDeletionProtection": "false",
+		"aws:region": "us-east-1", "push-turnkey:tablePrefix": prefix,
+		"push-turnkey:firehose": "true", "push-turnkey:processor": "true",
 	})
 	// The tables still carry stack=dev: without being told dev is gone,
 	// prod refuses them, before any resource is made.
@@ -126,10 +150,74 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, []string{"subscriber"}, e.world(t).Find("aws:dynamodb/table:Table", prefix+"_router").Items)
 	expectNoChanges(t, prod)
 
-	// 8. Both stacks go.
+	// 8. Both stacks go; the purge refuses while prod still holds the
+	// stores.
+	err = purgeOf("prod", io.Discard).Run(ctx, prefix)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stack prod still has")
+	assert.Contains(t, err.Error(), "pulumi destroy --stack prod first")
 	destroy(t, prod)
 	destroy(t, dev)
 	stacks, err := dev.Workspace().ListStacks(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, stacks, "pulumi stack rm removed both stacks")
+
+	// 9. Deleting everything, retained data included.
+	purgeEverything(t, e, stores, purgeOf, prefix)
+}
+
+// purgeEverything runs the purge on the world the lifecycle leaves: the
+// stores of prefix, last held by stack prod, with deletion protection on
+// and a versioned log bucket. A naive deletion fails on the account's
+// rules; the purge names each store, deletes nothing without its
+// confirmation, refuses the stack the tables no longer belong to, and
+// with it leaves the account empty.
+func purgeEverything(t *testing.T, e *engine, stores *accountStores, purgeOf func(string, io.Writer) *purge.Purge, prefix string) {
+	ctx := context.Background()
+	bucket := prefix + "-logs-" + fakeaws.AccountID
+	stores.put(bucket, 300, 2400) // more versions than one page
+
+	// What a naive purge meets.
+	_, err := stores.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+	assert.ErrorContains(t, err, "BucketNotEmpty")
+	before := stores.count(bucket)
+	_, err = stores.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket),
+		Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("logs/2026/01/01/0001.gz")}}}})
+	require.NoError(t, err)
+	assert.Equal(t, before+1, stores.count(bucket), "a delete without a version ID only adds a marker")
+	_, err = stores.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(prefix + "_router")})
+	assert.ErrorContains(t, err, "protected against deletion")
+
+	err = purgeOf("dev", io.Discard).Run(ctx, prefix)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "belongs to stack prod (its stack tag), not dev")
+
+	var out strings.Builder
+	kept := len(e.world(t).Resources)
+	require.NoError(t, purgeOf("prod", &out).Run(ctx, ""))
+	assert.Equal(t, kept, len(e.world(t).Resources), "nothing deleted without -confirm")
+	for _, name := range []string{"S3 bucket " + bucket, "DynamoDB table " + prefix + "_push_messages", "DynamoDB table " + prefix + "_message",
+		"DynamoDB table " + prefix + "_router", "SSM parameter /push-turnkey/" + prefix + "/crypto-key"} {
+		assert.Contains(t, out.String(), "  "+name+" (", "the purge names %s", name)
+	}
+	assert.Contains(t, out.String(), "deletion protection on")
+	assert.Contains(t, out.String(), "add -confirm "+prefix)
+	assert.ErrorContains(t, purgeOf("prod", io.Discard).Run(ctx, "push-prod"), "is not the prefix")
+
+	out.Reset()
+	require.NoError(t, purgeOf("prod", &out).Run(ctx, prefix))
+	var left []string
+	for k := range e.world(t).Resources {
+		left = append(left, k)
+	}
+	assert.Empty(t, left, "the account is empty")
+	assert.Zero(t, stores.count(bucket), "no version or delete marker is left")
+	text := out.String()
+	for _, name := range []string{"S3 bucket " + bucket, "DynamoDB table " + prefix + "_router", "SSM parameter /push-turnkey/" + prefix + "/crypto-key"} {
+		require.Contains(t, text, "deleting "+name)
+		assert.Less(t, strings.Index(text, "deleting "+name), strings.Index(text, "deleted "+name), "%s named before it goes", name)
+	}
+	assert.Less(t, strings.Index(text, "deleted DynamoDB table "+prefix+"_router"), strings.Index(text, "deleting SSM parameter"), "the key goes last")
+	require.NoError(t, purgeOf("prod", &out).Run(ctx, prefix), "a second purge finds nothing")
+	assert.Contains(t, out.String(), "nothing retained under prefix "+prefix)
 }
