@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/ops/plan"
+	"github.com/push-turnkey/push-turnkey/program/pushstack"
 )
 
 // configs are the stacks the policy is checked for: the defaults and each
@@ -350,5 +351,29 @@ func TestDependentActionsAreGranted(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPermissionErrorsNameGrantedActions: the actions the program names
+// when AWS refuses one of its look-ups are ones this policy grants for
+// that look-up, and every look-up that calls AWS names some.
+func TestPermissionErrorsNameGrantedActions(t *testing.T) {
+	for token, entry := range invokeEntries {
+		named := pushstack.LookUpActions[token]
+		if entry.None != "" {
+			assert.Empty(t, named, "%s calls no AWS API", token)
+			continue
+		}
+		require.NotEmpty(t, named, "%s: the program names no action when AWS refuses it", token)
+		var granted []string
+		for _, g := range entry.Grants {
+			granted = append(granted, g.Actions...)
+		}
+		for _, a := range named {
+			assert.Contains(t, granted, a, "%s: the program tells the user to grant %s, which the policy does not", token, a)
+		}
+	}
+	for token := range pushstack.LookUpActions {
+		assert.Contains(t, invokeEntries, token, "a look-up the policy does not know")
 	}
 }

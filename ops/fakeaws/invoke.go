@@ -1,6 +1,7 @@
 package fakeaws
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -77,7 +78,15 @@ func (a *Account) Invoke(tok string, args resource.PropertyMap) (resource.Proper
 	}
 	q := query{args: args, region: a.Region()}
 	var result map[string]interface{}
-	err := a.store.View(func(w *World) error {
+	var fault string
+	err := a.store.Change(func(w *World) error {
+		if f := w.LookUpFaults[tok]; f != nil {
+			if f.Times--; f.Times == 0 {
+				delete(w.LookUpFaults, tok)
+			}
+			fault = f.Message
+			return nil
+		}
 		q.world = w
 		var err error
 		result, err = l.answer(q)
@@ -85,6 +94,9 @@ func (a *Account) Invoke(tok string, args resource.PropertyMap) (resource.Proper
 	})
 	if err != nil {
 		return nil, err
+	}
+	if fault != "" {
+		return nil, errors.New(fault)
 	}
 	return resource.NewPropertyMapFromMap(result), nil
 }

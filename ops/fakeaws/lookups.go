@@ -162,14 +162,17 @@ func readParameter(q query, o *Object) (parameterValue, error) {
 	return p, nil
 }
 
-// bucket: HeadBucket. The bridged data source fails on its 404, worded as
-// the AWS SDK words it. Its hosted zone is S3's in us-east-1 (other
+// bucket: HeadBucket. The bridged data source turns its 404 into a
+// retry.NotFoundError, whose text is "couldn't find resource"
+// (terraform-provider-aws internal/service/s3/bucket.go findBucket,
+// internal/retry/error.go), after "reading S3 Bucket (<name>): "
+// (bucket_data_source.go). Its hosted zone is S3's in us-east-1 (other
 // regions' are not modelled).
 func bucket(q query) (map[string]interface{}, error) {
 	name := q.str("bucket")
 	o := q.world.Get("aws:s3/bucketV2:BucketV2", name)
 	if o == nil {
-		return nil, fmt.Errorf("reading S3 Bucket (%s): operation error S3: HeadBucket, https response error StatusCode: 404, api error NotFound: Not Found", name)
+		return nil, fmt.Errorf("reading S3 Bucket (%s): couldn't find resource", name)
 	}
 	outs, err := Props(o.Outputs)
 	if err != nil {

@@ -154,7 +154,24 @@ func TestLookupsFindWhatExistsAndFailAsTheProviderDoes(t *testing.T) {
 		assert.Error(t, err, tok)
 	}
 	_, err := acct.Invoke("aws:s3/getBucket:getBucket", resource.NewPropertyMapFromMap(map[string]interface{}{"bucket": "push-new-logs"}))
-	assert.ErrorContains(t, err, "api error NotFound: Not Found")
+	// terraform-provider-aws internal/retry/error.go: NotFoundError.Error().
+	assert.EqualError(t, err, "reading S3 Bucket (push-new-logs): couldn't find resource")
+}
+
+// TestLookUpFaultsFailTheirCallsThenClear: a data source with a fault
+// fails its next Times calls with the fault's text, then answers.
+func TestLookUpFaultsFailTheirCallsThenClear(t *testing.T) {
+	acct := NewAccount(NewMemoryStore())
+	require.NoError(t, acct.store.Change(func(w *World) error {
+		w.LookUpFaults = map[string]*LookUpFault{"aws:dynamodb/getTables:getTables": {Message: "api error ThrottlingException: Rate exceeded", Times: 2}}
+		return nil
+	}))
+	for range 2 {
+		_, err := acct.Invoke("aws:dynamodb/getTables:getTables", resource.PropertyMap{})
+		assert.EqualError(t, err, "api error ThrottlingException: Rate exceeded")
+	}
+	_, err := acct.Invoke("aws:dynamodb/getTables:getTables", resource.PropertyMap{})
+	assert.NoError(t, err)
 }
 
 // TestVPCLookupsMatchTagsAndPeerings: getVpcs needs every tag asked for;

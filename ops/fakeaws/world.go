@@ -25,6 +25,18 @@ type World struct {
 	// Faults make every create of a type fail with the given message,
 	// as AWS fails it (a test sets one to see what a user then sees).
 	Faults map[string]string `json:"faults,omitempty"`
+	// LookUpFaults make calls of a data source (by function token) fail
+	// as the provider fails them once its own retries are spent: a test
+	// sets one to see what the program then does.
+	LookUpFaults map[string]*LookUpFault `json:"lookUpFaults,omitempty"`
+}
+
+// LookUpFault is an error a data source returns: Message is the
+// provider's error text; Times is how many calls fail before the data
+// source answers again (0: every call).
+type LookUpFault struct {
+	Message string `json:"message"`
+	Times   int    `json:"times,omitempty"`
 }
 
 // Object is one resource in the account.

@@ -23,13 +23,20 @@ func checkAllowedSecurityGroup(ctx *pulumi.Context, group, region string, tags m
 		return &stackconfig.Error{Key: "messagesApiAllowedSecurityGroup", Problem: problem,
 			Hint: "deploy without it (pulumi config rm messagesApiAllowedSecurityGroup) and allow the dashboard by messagesApiAllowedCidrs, or peer its VPC with the stack's (output vpcId) and set it again"}
 	}
-	sg, err := ec2.LookupSecurityGroup(ctx, &ec2.LookupSecurityGroupArgs{Id: pulumi.StringRef(group)}, opts...)
-	if err != nil {
+	sg, err := lookUp(ctx, "aws:ec2/getSecurityGroup:getSecurityGroup", "look up security group "+group, func() (*ec2.LookupSecurityGroupResult, error) {
+		return ec2.LookupSecurityGroup(ctx, &ec2.LookupSecurityGroupArgs{Id: pulumi.StringRef(group)}, opts...)
+	})
+	switch {
+	case err != nil && notFound(err):
 		return fail(fmt.Sprintf("%s was not found in %s, the region the stack deploys to (%v); a rule can name only a group of its own region and account", group, region, err))
+	case err != nil:
+		return err
 	}
-	stackVPCs, err := ec2.GetVpcs(ctx, &ec2.GetVpcsArgs{Tags: tags}, opts...)
+	stackVPCs, err := lookUp(ctx, "aws:ec2/getVpcs:getVpcs", "find the stack's VPC", func() (*ec2.GetVpcsResult, error) {
+		return ec2.GetVpcs(ctx, &ec2.GetVpcsArgs{Tags: tags}, opts...)
+	})
 	if err != nil {
-		return fmt.Errorf("find the stack's VPC: %w", err)
+		return err
 	}
 	switch len(stackVPCs.Ids) {
 	case 0:
@@ -43,13 +50,16 @@ func checkAllowedSecurityGroup(ctx *pulumi.Context, group, region string, tags m
 		return nil
 	}
 	for _, pair := range [][2]string{{sg.VpcId, stackVPC}, {stackVPC, sg.VpcId}} {
-		peerings, err := ec2.GetVpcPeeringConnections(ctx, &ec2.GetVpcPeeringConnectionsArgs{Filters: []ec2.GetVpcPeeringConnectionsFilter{
-			{Name: "status-code", Values: []string{"active"}},
-			{Name: "requester-vpc-info.vpc-id", Values: []string{pair[0]}},
-			{Name: "accepter-vpc-info.vpc-id", Values: []string{pair[1]}},
-		}}, opts...)
+		peerings, err := lookUp(ctx, "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections", "find peering connections of "+stackVPC,
+			func() (*ec2.GetVpcPeeringConnectionsResult, error) {
+				return ec2.GetVpcPeeringConnections(ctx, &ec2.GetVpcPeeringConnectionsArgs{Filters: []ec2.GetVpcPeeringConnectionsFilter{
+					{Name: "status-code", Values: []string{"active"}},
+					{Name: "requester-vpc-info.vpc-id", Values: []string{pair[0]}},
+					{Name: "accepter-vpc-info.vpc-id", Values: []string{pair[1]}},
+				}}, opts...)
+			})
 		if err != nil {
-			return fmt.Errorf("find peering connections of %s: %w", stackVPC, err)
+			return err
 		}
 		if len(peerings.Ids) > 0 {
 			return nil

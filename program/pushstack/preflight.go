@@ -96,16 +96,20 @@ func preflight(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilde
 func lookUpTarget(ctx *pulumi.Context, provider pulumi.InvokeOption) (target, error) {
 	// Only the region's own zones: Local and Wavelength Zones need an
 	// opt-in and have no Network Load Balancer or ElastiCache.
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-		State:   pulumi.StringRef("available"),
-		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-	}, provider)
+	zones, err := lookUp(ctx, "aws:index/getAvailabilityZones:getAvailabilityZones", "list availability zones", func() (*aws.GetAvailabilityZonesResult, error) {
+		return aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+			State:   pulumi.StringRef("available"),
+			Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+		}, provider)
+	})
 	if err != nil {
-		return target{}, fmt.Errorf("list availability zones: %w", err)
+		return target{}, err
 	}
-	caller, err := aws.GetCallerIdentity(ctx, nil, provider)
+	caller, err := lookUp(ctx, "aws:index/getCallerIdentity:getCallerIdentity", "read caller identity", func() (*aws.GetCallerIdentityResult, error) {
+		return aws.GetCallerIdentity(ctx, nil, provider)
+	})
 	if err != nil {
-		return target{}, fmt.Errorf("read caller identity: %w", err)
+		return target{}, err
 	}
 	partition, err := aws.GetPartition(ctx, nil, provider)
 	if err != nil {
@@ -136,12 +140,15 @@ func checkInstanceTypesOffered(ctx *pulumi.Context, cfg stackconfig.Config, regi
 		}
 	}
 	slices.Sort(types)
-	offerings, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
-		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: types}},
-		LocationType: pulumi.StringRef("region"),
-	}, provider)
+	offerings, err := lookUp(ctx, "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings", "list the instance types offered in "+region,
+		func() (*ec2.GetInstanceTypeOfferingsResult, error) {
+			return ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+				Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: types}},
+				LocationType: pulumi.StringRef("region"),
+			}, provider)
+		})
 	if err != nil {
-		return fmt.Errorf("list the instance types offered in %s: %w", region, err)
+		return err
 	}
 	var errs []error
 	for _, key := range slices.Sorted(maps.Keys(keys)) {

@@ -41,13 +41,16 @@ type Retained struct {
 // ListTables (dynamodb.GetTables) and the tables' tags, the parameter names
 // under the prefix's path (undecrypted) and then the key parameter alone,
 // decrypted, and HeadBucket (s3.LookupBucket) when the stack has a log
-// bucket. A bucket lookup that fails counts as no bucket: creating it then
-// fails with "already exists" if it does exist, and nothing is lost.
+// bucket. Only a bucket the provider reports not found counts as absent;
+// a refused or failing look-up is an error (lookUp), never "no store",
+// since creating a store that exists fails halfway through an up.
 func findRetained(ctx *pulumi.Context, cfg stackconfig.Config, keyParameter, bucket string, opts ...pulumi.InvokeOption) (Retained, error) {
 	r := Retained{Tables: map[string]bool{}}
-	tables, err := dynamodb.GetTables(ctx, opts...)
+	tables, err := lookUp(ctx, "aws:dynamodb/getTables:getTables", "list DynamoDB tables", func() (*dynamodb.GetTablesResult, error) {
+		return dynamodb.GetTables(ctx, opts...)
+	})
 	if err != nil {
-		return r, fmt.Errorf("list DynamoDB tables: %w", err)
+		return r, err
 	}
 	for _, name := range []string{cfg.RouterTableName(), cfg.MessageTableName(), cfg.MessagesTableName()} {
 		if !slices.Contains(tables.Names, name) {
@@ -55,32 +58,40 @@ func findRetained(ctx *pulumi.Context, cfg stackconfig.Config, keyParameter, buc
 		}
 		r.Tables[name] = true
 		if r.Owner == "" {
-			t, err := dynamodb.LookupTable(ctx, &dynamodb.LookupTableArgs{Name: name}, opts...)
+			t, err := lookUp(ctx, "aws:dynamodb/getTable:getTable", "read DynamoDB table "+name, func() (*dynamodb.LookupTableResult, error) {
+				return dynamodb.LookupTable(ctx, &dynamodb.LookupTableArgs{Name: name}, opts...)
+			})
 			if err != nil {
-				return r, fmt.Errorf("read DynamoDB table %s: %w", name, err)
+				return r, err
 			}
 			r.Owner = t.Tags[StackTag]
 		}
 	}
 	path := keyParameter[:strings.LastIndex(keyParameter, "/")+1]
-	params, err := ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{
-		Path: path, WithDecryption: pulumi.BoolRef(false),
-	}, opts...)
+	params, err := lookUp(ctx, "aws:ssm/getParametersByPath:getParametersByPath", "list SSM parameters under "+path, func() (*ssm.GetParametersByPathResult, error) {
+		return ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{Path: path, WithDecryption: pulumi.BoolRef(false)}, opts...)
+	})
 	if err != nil {
-		return r, fmt.Errorf("list SSM parameters under %s: %w", path, err)
+		return r, err
 	}
 	if slices.Contains(params.Names, keyParameter) {
-		p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: keyParameter, WithDecryption: pulumi.BoolRef(true)}, opts...)
+		p, err := lookUp(ctx, "aws:ssm/getParameter:getParameter", "read SSM parameter "+keyParameter, func() (*ssm.LookupParameterResult, error) {
+			return ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: keyParameter, WithDecryption: pulumi.BoolRef(true)}, opts...)
+		})
 		if err != nil {
-			return r, fmt.Errorf("read SSM parameter %s: %w", keyParameter, err)
+			return r, err
 		}
 		r.CryptoKeys = strings.Split(p.Value, ",")
 	}
 	if cfg.Firehose {
-		if _, err := s3.LookupBucket(ctx, &s3.LookupBucketArgs{Bucket: bucket}, opts...); err == nil {
+		_, err := lookUp(ctx, "aws:s3/getBucket:getBucket", "look up S3 bucket "+bucket, func() (*s3.LookupBucketResult, error) {
+			return s3.LookupBucket(ctx, &s3.LookupBucketArgs{Bucket: bucket}, opts...)
+		})
+		switch {
+		case err == nil:
 			r.LogBucket = true
-		} else {
-			_ = ctx.Log.Debug(fmt.Sprintf("log bucket %s not found, so it is created: %v", bucket, err), nil)
+		case !notFound(err):
+			return r, err
 		}
 	}
 	return r, nil
