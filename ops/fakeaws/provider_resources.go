@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -76,7 +77,7 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 
 // Create makes the resource (Account.Create; RandomOutputs for random).
 // A preview makes nothing.
-func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	typ, name := urnParts(req.GetUrn())
 	if req.GetPreview() {
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
@@ -92,6 +93,10 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		state, err = RandomOutputs(typ, inputs, rand.Reader)
 	} else {
 		id, state, err = p.account.Create(typ, name, inputs, RandomDigits())
+		if err == nil && p.account.Waits(typ) {
+			<-ctx.Done()
+			return nil, fmt.Errorf("creating %s (%s): still waiting when stopped: %w", typ, id, ctx.Err())
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -151,11 +156,15 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 }
 
 // Delete removes the resource (Account.Delete).
-func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	if p.account != nil {
 		typ, _ := urnParts(req.GetUrn())
 		if err := p.account.Delete(typ, req.GetId()); err != nil {
 			return nil, err
+		}
+		if p.account.Waits(typ) {
+			<-ctx.Done()
+			return nil, fmt.Errorf("deleting %s (%s): still waiting when stopped: %w", typ, req.GetId(), ctx.Err())
 		}
 	}
 	return &emptypb.Empty{}, nil

@@ -182,6 +182,16 @@ func (a *Account) create(typ, logical string, inputs resource.PropertyMap, suffi
 	return id, m.state, err
 }
 
+// Waits reports whether creates of typ keep waiting (World.Waits).
+func (a *Account) Waits(typ string) bool {
+	var waits bool
+	_ = a.store.View(func(w *World) error {
+		waits = w.Waits[typ]
+		return nil
+	})
+	return waits
+}
+
 // alreadyExists is the error of creating a second resource named name,
 // worded as the service words it (the type's exists).
 func alreadyExists(t resourceType, typ, name string) error {

@@ -29,6 +29,12 @@ type World struct {
 	// as the provider fails them once its own retries are spent: a test
 	// sets one to see what the program then does.
 	LookUpFaults map[string]*LookUpFault `json:"lookUpFaults,omitempty"`
+	// Waits make every create of a type make the resource, and every
+	// delete delete it, then keep waiting on it, as the provider waits for
+	// an Auto Scaling group's healthy capacity (up to 20 minutes) or its
+	// instances to terminate, until the provider is stopped: a test
+	// interrupts `pulumi up` or `pulumi destroy` there.
+	Waits map[string]bool `json:"waits,omitempty"`
 }
 
 // LookUpFault is an error a data source returns: Message is the

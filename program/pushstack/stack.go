@@ -355,6 +355,11 @@ func (c *Checked) registerProcessorTier(ctx *pulumi.Context, k core, logging *co
 }
 
 // stackTags are the tags of every resource of the stack.
-func stackTags(ctx *pulumi.Context) map[string]string {
-	return map[string]string{"project": components.Project, "stack": ctx.Stack(), "managed-by": "pulumi"}
+func stackTags(ctx *pulumi.Context) map[string]string { return StackTags(ctx.Stack()) }
+
+// StackTags are the tags every resource of the stack named stack carries
+// (its AWS provider's default tags, with the user's aws:defaultTags): how
+// cmd/recover finds what a killed `pulumi up` made.
+func StackTags(stack string) map[string]string {
+	return map[string]string{"project": components.Project, StackTag: stack, "managed-by": "pulumi"}
 }
