@@ -29,7 +29,13 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 install_log=$(mktemp)
 cli_out=$(mktemp)
-trap 'rm -f "$install_log" "$cli_out"' EXIT
+dockerd_pid=
+cleanup() {
+  rm -f "$install_log" "$cli_out"
+  # A Docker Engine this run started stops with it.
+  [ -z "$dockerd_pid" ] || "${sudo[@]}" kill "$dockerd_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
 install_packages() {
   # apt's own output goes to a log, shown only when it fails.
   if ! { "${sudo[@]}" apt-get update -qq &&
@@ -58,11 +64,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   install_packages "${missing[@]}"
 fi
-# dockerd starts in the background while the checks below run, and is
-# left running for later test runs.
+# dockerd starts in the background while the checks below run, and stops
+# when this script ends (one already running is left alone).
 dockerd_log=${TMPDIR:-/tmp}/push-turnkey-dockerd.log
 if ! docker info >/dev/null 2>&1; then
   "${sudo[@]}" dockerd >"$dockerd_log" 2>&1 &
+  dockerd_pid=$!
 fi
 # dynalite serves the DynamoDB API; its lock file pins it.
 [ -x tools/dynalite/node_modules/.bin/dynalite ] ||
@@ -113,7 +120,7 @@ fi
 PULUMI_CLI_ROOT=$(cat "$cli_out")
 export PULUMI_CLI_ROOT
 
-phase "engine tests: the program through the real Pulumi CLI (about 3 minutes)"
+phase "engine tests: the program through the real Pulumi CLI (about 7 minutes)"
 # -v shows each test as it starts; the rest of its output only on failure.
 go test -count=1 -v ./testing/enginetest 2>&1 | tee "${TMPDIR:-/tmp}/push-turnkey-enginetest.log" |
   grep --line-buffered -E '^(=== RUN|--- (PASS|FAIL)|PASS|FAIL|ok )' || true

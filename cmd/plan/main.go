@@ -66,7 +66,7 @@ func run(args []string, out io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			flags.SetOutput(out)
-			fmt.Fprintln(out, "usage: go run ./cmd/plan -stack NAME [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]")
+			fmt.Fprintln(out, "usage: go run ./cmd/plan [-stack NAME (default dev)] [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]")
 			flags.PrintDefaults()
 			return nil
 		}

@@ -20,11 +20,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/push-turnkey/push-turnkey/ops/pulumicli"
 	"github.com/push-turnkey/push-turnkey/ops/purge"
@@ -67,6 +65,8 @@ func parse(args []string, out io.Writer) (o options, help bool, err error) {
 		return o, false, fmt.Errorf("unexpected arguments %q (%s)", flags.Args(), usage)
 	case o.stack == "" || o.prefix == "":
 		return o, false, fmt.Errorf("-stack and -prefix are required (%s)", usage)
+	case o.confirm != "" && o.confirm != o.prefix:
+		return o, false, fmt.Errorf("-confirm %q is not the prefix %q: -confirm repeats -prefix", o.confirm, o.prefix)
 	}
 	return o, false, nil
 }
@@ -91,11 +91,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	identity, err := sts.NewFromConfig(awsConfig).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	caller, err := pulumicli.Identity(ctx, awsConfig)
 	if err != nil {
-		return fmt.Errorf("read the account (sts get-caller-identity): %w", err)
+		return err
 	}
-	p := &purge.Purge{Prefix: o.prefix, StackName: o.stack, Stack: cli, Account: aws.ToString(identity.Account),
+	p := &purge.Purge{Prefix: o.prefix, StackName: o.stack, Stack: cli, Account: caller.Account,
 		DynamoDB: dynamodb.NewFromConfig(awsConfig), S3: s3.NewFromConfig(awsConfig), SSM: ssm.NewFromConfig(awsConfig),
 		Out: out, Poll: 5 * time.Second}
 	fmt.Fprintf(out, "account %s, region %s\n", p.Account, awsConfig.Region)

@@ -36,3 +36,8 @@ func TestFlags(t *testing.T) {
 		assert.Contains(t, out.String(), flag)
 	}
 }
+
+func TestAMismatchedConfirmIsRefusedBeforeAWS(t *testing.T) {
+	_, _, err := parse([]string{"-stack", "gone", "-prefix", "push-gone", "-confirm", "push-dev"}, io.Discard)
+	assert.ErrorContains(t, err, `-confirm "push-dev" is not the prefix "push-gone"`)
+}

@@ -22,10 +22,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/push-turnkey/push-turnkey/ops/pulumicli"
 	"github.com/push-turnkey/push-turnkey/ops/recovery"
@@ -115,15 +112,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	identity, err := sts.NewFromConfig(awsConfig).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	caller, err := pulumicli.Identity(ctx, awsConfig)
 	if err != nil {
-		return fmt.Errorf("read the account (sts get-caller-identity): %w", err)
+		return err
 	}
-	caller, err := arn.Parse(aws.ToString(identity.Arn))
-	if err != nil {
-		return fmt.Errorf("read the account's partition from %s: %w", aws.ToString(identity.Arn), err)
-	}
-	at := recovery.Target{Partition: caller.Partition, Region: awsConfig.Region, Account: aws.ToString(identity.Account),
+	at := recovery.Target{Partition: caller.Partition, Region: awsConfig.Region, Account: caller.Account,
 		StackTags: recovery.StackTags(o.stack)}
 	fmt.Fprintf(out, "account %s, region %s, stack %s\n", at.Account, at.Region, o.stack)
 	_, err = recovery.Recover(ctx, cli, at, recovery.TaggingAccount{API: tagging.NewFromConfig(awsConfig)}, o.opts, out)

@@ -44,7 +44,7 @@ type options struct {
 	poll, timeout      time.Duration
 }
 
-const usage = "usage: go run ./cmd/rotate-key -stack NAME [-C DIR] [-list | -promote | -drop N] [-poll 30s] [-timeout 1h]"
+const usage = "usage: go run ./cmd/rotate-key -stack NAME [-C DIR] [-list | -promote | -drop N] [-poll 30s] [-timeout 2h]"
 
 // parse reads the flags; help is true for -h.
 func parse(args []string, out io.Writer) (o options, help bool, err error) {

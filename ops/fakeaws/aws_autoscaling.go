@@ -1,7 +1,11 @@
 package fakeaws
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 var autoscalingTypes = map[string]resourceType{
@@ -20,6 +24,7 @@ var autoscalingTypes = map[string]resourceType{
 			m.set("arn", m.arnOf("GroupId", m.uuid(), "GroupFriendlyName", m.name()))
 			return m.name()
 		},
+		refuseUpdate: refuseRollbackToAnSSMImage,
 	},
 	"aws:autoscaling/policy:Policy": {
 		args: autoscaling.PolicyArgs{}, state: autoscaling.PolicyState{},
@@ -37,4 +42,38 @@ var autoscalingTypes = map[string]resourceType{
 			return m.name()
 		},
 	},
+}
+
+// refuseRollbackToAnSSMImage: an update that changes the group's launch
+// template starts an instance refresh (terraform-provider-aws
+// autoscaling/group.go, after UpdateAutoScalingGroup; with auto_rollback it
+// passes the template as DesiredConfiguration, PR #31715). AWS does not
+// support a rollback when the group's launch template takes its ImageId
+// from an SSM parameter (EC2 Auto Scaling API Reference,
+// RefreshPreferences.AutoRollback and RollbackInstanceRefresh); the fake
+// refuses such a refresh as a ValidationError, the strict reading (AWS
+// may instead accept it and then be unable to roll back).
+func refuseRollbackToAnSSMImage(w *World, olds, news resource.PropertyMap) error {
+	if equalValues(atPath(olds, "launchTemplate"), atPath(news, "launchTemplate")) {
+		return nil
+	}
+	if rollback := unwrap(atPath(news, "instanceRefresh.preferences.autoRollback")); !rollback.IsBool() || !rollback.BoolValue() {
+		return nil
+	}
+	id := unwrap(atPath(news, "launchTemplate.id"))
+	if !id.IsString() {
+		return nil
+	}
+	lt := w.Get("aws:ec2/launchTemplate:LaunchTemplate", id.StringValue())
+	if lt == nil {
+		return nil
+	}
+	ins, err := Props(lt.Inputs)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(str(ins, "imageId"), "resolve:ssm:") {
+		return errors.New("starting Auto Scaling Group instance refresh: ValidationError: a rollback is not supported for a launch template whose ImageId is an AWS Systems Manager parameter; set AutoRollback to false")
+	}
+	return nil
 }

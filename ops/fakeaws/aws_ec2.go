@@ -71,6 +71,17 @@ var ec2Types = map[string]resourceType{
 			m.set("arn", m.arnOf("LaunchTemplateId", id))
 			return id
 		},
+		// Each update is CreateLaunchTemplateVersion: latestVersion goes
+		// up by one (terraform-provider-aws ec2/ec2_launch_template.go).
+		updated: func(outs resource.PropertyMap, preview bool) {
+			if preview {
+				outs["latestVersion"] = resource.MakeComputed(resource.NewProperty(""))
+				return
+			}
+			if v := unwrap(outs["latestVersion"]); v.IsNumber() {
+				outs["latestVersion"] = resource.NewProperty(v.NumberValue() + 1)
+			}
+		},
 	},
 	"aws:ec2/natGateway:NatGateway": {
 		args: ec2.NatGatewayArgs{}, state: ec2.NatGatewayState{},

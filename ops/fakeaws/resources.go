@@ -242,6 +242,9 @@ func (a *Account) Update(typ, id string, oldInputs, olds, news resource.Property
 	if hasTags(t) {
 		outs["tagsAll"] = a.TagsAll(news["tags"])
 	}
+	if t.updated != nil && len(changedInputs(oldInputs, news)) > 0 {
+		t.updated(outs, preview)
+	}
 	if preview {
 		return outs, nil
 	}
@@ -254,6 +257,11 @@ func (a *Account) Update(typ, id string, oldInputs, olds, news resource.Property
 		o := w.Get(typ, id)
 		if o == nil {
 			return fmt.Errorf("updating %s (%s): NotFound: it does not exist", typ, id)
+		}
+		if t.refuseUpdate != nil {
+			if err := t.refuseUpdate(w, oldInputs, news); err != nil {
+				return fmt.Errorf("updating %s (%s): %w", typ, id, err)
+			}
 		}
 		updated, err := NewObject(typ, id, o.Name, news, outs)
 		if err != nil {

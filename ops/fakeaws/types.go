@@ -1,6 +1,8 @@
 package fakeaws
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"fmt"
 	"reflect"
 	"slices"
@@ -52,6 +54,13 @@ type resourceType struct {
 	make func(m *made) string
 	// refuseDelete returns why AWS refuses to delete o (nil: it does not).
 	refuseDelete func(w *World, o *Object) error
+	// updated changes the outputs an update computes anew (outs: the
+	// outputs so far; preview: nothing is changed yet, so they are
+	// unknown); nil for none.
+	updated func(outs resource.PropertyMap, preview bool)
+	// refuseUpdate returns why AWS refuses an update from the inputs olds
+	// to news (nil: it does not).
+	refuseUpdate func(w *World, olds, news resource.PropertyMap) error
 }
 
 // source is where a copied rule comes from: a documentation page and the

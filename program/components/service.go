@@ -430,15 +430,18 @@ func (b *serviceBuild) newNodeGroup(n nodeType, nodeName string, tg *lb.TargetGr
 			Version: template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		},
 		// A new launch template version rolls through the group: new
-		// nodes come up healthy before old ones go.
+		// nodes come up healthy before old ones go, so new nodes that
+		// never get healthy (a bad image) replace none. No AutoRollback:
+		// AWS supports none for a template whose image is an SSM
+		// parameter (RefreshPreferences.AutoRollback), and the provider
+		// moves the group to the new version before the refresh starts
+		// (terraform-provider-aws issue 34189), so there is nothing older
+		// to roll back to.
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 				MinHealthyPercentage: pulumi.Int(100),
 				MaxHealthyPercentage: pulumi.Int(200),
-				// New nodes that never get healthy (a bad image) roll the
-				// group back to the previous launch template.
-				AutoRollback: pulumi.Bool(true),
 			},
 		},
 		Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{

@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -76,11 +75,7 @@ func providerArgs(get func(key string) (string, bool), isSecret func(key string)
 
 // ProviderSetting is the config name of an aws.ProviderArgs field:
 // "AllowedAccountIds" is aws:allowedAccountIds.
-func ProviderSetting(field string) string {
-	r := []rune(field)
-	r[0] = unicode.ToLower(r[0])
-	return string(r)
-}
+func ProviderSetting(field string) string { return stackconfig.AWSSetting(field) }
 
 // providerInput converts one setting's text to the input type t: scalars
 // as text, objects and lists as JSON.

@@ -94,12 +94,19 @@ func nodeCounts(prefix string, n NodeCounts) []error {
 	return errs
 }
 
-// tagOfTheDefaultImage refuses a tag with a leading "v" for
+// tagOfTheDefaultImage refuses "latest", and a tag with a leading "v", for
 // DefaultAutopushImage: its tags are plain version numbers (reference
 // autopush.md: the last release is 1.58.4; the seed pins 1.14.2), so the
 // nodes could not pull the image, and `pulumi up` would wait for healthy
 // nodes until the groups' capacity timeout.
 func tagOfTheDefaultImage(c Config) []error {
+	if strings.EqualFold(c.AutopushVersion, "latest") {
+		// A moving tag: nodes started on different days would run
+		// different servers, and no up would notice a new release.
+		return []error{refusal("autopushVersion", fmt.Sprintf(
+			"%q moves with each release: nodes started at different times would run different servers, and pulumi up would not roll them when it moves; pin a release (the last of %s is %s)",
+			c.AutopushVersion, DefaultAutopushImage, DefaultAutopushVersion), DefaultAutopushVersion)}
+	}
 	bare := strings.TrimLeft(c.AutopushVersion, "vV")
 	if c.AutopushImage != DefaultAutopushImage || bare == c.AutopushVersion || validTag(bare) != "" || bare == "" {
 		return nil

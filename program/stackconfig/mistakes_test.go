@@ -114,6 +114,11 @@ func TestAutopushTagWithoutV(t *testing.T) {
 	assert.NoError(t, err, "another image's tags may start with v")
 	_, err = Parse("dev", map[string]string{"autopushVersion": "v"})
 	assert.NoError(t, err, "a tag that is only v has no version to offer; the pull fails at deploy")
+	for _, tag := range []string{"latest", "Latest"} {
+		_, err = Parse("dev", map[string]string{"autopushVersion": tag})
+		assert.ErrorContains(t, err, "moves with each release", tag)
+		assert.ErrorContains(t, err, "(example: pulumi config set autopushVersion 1.58.4)", tag)
+	}
 }
 
 // TestTakeOverFromItselfIsRefused: takeOverFrom names another, destroyed

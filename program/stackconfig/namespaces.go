@@ -37,6 +37,14 @@ func MisplacedKeys(config map[string]string, isSecret func(key string) bool) []e
 			continue
 		}
 		_, ours := spec(key)
+		if ns == "aws" && !ours && !slices.Contains(awsSettings, key) {
+			// The program hands the provider only the settings it has
+			// (pushstack.providerArgs): any other is silently unused.
+			errs = append(errs, &Error{Key: qualified,
+				Problem: "is not a setting of the AWS provider, so it would be ignored;" + didYouMean(prefixed("aws:", nearest(key, awsSettings, 2))),
+				Hint:    "see " + awsConfigPage + "; remove it: pulumi config rm " + qualified})
+			continue
+		}
 		if !ours && !misspelledNamespace(ns) {
 			continue
 		}
@@ -56,6 +64,17 @@ func MisplacedKeys(config map[string]string, isSecret func(key string) bool) []e
 			Hint:    fmt.Sprintf("move it: pulumi config rm %s, then %s", qualified, setCommand(meant, config[qualified], isSecret(qualified)))})
 	}
 	return errs
+}
+
+// awsConfigPage documents every aws:* setting.
+const awsConfigPage = "https://www.pulumi.com/registry/packages/aws/installation-configuration/"
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 // misspelledNamespace reports whether ns, not Namespace, is near it.

@@ -65,3 +65,12 @@ func regionProblem(region string) *Error {
 		Problem: fmt.Sprintf("%q is not an AWS Region: AWS's list %s has no such region;%s",
 			region, regionsList.cite(), or(didYouMean(near), " a region AWS opened since goes into that file first"))}
 }
+
+// RegionProblem is what is wrong with a region an operator command is
+// given (as regionProblem, without the config key), or "".
+func RegionProblem(region string) string {
+	if err := regionProblem(region); err != nil {
+		return err.Problem
+	}
+	return ""
+}

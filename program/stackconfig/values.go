@@ -199,15 +199,26 @@ func validCertificateArn(v string) string {
 }
 
 func validDomainName(v string) string {
-	if !domainNameRe.MatchString(v) || len(v) > 253 {
+	switch {
+	case strings.HasSuffix(v, ".") && validDomainName(strings.TrimSuffix(v, ".")) == "":
+		return fmt.Sprintf("%q ends in a dot, as Route 53 prints names; give it without: %s", v, strings.TrimSuffix(v, "."))
+	case strings.ToLower(v) != v && validDomainName(strings.ToLower(v)) == "":
+		return fmt.Sprintf("%q has capitals; endpoint URLs carry the name as given, so give it in lower case: %s", v, strings.ToLower(v))
+	case !domainNameRe.MatchString(v) || len(v) > 253:
 		return fmt.Sprintf("%q is not a lower-case DNS name such as push.example.com", v)
 	}
 	return ""
 }
 
+// validHostedZoneID takes a zone's ID as `aws route53 list-hosted-zones`
+// prints it only without its "/hostedzone/" path, which the provider's
+// zoneId does not take.
 func validHostedZoneID(v string) string {
+	if id, ok := strings.CutPrefix(v, "/hostedzone/"); ok && hostedZoneIDRe.MatchString(id) {
+		return fmt.Sprintf("%q is the zone's path as the AWS CLI prints it; give the ID alone: %s", v, id)
+	}
 	if !hostedZoneIDRe.MatchString(v) {
-		return fmt.Sprintf("%q is not a Route 53 hosted zone ID", v)
+		return fmt.Sprintf("%q is not a Route 53 hosted zone ID (find it: aws route53 list-hosted-zones-by-name --dns-name <your zone> --query 'HostedZones[0].Id' --output text)", v)
 	}
 	return ""
 }

@@ -163,3 +163,30 @@ func TestAnEmptyValueIsNotTheDefault(t *testing.T) {
 	_, err = s.Preview(ctx)
 	assert.NoError(t, err, "the default, 1.58.4")
 }
+
+// TestAnImageUpgradeRollsTheNodes: a new autopushVersion is a new launch
+// template version, which starts an instance refresh on each group; AWS
+// refuses an auto rollback to a launch template whose image comes from
+// an SSM parameter (the fake's rule, from the API reference), so the
+// upgrade asks for none, and keeps every old node until its replacement
+// is healthy (MinHealthyPercentage 100). Going back to the old tag is
+// another such up, and then nothing is left to change.
+func TestAnImageUpgradeRollsTheNodes(t *testing.T) {
+	e := newEngine(t)
+	s := e.stack(t, "dev")
+	up(t, s)
+	setConfig(t, s, map[string]string{"push-turnkey:autopushVersion": "1.58.3"})
+	_, steps := up(t, s)
+	assert.Contains(t, steps.opsOf("aws:autoscaling/group:Group::push-connection"), apitype.OpUpdate)
+	for _, g := range e.world(t).OfType("aws:autoscaling/group:Group") {
+		ins, err := fakeaws.Props(g.Inputs)
+		require.NoError(t, err)
+		prefs := ins["instanceRefresh"].ObjectValue()["preferences"].ObjectValue()
+		assert.Equal(t, 100.0, prefs["minHealthyPercentage"].NumberValue(), g.ID)
+		assert.False(t, prefs["autoRollback"].IsBool() && prefs["autoRollback"].BoolValue(), "%s asks for no rollback AWS cannot make", g.ID)
+	}
+	setConfig(t, s, map[string]string{"push-turnkey:autopushVersion": "1.58.4"})
+	up(t, s)
+	expectNoChanges(t, s)
+	destroy(t, s)
+}
