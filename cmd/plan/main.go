@@ -83,6 +83,9 @@ func run(args []string, out io.Writer) error {
 		if *asJSON || *withCost {
 			return errors.New("-deploy-policy prints a policy: it takes neither -json nor -cost")
 		}
+		for _, w := range s.Warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w) // the policy alone goes to standard output
+		}
 		return printPolicy(out, s)
 	}
 	p, err := plan.Run(s)

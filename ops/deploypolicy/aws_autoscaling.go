@@ -47,8 +47,11 @@ var autoscalingEntries = map[string]Entry{
 				"autoscaling:DescribeTrafficSources", "autoscaling:DescribeLoadBalancerTargetGroups",
 				"autoscaling:DescribeLoadBalancers", "autoscaling:DescribeInstanceRefreshes", "autoscaling:DescribeWarmPool",
 				"autoscaling:DescribeTags", "elasticloadbalancing:DescribeTargetHealth", "ec2:DescribeLaunchTemplateVersions"}},
-			// A new launch template version starts an instance refresh.
+			// A new launch template version starts an instance refresh,
+			// cancelling one under way first; the program's after-update
+			// hook cancels one that never finishes (components.RefreshWait).
 			{Op: Update, Actions: []string{"autoscaling:UpdateAutoScalingGroup", "autoscaling:StartInstanceRefresh",
+				"autoscaling:CancelInstanceRefresh",
 				"autoscaling:AttachLoadBalancerTargetGroups", "autoscaling:DetachLoadBalancerTargetGroups",
 				"autoscaling:AttachTrafficSources", "autoscaling:DetachTrafficSources"}, On: group("name")},
 			{Op: Tag, Actions: []string{"autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"}, On: group("name")},

@@ -24,7 +24,7 @@ var autoscalingTypes = map[string]resourceType{
 			m.set("arn", m.arnOf("GroupId", m.uuid(), "GroupFriendlyName", m.name()))
 			return m.name()
 		},
-		refuseUpdate: refuseRollbackToAnSSMImage,
+		onUpdate: startInstanceRefresh,
 	},
 	"aws:autoscaling/policy:Policy": {
 		args: autoscaling.PolicyArgs{}, state: autoscaling.PolicyState{},
@@ -44,19 +44,31 @@ var autoscalingTypes = map[string]resourceType{
 	},
 }
 
-// refuseRollbackToAnSSMImage: an update that changes the group's launch
+// startInstanceRefresh: an update that changes the group's launch
 // template starts an instance refresh (terraform-provider-aws
 // autoscaling/group.go, after UpdateAutoScalingGroup; with auto_rollback it
-// passes the template as DesiredConfiguration, PR #31715). AWS does not
-// support a rollback when the group's launch template takes its ImageId
-// from an SSM parameter (EC2 Auto Scaling API Reference,
-// RefreshPreferences.AutoRollback and RollbackInstanceRefresh); the fake
-// refuses such a refresh as a ValidationError, the strict reading (AWS
-// may instead accept it and then be unable to roll back).
-func refuseRollbackToAnSSMImage(w *World, olds, news resource.PropertyMap) error {
+// passes the template as DesiredConfiguration, PR #31715), counted in
+// World.RefreshesStarted. AWS does not support a rollback when the
+// group's launch template takes its ImageId from an SSM parameter (EC2
+// Auto Scaling API Reference, RefreshPreferences.AutoRollback and
+// RollbackInstanceRefresh); the fake refuses such a refresh as a
+// ValidationError, the strict reading (AWS may instead accept it and then
+// be unable to roll back).
+func startInstanceRefresh(w *World, olds, news resource.PropertyMap) error {
 	if equalValues(atPath(olds, "launchTemplate"), atPath(news, "launchTemplate")) {
 		return nil
 	}
+	if err := refuseRollbackToAnSSMImage(w, news); err != nil {
+		return err
+	}
+	if w.RefreshesStarted == nil {
+		w.RefreshesStarted = map[string]int{}
+	}
+	w.RefreshesStarted[str(news, "name")]++
+	return nil
+}
+
+func refuseRollbackToAnSSMImage(w *World, news resource.PropertyMap) error {
 	if rollback := unwrap(atPath(news, "instanceRefresh.preferences.autoRollback")); !rollback.IsBool() || !rollback.BoolValue() {
 		return nil
 	}

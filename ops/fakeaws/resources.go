@@ -258,8 +258,8 @@ func (a *Account) Update(typ, id string, oldInputs, olds, news resource.Property
 		if o == nil {
 			return fmt.Errorf("updating %s (%s): NotFound: it does not exist", typ, id)
 		}
-		if t.refuseUpdate != nil {
-			if err := t.refuseUpdate(w, oldInputs, news); err != nil {
+		if t.onUpdate != nil {
+			if err := t.onUpdate(w, oldInputs, news); err != nil {
 				return fmt.Errorf("updating %s (%s): %w", typ, id, err)
 			}
 		}

@@ -58,9 +58,9 @@ type resourceType struct {
 	// outputs so far; preview: nothing is changed yet, so they are
 	// unknown); nil for none.
 	updated func(outs resource.PropertyMap, preview bool)
-	// refuseUpdate returns why AWS refuses an update from the inputs olds
-	// to news (nil: it does not).
-	refuseUpdate func(w *World, olds, news resource.PropertyMap) error
+	// onUpdate does what an update from the inputs olds to news does in
+	// the account besides the resource, or returns why AWS refuses it.
+	onUpdate func(w *World, olds, news resource.PropertyMap) error
 }
 
 // source is where a copied rule comes from: a documentation page and the

@@ -35,6 +35,12 @@ type World struct {
 	// instances to terminate, until the provider is stopped: a test
 	// interrupts `pulumi up` or `pulumi destroy` there.
 	Waits map[string]bool `json:"waits,omitempty"`
+	// RefreshesStarted counts, per Auto Scaling group name, the instance
+	// refreshes the provider started: one per update that changed the
+	// group's launch template (terraform-provider-aws autoscaling/group.go,
+	// StartInstanceRefresh after UpdateAutoScalingGroup). How each one
+	// goes is testing/fakeasg's to answer.
+	RefreshesStarted map[string]int `json:"refreshesStarted,omitempty"`
 }
 
 // LookUpFault is an error a data source returns: Message is the

@@ -71,6 +71,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			ImportID:            rpc.GetImportId(),
 			Provider:            rpc.GetProvider(),
 			ErrorHooks:          rpc.GetHooks().GetOnError(),
+			AfterUpdateHooks:    rpc.GetHooks().GetAfterUpdate(),
 		},
 	}
 	res.Outputs = args.Inputs

@@ -51,8 +51,9 @@ type Options struct {
 	ImportID  string
 	Provider  string // provider reference "<urn>::<id>", "" for the default
 	// ErrorHooks name the hooks the engine calls when an operation on the
-	// resource fails.
-	ErrorHooks []string
+	// resource fails; AfterUpdateHooks those it calls after an update.
+	ErrorHooks       []string
+	AfterUpdateHooks []string
 }
 
 // Output is one stack output.
@@ -234,6 +235,7 @@ type JSONOptions struct {
 	DependsOn           []string `json:"dependsOn"`
 	ImportID            string   `json:"importId,omitempty"`
 	ErrorHooks          []string `json:"errorHooks,omitempty"`
+	AfterUpdateHooks    []string `json:"afterUpdateHooks,omitempty"`
 }
 
 // JSONPlan is the plan command's -json document; secrets read "[secret]".
@@ -258,6 +260,7 @@ func Document(p *Plan) JSONPlan {
 				DependsOn:           nonNil(r.Options.DependsOn),
 				ImportID:            r.Options.ImportID,
 				ErrorHooks:          r.Options.ErrorHooks,
+				AfterUpdateHooks:    r.Options.AfterUpdateHooks,
 			},
 		})
 	}

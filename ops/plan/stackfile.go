@@ -83,6 +83,9 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 			return stack, fmt.Errorf("stack %q has no file Pulumi.%s.yaml, but %s; a typo would plan the defaults instead of your config (to plan a new stack %q, create an empty Pulumi.%s.yaml)",
 				name, name, strings.Join(near, ", "), name, name)
 		}
+		stack.Warnings = append(stack.Warnings, fmt.Sprintf(
+			"there is no Pulumi.%s.yaml: this is Pulumi.yaml's defaults and the -config values, not a stack's config; make the stack and set its config first (pulumi stack init %s, pulumi config set ...)",
+			name, name))
 		data = nil
 	} else if err != nil {
 		return stack, fmt.Errorf("read stack %s: %w", name, err)
@@ -155,7 +158,7 @@ func LoadStack(dir, name string, settings []Setting) (Stack, error) {
 	for key := range encrypted {
 		return stack, fmt.Errorf("config %s in %s is encrypted and the offline plan cannot decrypt it; give it with -secret %s=<value>", key, file, key)
 	}
-	stack.Warnings = stackconfig.SetKeyWarnings(set)
+	stack.Warnings = append(stack.Warnings, stackconfig.SetKeyWarnings(set)...)
 	return stack, nil
 }
 

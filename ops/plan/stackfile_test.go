@@ -250,3 +250,17 @@ func TestProcessorWithFirehoseFalseIsWarned(t *testing.T) {
 		assert.NotEmpty(t, p.Find("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"), "processor turns firehose on")
 	}
 }
+
+// TestAStackWithoutAFileSaysSo: a plan (or deploy policy) of a stack
+// with no stack file is of the defaults, which the warning says.
+func TestAStackWithoutAFileSaysSo(t *testing.T) {
+	s, err := LoadStack("../..", "prod", nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, s.Warnings)
+	assert.Contains(t, s.Warnings[0], "there is no Pulumi.prod.yaml: this is Pulumi.yaml's defaults")
+	s, err = LoadStack("../..", "dev", nil)
+	require.NoError(t, err)
+	for _, w := range s.Warnings {
+		assert.NotContains(t, w, "there is no Pulumi.dev.yaml")
+	}
+}

@@ -33,13 +33,16 @@ type Options struct {
 }
 
 // Recover finishes the stack's state after a killed `pulumi up`: unlock
-// (if asked), export, decide every pending create (printed to out, one
+// (if asked, and not DryRun), export, decide every pending create (printed to out, one
 // line each), and, unless DryRun or any is unresolved, import the edited
 // state and refresh it, so the next `pulumi up` starts from what the
 // account holds. An unresolved create is an error naming what to do; the
 // state is then left as it was.
 func Recover(ctx context.Context, s Stack, at Target, acct Account, o Options, out io.Writer) ([]Decision, error) {
-	if o.Unlock {
+	switch {
+	case o.Unlock && o.DryRun:
+		fmt.Fprintln(out, "would remove the stack's lock (pulumi cancel)")
+	case o.Unlock:
 		if err := s.Cancel(ctx); err != nil {
 			return nil, err
 		}

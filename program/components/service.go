@@ -2,6 +2,7 @@ package components
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -145,6 +146,12 @@ type PushServiceArgs struct {
 	// hand out https:// endpoints for DomainName, which must be set too.
 	CertificateArn pulumi.StringInput
 	DomainName     string
+
+	// Refreshes, when set, watches each group's instance refresh after an
+	// update that changed its launch template (an after-update hook), so
+	// `pulumi up` ends when the new nodes serve, or fails saying where to
+	// look. An interface, not an input: the hook calls the AWS API.
+	Refreshes *RefreshWait
 }
 
 // statusCheck is the target groups' health check: GET /status on the
@@ -382,8 +389,35 @@ func (b *serviceBuild) userData(n nodeType) pulumi.StringOutput {
 	}).(pulumi.StringOutput)
 }
 
+// waitForRefresh is a group's after-update hook: when the update changed
+// the launch template, it waits for the instance refresh the provider
+// started; one that fails or never finishes fails the up, saying where to
+// look and how to go back. A refresh it cannot watch is a warning.
+func (b *serviceBuild) waitForRefresh(command, logGroup string) pulumi.ResourceHookFunction {
+	return func(h *pulumi.ResourceHookArgs) error {
+		if h.OldInputs["launchTemplate"].DeepEquals(h.NewInputs["launchTemplate"]) {
+			return nil
+		}
+		group := string(h.ID)
+		_ = b.ctx.Log.Info(fmt.Sprintf("waiting for the instance refresh of %s: new nodes must pass the health check before old ones go", group), nil)
+		err := b.args.Refreshes.Wait(b.ctx.Context(), group)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, ErrCannotWatch):
+			_ = b.ctx.Log.Warn(fmt.Sprintf("%v; watch it: aws autoscaling describe-instance-refreshes --auto-scaling-group-name %s", err, group), nil)
+			return nil
+		}
+		return fmt.Errorf("%v. The old nodes keep serving: a refresh replaces a node only once its replacement is healthy; "+
+			"but the group now starts new nodes from the changed launch template. To go back, set what you changed "+
+			"(autopushVersion, instanceType, ...) back and run pulumi up. %s",
+			err, UnhealthyNodesHint(h.Name, command, b.args.Image, b.args.Region, logGroup))
+	}
+}
+
 // newNodeGroup registers the node type's Auto Scaling group, with the
-// error hook that says where to look when its nodes never get healthy.
+// error hook that says where to look when its nodes never get healthy,
+// and the after-update hook that waits for its instance refresh.
 func (b *serviceBuild) newNodeGroup(n nodeType, nodeName string, tg *lb.TargetGroup, template *ec2.LaunchTemplate) (*autoscaling.Group, error) {
 	command, logGroup := n.command, b.args.LogGroupNames[n.role]
 	unhealthy, err := b.ctx.RegisterErrorHook(nodeName+"-unhealthy", func(h *pulumi.ErrorHookArgs) (bool, error) {
@@ -395,8 +429,15 @@ func (b *serviceBuild) newNodeGroup(n nodeType, nodeName string, tg *lb.TargetGr
 	if err != nil {
 		return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
 	}
-	groupOpts := []pulumi.ResourceOption{b.parent,
-		pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}),
+	hooks := &pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{unhealthy}}
+	if b.args.Refreshes != nil {
+		rolled, err := b.ctx.RegisterResourceHook(nodeName+"-rolled", b.waitForRefresh(command, logGroup), nil)
+		if err != nil {
+			return nil, fmt.Errorf("auto scaling group %s: %w", nodeName, err)
+		}
+		hooks.AfterUpdate = []*pulumi.ResourceHook{rolled}
+	}
+	groupOpts := []pulumi.ResourceOption{b.parent, pulumi.ResourceHooks(hooks),
 		// The servers' log driver needs the group when they start.
 		pulumi.DependsOn([]pulumi.Resource{b.logGroups[n.role]})}
 	var termination pulumi.StringArray

@@ -48,12 +48,13 @@ var (
 type PermissionError struct {
 	What    string   // the look-up, e.g. "list DynamoDB tables"
 	Actions []string // the IAM actions it needs
+	Stack   string   // the stack, for the command that prints its policy
 	Err     error
 }
 
 func (e *PermissionError) Error() string {
-	return fmt.Sprintf("%s: AWS refused the deploying user (grant %s; go run ./cmd/plan -deploy-policy prints the whole policy): %v",
-		e.What, strings.Join(e.Actions, " and "), e.Err)
+	return fmt.Sprintf("%s: AWS refused the deploying user (grant %s; go run ./cmd/plan -stack %s -deploy-policy prints the whole policy): %v",
+		e.What, strings.Join(e.Actions, " and "), e.Stack, e.Err)
 }
 
 func (e *PermissionError) Unwrap() error { return e.Err }
@@ -64,7 +65,12 @@ func (e *PermissionError) Unwrap() error { return e.Err }
 // Any other error is returned as it is, wrapped with what: no error is
 // taken as absence here; a caller that can tell "not found" asks notFound.
 func lookUp[T any](ctx *pulumi.Context, token, what string, call func() (T, error)) (T, error) {
-	return retryLookUp(ctx.Context(), func(msg string) { _ = ctx.Log.Warn(msg, nil) }, token, what, call)
+	result, err := retryLookUp(ctx.Context(), func(msg string) { _ = ctx.Log.Warn(msg, nil) }, token, what, call)
+	var p *PermissionError
+	if errors.As(err, &p) {
+		p.Stack = ctx.Stack()
+	}
+	return result, err
 }
 
 // retryLookUp is lookUp with its context and its warnings (one per retry)

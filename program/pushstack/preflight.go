@@ -6,11 +6,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/push-turnkey/push-turnkey/program/components"
 	"github.com/push-turnkey/push-turnkey/program/stackconfig"
 )
 
@@ -28,6 +30,7 @@ type Checked struct {
 	bucketName   string   // the log bucket's name
 	keys         []string // the crypto keys to store, newest first; nil to generate
 	programs     Artifacts
+	refreshes    *components.RefreshWait // the groups' after-update hooks wait with it
 }
 
 // target is where the stack deploys, as the AWS provider reports it.
@@ -43,7 +46,7 @@ type target struct {
 // earlier stack left and their take-over, the crypto keys; and builds the
 // processor tier's programs. Its errors name what to fix; on error nothing
 // but the provider has been registered.
-func preflight(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (*Checked, error) {
+func preflight(ctx *pulumi.Context, cfg stackconfig.Config, r Runtime) (*Checked, error) {
 	provider, err := newProvider(ctx)
 	if err != nil {
 		return nil, err
@@ -84,9 +87,15 @@ func preflight(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilde
 		if stackconfig.Arm64(cfg.MessagesAPIInstanceType) {
 			apiArch = "arm64"
 		}
-		if c.programs, err = build(ctx.Context(), apiArch); err != nil {
+		if c.programs, err = r.Build(ctx.Context(), apiArch); err != nil {
 			return nil, err
 		}
+	}
+	c.refreshes = r.RefreshWait
+	if c.refreshes == nil {
+		profile, _ := ctx.GetConfig("aws:profile")
+		c.refreshes = &components.RefreshWait{API: &sdkRefreshes{region: c.target.region, profile: profile},
+			Poll: 15 * time.Second, Timeout: components.RefreshTimeout}
 	}
 	return c, nil
 }

@@ -219,6 +219,7 @@ func TestAutoScalingGroups(t *testing.T) {
 		assert.Equal(t, want[0], masked(g, "minElbCapacity"), name)
 		assert.Equal(t, "20m", str(t, g, "waitForCapacityTimeout"))
 		assert.Equal(t, []string{name + "-unhealthy"}, g.Options.ErrorHooks, "%s: a failed create says where to look", name)
+		assert.Equal(t, []string{name + "-rolled"}, g.Options.AfterUpdateHooks, "%s: an update waits for its instance refresh", name)
 		refresh := masked(g, "instanceRefresh").(map[string]interface{})
 		assert.Equal(t, "Rolling", refresh["strategy"])
 		assert.Equal(t, float64(100), refresh["preferences"].(map[string]interface{})["minHealthyPercentage"],

@@ -14,15 +14,36 @@ import (
 )
 
 // Program is the Pulumi program: Deploy without its result.
-func Program(ctx *pulumi.Context) error {
-	_, err := Deploy(ctx, BuildArtifacts)
-	return err
+func Program(ctx *pulumi.Context) error { return ProgramWith(Runtime{Build: BuildArtifacts})(ctx) }
+
+// Runtime is what the program uses besides the engine and the provider.
+type Runtime struct {
+	// Build makes the processor tier's programs (BuildArtifacts in a real
+	// run).
+	Build ArtifactBuilder
+	// RefreshWait is how the groups' after-update hooks watch instance
+	// refreshes; nil: through the AWS SDK, with the stack's region and
+	// aws:profile, every 15 s for up to RefreshTimeout (a stand-in in the
+	// engine tests).
+	RefreshWait *components.RefreshWait
+}
+
+// ProgramWith is the Pulumi program with r.
+func ProgramWith(r Runtime) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, r)
+		return err
+	}
 }
 
 // Deploy loads and validates the stack config, registers every tier and
 // exports the stack outputs, which it also returns (see Build). build
 // makes the processor tier's programs (BuildArtifacts in a real run).
 func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
+	return deploy(ctx, Runtime{Build: build})
+}
+
+func deploy(ctx *pulumi.Context, r Runtime) (pulumi.Map, error) {
 	cfg, err := stackconfig.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -30,7 +51,7 @@ func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 	for _, w := range cfg.Warnings {
 		_ = ctx.Log.Warn(w, nil)
 	}
-	outputs, err := Build(ctx, cfg, build)
+	outputs, err := buildWith(ctx, cfg, r)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +71,11 @@ func Deploy(ctx *pulumi.Context, build ArtifactBuilder) (pulumi.Map, error) {
 // and refusal comes first (preflight); only what it returns registers
 // resources.
 func Build(ctx *pulumi.Context, cfg stackconfig.Config, build ArtifactBuilder) (pulumi.Map, error) {
-	c, err := preflight(ctx, cfg, build)
+	return buildWith(ctx, cfg, Runtime{Build: build})
+}
+
+func buildWith(ctx *pulumi.Context, cfg stackconfig.Config, r Runtime) (pulumi.Map, error) {
+	c, err := preflight(ctx, cfg, r)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +229,7 @@ func (c *Checked) serviceArgs(ctx *pulumi.Context, k core, logging *components.F
 		AccountID:              c.target.account,
 		InstanceTags:           stackTags(ctx),
 		LoadBalancerTag:        cfg.TablePrefix,
+		Refreshes:              c.refreshes,
 		Scaling:                components.Scaling{CPUPercent: cfg.NodeCPUTargetPercent, ConnectionsPerNode: cfg.ConnectionsPerNodeTarget},
 		Logs:                   k.logs,
 		LogGroupNames: map[string]string{

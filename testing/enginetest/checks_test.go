@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
@@ -189,4 +193,50 @@ func TestAnImageUpgradeRollsTheNodes(t *testing.T) {
 	up(t, s)
 	expectNoChanges(t, s)
 	destroy(t, s)
+}
+
+// TestABadImageFailsTheUp: a new image whose nodes never get healthy.
+// The provider starts each group's instance refresh and returns; the
+// groups' after-update hooks wait for them: one that fails, and one still
+// under way when the wait ends (then cancelled), fail the up, saying
+// where to look and that the old nodes keep serving. The state holds the
+// update; setting the tag back and running up again converges.
+func TestABadImageFailsTheUp(t *testing.T) {
+	e := newEngine(t)
+	e.refreshWait.Timeout = 2 * time.Second
+	s := e.stack(t, "dev")
+	res, _ := up(t, s)
+	conn, end := outputString(t, res, "connectionGroupName"), outputString(t, res, "endpointGroupName")
+	stand := e.refreshes.current()
+	stand.failNext(conn, "Instance refresh failed: new instances failed their health checks.",
+		types.InstanceRefreshStatusInProgress, types.InstanceRefreshStatusFailed)
+	stand.failNext(end, "Waiting for instances to pass the health check.", types.InstanceRefreshStatusInProgress)
+
+	setConfig(t, s, map[string]string{"push-turnkey:autopushVersion": "1.58.5"})
+	_, err := s.Up(context.Background())
+	require.Error(t, err)
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	assert.Contains(t, msg, "of "+conn+" ended Failed: Instance refresh failed: new instances failed their health checks.")
+	assert.Contains(t, msg, "of "+end+" was still InProgress after 2s (Waiting for instances to pass the health check.), so it was cancelled")
+	assert.Contains(t, msg, "The old nodes keep serving")
+	assert.Contains(t, msg, "the image mozilla/autopush:1.58.5 cannot be pulled")
+	assert.Equal(t, types.InstanceRefreshStatusCancelled, lastRefresh(t, stand, end), "the stuck refresh is cancelled")
+	expectNoChanges(t, s) // the update itself is in the state
+
+	setConfig(t, s, map[string]string{"push-turnkey:autopushVersion": "1.58.4"})
+	up(t, s)
+	assert.Equal(t, types.InstanceRefreshStatusSuccessful, lastRefresh(t, stand, conn))
+	assert.Equal(t, types.InstanceRefreshStatusSuccessful, lastRefresh(t, stand, end))
+	expectNoChanges(t, s)
+	destroy(t, s)
+}
+
+// lastRefresh is the status of group's newest refresh.
+func lastRefresh(t *testing.T, a *accountRefreshes, group string) types.InstanceRefreshStatus {
+	t.Helper()
+	out, err := a.svc.DescribeInstanceRefreshes(context.Background(), &autoscaling.DescribeInstanceRefreshesInput{
+		AutoScalingGroupName: aws.String(group), MaxRecords: aws.Int32(1)})
+	require.NoError(t, err)
+	require.NotEmpty(t, out.InstanceRefreshes)
+	return out.InstanceRefreshes[0].Status
 }

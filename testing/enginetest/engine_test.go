@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/push-turnkey/push-turnkey/ops/fakeaws"
 	"github.com/push-turnkey/push-turnkey/program/artifact"
+	"github.com/push-turnkey/push-turnkey/program/components"
 	"github.com/push-turnkey/push-turnkey/program/pushstack"
 )
 
@@ -39,6 +41,11 @@ type engine struct {
 	cmd        auto.PulumiCommand
 	cli        string // the pulumi binary cmd runs
 	env        map[string]string
+	// refreshes answers the groups' after-update hooks (refreshes_test.go),
+	// which wait as refreshWait says (a test may shorten its Timeout
+	// before it makes its stack).
+	refreshes   *refreshHolder
+	refreshWait *components.RefreshWait
 }
 
 func newEngine(t *testing.T) *engine {
@@ -84,6 +91,8 @@ func newEngine(t *testing.T) *engine {
 		"PATH":               filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
 		fakeaws.StateFileEnv: e.state,
 	}
+	e.refreshes = &refreshHolder{api: newAccountRefreshes(t, e, "")}
+	e.refreshWait = &components.RefreshWait{API: e.refreshes, Poll: 20 * time.Millisecond, Timeout: 20 * time.Second}
 	return e
 }
 
@@ -92,7 +101,8 @@ func newEngine(t *testing.T) *engine {
 // language host is needed) and validated by the engine like any program.
 func (e *engine) stack(t *testing.T, name string) auto.Stack {
 	t.Helper()
-	s, err := auto.NewStackInlineSource(context.Background(), name, "push-turnkey", pushstack.Program,
+	program := pushstack.ProgramWith(pushstack.Runtime{Build: pushstack.BuildArtifacts, RefreshWait: e.refreshWait})
+	s, err := auto.NewStackInlineSource(context.Background(), name, "push-turnkey", program,
 		auto.WorkDir(e.dir), auto.Pulumi(e.cmd), auto.EnvVars(e.env), auto.SecretsProvider("passphrase"))
 	require.NoError(t, err, "pulumi stack init %s", name)
 	return s

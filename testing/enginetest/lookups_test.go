@@ -50,6 +50,7 @@ func TestLookUpFaults(t *testing.T) {
 			require.Error(t, err)
 			msg := strings.Join(strings.Fields(err.Error()), " ")
 			assert.Contains(t, msg, "AWS refused the deploying user (grant "+r.grant)
+			assert.Contains(t, msg, "go run ./cmd/plan -stack new -deploy-policy", "the policy of this stack")
 			assert.NotContains(t, msg, "already exists")
 			assert.Equal(t, serial, e.world(t).Serial, "nothing was created")
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/smithy-go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
@@ -28,12 +29,12 @@ import (
 // template changes (pulumi-aws, autoscaling.Group, instanceRefresh: "a
 // refresh will always be triggered by a change in any of
 // launchConfiguration, launchTemplate, or mixedInstancesPolicy"), which
-// in AWS comes as a new template version. The fake account keeps a
-// template's latestVersion at 1, so this stand-in watches the template's
-// user data instead (the key list's fingerprint is in it): when it
-// differs from what the group's nodes run, a refresh starts.
+// in AWS comes as a new template version. This stand-in watches the
+// template's user data (the image and the key list's fingerprint are in
+// it): when it differs from what the group's nodes run, a refresh starts.
 //
-// Nodes read the key parameter when they boot: those a refresh starts
+// With the key parameter's name set, it also keeps the keys: nodes read
+// the key parameter when they boot: those a refresh starts
 // boot once it is InProgress and hold the parameter's keys of that
 // moment; once it is Successful every node of the group holds them. At
 // every call it checks that every node accepts the parameter's current
@@ -51,6 +52,7 @@ type accountRefreshes struct {
 	target     map[string]string   // refresh ID -> user data it launches
 	booted     map[string][]string // refresh ID -> the keys its nodes read
 	next       map[string]outcome  // group -> how its next refresh goes
+	started    map[string]int      // group -> refreshes of the provider's it started
 	violations []string
 }
 
@@ -62,9 +64,61 @@ type outcome struct {
 }
 
 func newAccountRefreshes(t *testing.T, e *engine, prefix string) *accountRefreshes {
-	return &accountRefreshes{t: t, e: e, parameter: "/push-turnkey/" + prefix + "/crypto-key", svc: fakeasg.New(),
+	parameter := ""
+	if prefix != "" {
+		parameter = "/push-turnkey/" + prefix + "/crypto-key"
+	}
+	return &accountRefreshes{t: t, e: e, parameter: parameter, svc: fakeasg.New(),
 		running: map[string]string{}, nodeKeys: map[string][]string{}, target: map[string]string{},
-		booted: map[string][]string{}, next: map[string]outcome{}}
+		booted: map[string][]string{}, next: map[string]outcome{}, started: map[string]int{}}
+}
+
+// refreshHolder is the EC2 Auto Scaling API the program's groups'
+// after-update hooks watch refreshes with: an accountRefreshes that a
+// test may swap for its own (use), so the program and the test's command
+// see the same refreshes.
+type refreshHolder struct {
+	mu      sync.Mutex
+	api     *accountRefreshes
+	blinded bool // every call refused, as IAM refuses a user without the action
+}
+
+// blind makes every call of the program's hooks refused (true) or
+// answered again (false).
+func (h *refreshHolder) blind(on bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.blinded = on
+}
+
+func (h *refreshHolder) use(a *accountRefreshes) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.api = a
+}
+
+func (h *refreshHolder) current() *accountRefreshes {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.api
+}
+
+// DescribeInstanceRefreshes asks the current stand-in.
+func (h *refreshHolder) DescribeInstanceRefreshes(ctx context.Context, in *autoscaling.DescribeInstanceRefreshesInput,
+	opts ...func(*autoscaling.Options)) (*autoscaling.DescribeInstanceRefreshesOutput, error) {
+	h.mu.Lock()
+	blinded := h.blinded
+	h.mu.Unlock()
+	if blinded {
+		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "User is not authorized to perform: autoscaling:DescribeInstanceRefreshes"}
+	}
+	return h.current().DescribeInstanceRefreshes(ctx, in, opts...)
+}
+
+// CancelInstanceRefresh asks the current stand-in.
+func (h *refreshHolder) CancelInstanceRefresh(ctx context.Context, in *autoscaling.CancelInstanceRefreshInput,
+	opts ...func(*autoscaling.Options)) (*autoscaling.CancelInstanceRefreshOutput, error) {
+	return h.current().CancelInstanceRefresh(ctx, in, opts...)
 }
 
 // DescribeInstanceRefreshes starts the refresh a changed launch template
@@ -83,6 +137,9 @@ func (a *accountRefreshes) DescribeInstanceRefreshes(ctx context.Context, in *au
 	out, err := a.svc.DescribeInstanceRefreshes(ctx, in, opts...)
 	if err != nil || !first {
 		return out, err
+	}
+	if a.parameter == "" {
+		return out, nil
 	}
 	keys := a.parameterKeys(w)
 	for _, r := range out.InstanceRefreshes {
@@ -109,9 +166,10 @@ func (a *accountRefreshes) DescribeInstanceRefreshes(ctx context.Context, in *au
 }
 
 // launch adds a group the first time it is asked for (its nodes hold the
-// parameter's keys of then), or starts a refresh when its launch
-// template's user data differs from what its nodes run and no refresh
-// to it is under way.
+// parameter's keys of then), and starts each refresh the provider started
+// since (fakeaws World.RefreshesStarted: one per update that changed the
+// group's launch template), its nodes launched from the template as it
+// is now.
 func (a *accountRefreshes) launch(w *fakeaws.World, group string) {
 	userData, ok := a.userData(w, group)
 	if !ok {
@@ -119,21 +177,25 @@ func (a *accountRefreshes) launch(w *fakeaws.World, group string) {
 	}
 	if !a.svc.HasGroup(group) {
 		a.svc.AddGroup(group)
-		a.running[group], a.nodeKeys[group] = userData, a.parameterKeys(w)
-		return
-	}
-	if userData == a.running[group] {
-		return
-	}
-	for id, target := range a.target {
-		if target == userData && a.svc.Status(group, id) != "" {
-			return
+		a.running[group] = userData
+		if a.parameter != "" {
+			a.nodeKeys[group] = a.parameterKeys(w)
 		}
 	}
-	o := a.next[group]
-	delete(a.next, group)
-	id := a.svc.Start(group, o.reason, o.path...)
-	a.target[id] = userData
+	for a.started[group] < w.RefreshesStarted[group] {
+		a.started[group]++
+		o := a.next[group]
+		delete(a.next, group)
+		a.target[a.svc.Start(group, o.reason, o.path...)] = userData
+	}
+}
+
+// CancelInstanceRefresh cancels the group's refresh under way.
+func (a *accountRefreshes) CancelInstanceRefresh(ctx context.Context, in *autoscaling.CancelInstanceRefreshInput,
+	opts ...func(*autoscaling.Options)) (*autoscaling.CancelInstanceRefreshOutput, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.svc.CancelInstanceRefresh(ctx, in, opts...)
 }
 
 // replaceAll starts a refresh of group that replaces every node from its

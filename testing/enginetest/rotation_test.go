@@ -83,6 +83,7 @@ func TestRotateKeyCommand(t *testing.T) {
 	}
 
 	refreshes := newAccountRefreshes(t, e, "push-rot")
+	e.refreshes.use(refreshes) // the groups' after-update hooks see the same refreshes
 	var out strings.Builder
 	r := &keyrotation.Rotator{Stack: engineStack{CLI: e.pulumiCLI("rot"), stack: s}, Refreshes: refreshes, Out: &out,
 		Poll: time.Second, Timeout: time.Hour, Sleep: func(context.Context, time.Duration) error { return nil }}
@@ -125,14 +126,18 @@ func TestRotateKeyCommand(t *testing.T) {
 	assert.Equal(t, keyrotation.Keys{Current: two.Current, Previous: []string{one.Current}}, dropped)
 	assert.ErrorContains(t, r.Drop(ctx, 1), "previousCryptoKeys[1] does not exist")
 
-	// 4. Step 1's refresh of the endpoint nodes rolls back: the command
-	// stops, the new key is accepted but never issues endpoints.
+	// 4. Step 1's refresh of the endpoint nodes rolls back: step 1's up
+	// fails (the group's after-update hook), the command stops, the new
+	// key is accepted but never issues endpoints. The operator runs pulumi
+	// up, as the message says, which finishes step 1's outputs.
 	refreshes.failNext(end, "Instances failed to become healthy", types.InstanceRefreshStatusInProgress,
 		types.InstanceRefreshStatusRollbackInProgress, types.InstanceRefreshStatusRollbackSuccessful)
 	err = r.Rotate(ctx)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "of group "+end+" is RollbackInProgress (Instances failed to become healthy)")
-	assert.Contains(t, err.Error(), "step 1 is deployed")
+	assert.Contains(t, err.Error(), "of "+end+" ended RollbackInProgress: Instances failed to become healthy")
+	assert.Contains(t, err.Error(), "step 1: pulumi up (the stack's config holds the step's keys")
+	assert.Equal(t, dropped, deployedKeys(t, s), "a failed up leaves the outputs as they were")
+	up(t, s)
 	half := deployedKeys(t, s)
 	assert.Equal(t, dropped.Current, half.Current, "step 2 did not run")
 	require.Len(t, half.Previous, 2)
@@ -158,8 +163,10 @@ func TestRotateKeyCommand(t *testing.T) {
 	expectNoChanges(t, s)
 
 	// 5. The stand-in's check can fail: the two steps of a rotation
-	// deployed back to back, without waiting, leave nodes that refuse the
-	// key new endpoints are issued with.
+	// deployed back to back, without waiting (here the groups' hooks may
+	// not watch the refreshes, so each up warns and goes on), leave nodes
+	// that refuse the key new endpoints are issued with.
+	e.refreshes.blind(true)
 	cli := e.pulumiCLI("rot")
 	fresh, err := keyrotation.NewKey()
 	require.NoError(t, err)
@@ -175,6 +182,7 @@ func TestRotateKeyCommand(t *testing.T) {
 		}
 		up(t, s)
 	}
+	e.refreshes.blind(false)
 	require.NoError(t, r.List(ctx))
 	assert.NotEmpty(t, refreshes.problems(), "nodes still on the old keys refuse the new current key")
 	destroy(t, s)

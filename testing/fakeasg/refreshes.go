@@ -182,3 +182,22 @@ func (s *Service) Status(group, id string) types.InstanceRefreshStatus {
 	}
 	return ""
 }
+
+// CancelInstanceRefresh cancels the group's refresh under way (Pending or
+// InProgress): it is Cancelled at once (the reference's Cancelling is
+// skipped). None under way is ActiveInstanceRefreshNotFound, as the
+// reference says.
+func (s *Service) CancelInstanceRefresh(_ context.Context, in *autoscaling.CancelInstanceRefreshInput,
+	_ ...func(*autoscaling.Options)) (*autoscaling.CancelInstanceRefreshOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := aws.ToString(in.AutoScalingGroupName)
+	for _, r := range s.groups[name] {
+		if r.Status == types.InstanceRefreshStatusPending || r.Status == types.InstanceRefreshStatusInProgress {
+			r.Status, r.path = types.InstanceRefreshStatusCancelled, nil
+			r.EndTime = aws.Time(s.now())
+			return &autoscaling.CancelInstanceRefreshOutput{InstanceRefreshId: r.InstanceRefreshId}, nil
+		}
+	}
+	return nil, &types.ActiveInstanceRefreshNotFoundFault{Message: aws.String("No in progress or pending Instance Refresh found for Auto Scaling group " + name)}
+}
