@@ -18,16 +18,22 @@ import (
 	"github.com/push-turnkey/push-turnkey/ops/fakeaws"
 )
 
-// ids maps each resource of the stack's state, by the end of its URN
-// ("<type>::<name>"), to its ID.
-func (e *engine) ids(t *testing.T, s auto.Stack) map[string]string {
+// deployment is the stack's state, as `pulumi stack export` prints it.
+func (e *engine) deployment(t *testing.T, s auto.Stack) apitype.DeploymentV3 {
 	t.Helper()
 	var exported apitype.UntypedDeployment
 	require.NoError(t, json.Unmarshal([]byte(e.exported(t, s)), &exported))
 	var d apitype.DeploymentV3
 	require.NoError(t, json.Unmarshal(exported.Deployment, &d))
+	return d
+}
+
+// ids maps each resource of the stack's state, by the end of its URN
+// ("<type>::<name>"), to its ID.
+func (e *engine) ids(t *testing.T, s auto.Stack) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	for _, r := range d.Resources {
+	for _, r := range e.deployment(t, s).Resources {
 		out[string(r.Type)+"::"+urnName(string(r.URN))] = string(r.ID)
 	}
 	return out

@@ -3,7 +3,6 @@ package enginetest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -97,10 +96,7 @@ func (e *engine) recoverStack(t *testing.T, name string) []recovery.Decision {
 // does not ("<type> <id>"): what runs or costs with nothing to delete it.
 func (e *engine) outsideTheStack(t *testing.T, s auto.Stack) []string {
 	t.Helper()
-	var exported apitype.UntypedDeployment
-	require.NoError(t, json.Unmarshal([]byte(e.exported(t, s)), &exported))
-	var d apitype.DeploymentV3
-	require.NoError(t, json.Unmarshal(exported.Deployment, &d))
+	d := e.deployment(t, s)
 	held := map[string]bool{}
 	for _, r := range d.Resources {
 		held[string(r.Type)+" "+string(r.ID)] = true

@@ -146,22 +146,7 @@ func (a *accountStores) UpdateTable(_ context.Context, in *dynamodb.UpdateTableI
 	}
 	a.e.edit(a.t, func(w *fakeaws.World) error {
 		o := w.Find(tableType, name)
-		ins, err := fakeaws.Props(o.Inputs)
-		if err != nil {
-			return err
-		}
-		outs, err := fakeaws.Props(o.Outputs)
-		if err != nil {
-			return err
-		}
-		ins["deletionProtectionEnabled"] = resource.NewProperty(*in.DeletionProtectionEnabled)
-		outs["deletionProtectionEnabled"] = resource.NewProperty(*in.DeletionProtectionEnabled)
-		changed, err := fakeaws.NewObject(o.Type, o.ID, o.Name, ins, outs)
-		if err != nil {
-			return err
-		}
-		o.Inputs, o.Outputs = changed.Inputs, changed.Outputs
-		return nil
+		return drift(w, o.Type, o.ID, "deletionProtectionEnabled", resource.NewProperty(*in.DeletionProtectionEnabled))
 	})
 	return &dynamodb.UpdateTableOutput{}, nil
 }
