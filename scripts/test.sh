@@ -74,6 +74,9 @@ fi
 # dynalite serves the DynamoDB API; its lock file pins it.
 [ -x tools/dynalite/node_modules/.bin/dynalite ] ||
   npm ci --prefix tools/dynalite --no-audit --no-fund --loglevel=error
+# web-push (npm) makes the VAPID tokens a developer proves a key with.
+[ -d tools/webpush/node_modules/web-push ] ||
+  npm ci --prefix tools/webpush --no-audit --no-fund --loglevel=error
 
 # The engine test (testing/enginetest) drives the real Pulumi CLI: built
 # once from the Go module proxy and cached outside the repository. A cold

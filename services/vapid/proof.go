@@ -1,0 +1,143 @@
+package vapid
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// ProofAudience is the "aud" of a proof of possession: an origin (web-push
+// libraries take only an origin) under .invalid, a top-level domain
+// reserved never to resolve (RFC 2606, section 2). A token an application
+// server sends to the push service carries that service's origin instead,
+// and the servers log it (it reaches the log bucket), so no such token can
+// pass as a proof.
+const ProofAudience = "https://messages-api.push-turnkey.invalid"
+
+// MaxProofLifetime bounds how far a proof's "exp" may lie ahead: 24 hours,
+// RFC 8292's bound for a VAPID token (section 2).
+const MaxProofLifetime = 24 * time.Hour
+
+// Proof is a verified proof that its bearer holds the private key of Key
+// (canonical form, ParsePublicKey's), good until Expires.
+type Proof struct {
+	Key     string
+	Expires time.Time
+}
+
+// VerifyProof checks header, the Authorization value a web-push library
+// makes for ProofAudience ("vapid t=<JWT>, k=<public key>"; RFC 8292,
+// section 3): the scheme is vapid (any case); t and k are each given once;
+// k is a VAPID public key; t is a JWT whose header names ES256, whose
+// signature (r || s, 64 bytes, RFC 7518 section 3.4) k verifies, whose
+// "aud" is ProofAudience and whose "exp" (seconds since the epoch) lies
+// after now and at most MaxProofLifetime after it. The error says which
+// rule failed.
+func VerifyProof(header string, now time.Time) (Proof, error) {
+	token, key, err := proofParts(header)
+	if err != nil {
+		return Proof{}, err
+	}
+	pub, err := publicKey(key)
+	if err != nil {
+		return Proof{}, err
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return Proof{}, errors.New("t is not a JWT (three base64url parts joined by '.')")
+	}
+	var head struct {
+		Alg string `json:"alg"`
+	}
+	if err := decodePart(parts[0], &head); err != nil {
+		return Proof{}, fmt.Errorf("the JWT's header: %w", err)
+	}
+	if head.Alg != "ES256" {
+		return Proof{}, fmt.Errorf("the JWT's alg is %q; a VAPID token is signed with ES256", head.Alg)
+	}
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		return Proof{}, errors.New("the JWT's signature is not 64 bytes of base64url (r || s)")
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if !ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
+		return Proof{}, errors.New("the JWT's signature does not verify with k: it was not signed by the private key of this public key")
+	}
+	var claims struct {
+		Aud any `json:"aud"`
+		Exp any `json:"exp"`
+	}
+	if err := decodePart(parts[1], &claims); err != nil {
+		return Proof{}, fmt.Errorf("the JWT's claims: %w", err)
+	}
+	if aud, _ := claims.Aud.(string); aud != ProofAudience {
+		return Proof{}, fmt.Errorf("the JWT's aud is %v; a proof for this dashboard has aud %s (a token made for a push service is not one)", claims.Aud, ProofAudience)
+	}
+	exp, ok := claims.Exp.(float64)
+	if !ok || exp != float64(int64(exp)) {
+		return Proof{}, errors.New("the JWT's exp is not a whole number of seconds")
+	}
+	expires := time.Unix(int64(exp), 0)
+	switch {
+	case !expires.After(now):
+		return Proof{}, fmt.Errorf("the JWT expired at %s: make a new one", expires.UTC().Format(time.RFC3339))
+	case expires.Sub(now) > MaxProofLifetime:
+		return Proof{}, fmt.Errorf("the JWT's exp is %s, more than 24 hours ahead", expires.UTC().Format(time.RFC3339))
+	}
+	return Proof{Key: key, Expires: expires}, nil
+}
+
+// proofParts splits header into its t and k (k canonical).
+func proofParts(header string) (token, key string, err error) {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "vapid") {
+		return "", "", errors.New(`the proof is not "vapid t=<JWT>, k=<public key>"`)
+	}
+	seen := map[string]string{}
+	for _, part := range strings.Split(rest, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		name = strings.TrimSpace(name)
+		if !ok || (name != "t" && name != "k") {
+			return "", "", fmt.Errorf("the proof has a part %q; it has t= and k= only", strings.TrimSpace(part))
+		}
+		if _, twice := seen[name]; twice {
+			return "", "", fmt.Errorf("the proof gives %s twice", name)
+		}
+		seen[name] = strings.TrimSpace(value)
+	}
+	if seen["t"] == "" || seen["k"] == "" {
+		return "", "", errors.New("the proof lacks t= or k=")
+	}
+	key, err = ParsePublicKey(seen["k"])
+	if err != nil {
+		return "", "", fmt.Errorf("k: %w", err)
+	}
+	return seen["t"], key, nil
+}
+
+func publicKey(canonical string) (*ecdsa.PublicKey, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(canonical)
+	if err != nil {
+		return nil, err
+	}
+	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
+}
+
+// decodePart decodes one base64url JWT part as JSON into v.
+func decodePart(part string, v any) error {
+	data, err := base64.RawURLEncoding.Strict().DecodeString(part)
+	if err != nil {
+		return errors.New("not base64url")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return errors.New("not a JSON object")
+	}
+	return nil
+}

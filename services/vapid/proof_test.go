@@ -1,0 +1,111 @@
+package vapid
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// minted is a key pair and the Authorization value npm's web-push made
+// with it (tools/webpush/mint.js): what a developer pastes.
+type minted struct {
+	PublicKey     string `json:"publicKey"`
+	PrivateKey    string `json:"privateKey"`
+	Authorization string `json:"authorization"`
+}
+
+// mint runs web-push (scripts/test.sh installs it: npm ci --prefix
+// tools/webpush) for aud and exp.
+func mint(t *testing.T, aud string, exp time.Time) minted {
+	t.Helper()
+	out, err := exec.Command("node", "../../tools/webpush/mint.js", aud, strconv.FormatInt(exp.Unix(), 10)).Output()
+	require.NoError(t, err, "node tools/webpush/mint.js (npm ci --prefix tools/webpush installs web-push)")
+	var m minted
+	require.NoError(t, json.Unmarshal(out, &m))
+	return m
+}
+
+// TestAProofFromAWebPushLibraryVerifies: a token web-push makes for
+// ProofAudience proves its key, in the header's own form and in others
+// a developer may paste (extra spaces, the scheme's case).
+func TestAProofFromAWebPushLibraryVerifies(t *testing.T) {
+	now := time.Now()
+	m := mint(t, ProofAudience, now.Add(time.Hour))
+	p, err := VerifyProof(m.Authorization, now)
+	require.NoError(t, err)
+	assert.Equal(t, m.PublicKey, p.Key)
+	assert.WithinDuration(t, now.Add(time.Hour), p.Expires, 2*time.Second)
+	for _, h := range []string{
+		"  " + m.Authorization + " \n",
+		strings.Replace(m.Authorization, "vapid", "VAPID", 1),
+		strings.Replace(m.Authorization, ", k=", ",k = ", 1),
+	} {
+		_, err := VerifyProof(h, now)
+		assert.NoError(t, err, h)
+	}
+}
+
+// signed is a token with claims signed by m's private key, as its holder
+// can make any.
+func signed(t *testing.T, m minted, claims string) string {
+	t.Helper()
+	d, err := base64.RawURLEncoding.DecodeString(m.PrivateKey)
+	require.NoError(t, err)
+	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
+	require.NoError(t, err)
+	input := base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"ES256"}`)) + "." + base64.RawURLEncoding.EncodeToString([]byte(claims))
+	digest := sha256.Sum256([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
+	require.NoError(t, err)
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	return "vapid t=" + input + "." + base64.RawURLEncoding.EncodeToString(sig) + ", k=" + m.PublicKey
+}
+
+// TestWhatIsNotAProofIsRefused: what an attacker holds or makes is
+// refused, each with the rule it breaks: a token an application server
+// sent to the push service (logged with its aud), one paired with someone
+// else's public key, a changed claim, an unsigned one, an expired one, one
+// made for more than a day, a second k (autopush would take the last; a
+// proof takes none).
+func TestWhatIsNotAProofIsRefused(t *testing.T) {
+	now := time.Now()
+	good := mint(t, ProofAudience, now.Add(time.Hour))
+	other := mint(t, ProofAudience, now.Add(time.Hour))
+	token := strings.TrimPrefix(strings.Split(good.Authorization, ", k=")[0], "vapid t=")
+	parts := strings.Split(token, ".")
+	forged := func(claims string) string {
+		return "vapid t=" + parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + "." + parts[2] + ", k=" + good.PublicKey
+	}
+	_, err := VerifyProof(signed(t, good, `{"aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), now)
+	require.NoError(t, err, "signed makes proofs that verify: the refusals below are for their rule")
+	unsigned := "vapid t=" + base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"none"}`)) + "." + parts[1] + "., k=" + good.PublicKey
+	for name, c := range map[string]struct{ header, want string }{
+		"a push service token": {mint(t, "https://push.example.com:8443", now.Add(time.Hour)).Authorization, "aud is https://push.example.com:8443"},
+		"another's key":        {"vapid t=" + token + ", k=" + other.PublicKey, "does not verify with k"},
+		"a changed claim":      {forged(`{"aud":"` + ProofAudience + `","exp":9999999999}`), "does not verify with k"},
+		"unsigned":             {unsigned, `alg is "none"`},
+		// web-push refuses to make these two; the key's holder can sign them.
+		"expired":           {signed(t, good, `{"aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)+`}`), "expired"},
+		"made for two days": {signed(t, good, `{"aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(48*time.Hour).Unix(), 10)+`}`), "more than 24 hours ahead"},
+		"a second k":        {good.Authorization + ", k=" + other.PublicKey, "gives k twice"},
+		"another scheme":    {strings.Replace(good.Authorization, "vapid", "WebPush", 1), `is not "vapid t=<JWT>, k=<public key>"`},
+		"no k":              {"vapid t=" + token, "lacks t= or k="},
+		"a bad k":           {"vapid t=" + token + ", k=BAAA", "k: public key decodes to"},
+	} {
+		_, err := VerifyProof(c.header, now)
+		assert.ErrorContains(t, err, c.want, name)
+	}
+}
