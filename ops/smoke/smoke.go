@@ -26,6 +26,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/push-turnkey/push-turnkey/ops/pushreceiver"
+	"github.com/push-turnkey/push-turnkey/services/vapid"
 )
 
 // Steps are the steps of Run, in order; with a Messages API, APISteps
@@ -282,7 +283,7 @@ func (s *session) unregister(ctx context.Context) error {
 
 func (s *session) registerKey(ctx context.Context) error {
 	body, _ := json.Marshal(map[string]string{"public-key": s.vapidPublic})
-	return call(ctx, s.o.HTTPClient, http.MethodPost, s.api+"/keys", body, http.StatusCreated, nil)
+	return s.call(ctx, http.MethodPost, s.api+"/keys", body, http.StatusCreated, nil)
 }
 
 // findMessage polls the key's messages until the notification's version
@@ -294,7 +295,7 @@ func (s *session) findMessage(ctx context.Context) error {
 				ID string `json:"id"`
 			} `json:"messages"`
 		}
-		if err := call(ctx, s.o.HTTPClient, http.MethodGet, s.api+"/messages/"+s.vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
+		if err := s.call(ctx, http.MethodGet, s.api+"/messages/"+s.vapidPublic, nil, http.StatusOK, &list); err != nil && !errors.Is(err, errNoContent) {
 			return err
 		}
 		for _, m := range list.Messages {
@@ -311,15 +312,17 @@ func (s *session) findMessage(ctx context.Context) error {
 }
 
 func (s *session) deleteKey(ctx context.Context) error {
-	return call(ctx, s.o.HTTPClient, http.MethodDelete, s.api+"/keys/"+s.vapidPublic, nil, http.StatusNoContent, nil)
+	return s.call(ctx, http.MethodDelete, s.api+"/keys/"+s.vapidPublic, nil, http.StatusNoContent, nil)
 }
 
 // errNoContent is a 204 where 200 was wanted: nothing there yet.
 var errNoContent = errors.New("no content")
 
-// call makes one Messages API request and decodes a JSON answer into out
-// (when not nil); another status than want is an error with the body.
-func call(ctx context.Context, client *http.Client, method, url string, body []byte, want int, out interface{}) error {
+// call makes one Messages API request about the session's key, with a
+// proof of holding it (vapid.SignProof: the API serves a key to its
+// holder only), and decodes a JSON answer into out (when not nil);
+// another status than want is an error with the body.
+func (s *session) call(ctx context.Context, method, url string, body []byte, want int, out interface{}) error {
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -327,7 +330,12 @@ func call(ctx context.Context, client *http.Client, method, url string, body []b
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := client.Do(req)
+	proof, err := vapid.SignProof(s.vapidPrivate, time.Now().Add(time.Hour), "mailto:smoke@push-turnkey.invalid")
+	if err != nil {
+		return fmt.Errorf("prove the VAPID key: %w", err)
+	}
+	req.Header.Set("Authorization", proof)
+	resp, err := s.o.HTTPClient.Do(req)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -107,14 +106,10 @@ func TestClientsThatGiveUpLeaveRedisAsDynamoDB(t *testing.T) {
 // abortingRequest sends one request with a client timeout and reports
 // whether the client gave up before it had the answer.
 func abortingRequest(t *testing.T, base, method, key string, timeout time.Duration) bool {
-	var req *http.Request
-	var err error
+	req := proved(t, method, base+"/keys/"+key, key, "")
 	if method == http.MethodPost {
-		req, err = http.NewRequest(method, base+"/keys", strings.NewReader(`{"public-key": "`+key+`"}`))
-	} else {
-		req, err = http.NewRequest(method, base+"/keys/"+key, nil)
+		req = proved(t, method, base+"/keys", key, `{"public-key": "`+key+`"}`)
 	}
-	require.NoError(t, err)
 	client := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -139,14 +134,15 @@ func abortRaw(t *testing.T, addr, method, key string) {
 	require.NoError(t, err)
 	defer conn.Close()
 	var req string
+	proof, _ := proofs.Load(key)
 	if method == http.MethodPost {
 		body := `{"public-key": "` + key + `"}`
-		req = fmt.Sprintf("POST /keys HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		req = fmt.Sprintf("POST /keys HTTP/1.1\r\nHost: api\r\nAuthorization: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", proof, len(body), body)
 		if rand.IntN(3) == 0 {
 			req = req[:len(req)-5] // the body never ends
 		}
 	} else {
-		req = "DELETE /keys/" + key + " HTTP/1.1\r\nHost: api\r\n\r\n"
+		req = fmt.Sprintf("DELETE /keys/%s HTTP/1.1\r\nHost: api\r\nAuthorization: %s\r\n\r\n", key, proof)
 	}
 	_, err = io.WriteString(conn, req)
 	require.NoError(t, err)

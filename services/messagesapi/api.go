@@ -97,6 +97,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 		return
 	}
+	if msg := crossSite(r); msg != "" {
+		writeError(rec, http.StatusForbidden, msg)
+		return
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	}
@@ -180,6 +184,9 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 		sort.Slice(list, func(i, j int) bool { return list[i].PublicKey < list[j].PublicKey })
 		writeJSON(w, http.StatusOK, map[string][]KeyJSON{"keys": list})
 	case http.MethodPost:
+		if !jsonBody(w, r) {
+			return
+		}
 		body, err := parseKeyBody(r.Body)
 		if err != nil {
 			writeError(w, statusOf(err), err.Error())
@@ -188,6 +195,9 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 		key, err := vapid.ParsePublicKey(body.PublicKey)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, `"public-key": `+err.Error())
+			return
+		}
+		if !prove(w, r, key) {
 			return
 		}
 		if err := a.store.Register(r.Context(), key); err != nil {
@@ -211,7 +221,7 @@ func (a *API) key(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, ok := pathKey(w, r)
-	if !ok {
+	if !ok || !prove(w, r, key) {
 		return
 	}
 	switch err := a.store.Unregister(r.Context(), key); {
@@ -230,7 +240,7 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, ok := pathKey(w, r)
-	if !ok {
+	if !ok || !prove(w, r, key) {
 		return
 	}
 	registered, err := a.store.IsRegistered(r.Context(), key)
@@ -279,6 +289,58 @@ func (a *API) versionJSON(w http.ResponseWriter, _ *http.Request) {
 
 // pathKey reads and checks the {key} path value, answering 400 when it is
 // no VAPID public key.
+// prove checks that the request proves it holds the private key of key:
+// its Authorization is a proof vapid.VerifyProof accepts, of that key. A
+// key's messages, its registration and its removal are its holder's
+// only, since a public key is public. It answers 401 (no proof, or one
+// that fails, saying why) or 403 (a proof of another key), and returns
+// false.
+func prove(w http.ResponseWriter, r *http.Request, key string) bool {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		w.Header().Set("WWW-Authenticate", "vapid")
+		writeError(w, http.StatusUnauthorized, "a proof of holding the key's private key is needed: Authorization: vapid t=<JWT for "+vapid.ProofAudience+">, k=<public key>")
+		return false
+	}
+	proof, err := vapid.VerifyProof(header, time.Now())
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", "vapid")
+		writeError(w, http.StatusUnauthorized, "Authorization: "+err.Error())
+		return false
+	}
+	if proof.Key != key {
+		writeError(w, http.StatusForbidden, "the proof is of another key than the one the request names")
+		return false
+	}
+	return true
+}
+
+// crossSite refuses a request a browser marks as sent from another site
+// or origin (Sec-Fetch-Site, Fetch Metadata): the page and the API share
+// one origin, so any other is a forgery. A browser's cross-origin request
+// carrying Authorization or a JSON body needs a CORS preflight too, which
+// the API never allows. Requests without the header (curl, the smoke
+// command) are not browsers' and pass.
+func crossSite(r *http.Request) string {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return ""
+	}
+	return "a request from another site or origin is refused (Sec-Fetch-Site: " + r.Header.Get("Sec-Fetch-Site") + ")"
+}
+
+// jsonBody refuses a POST whose Content-Type is not application/json
+// (415), which a form on another site could otherwise send without a CORS
+// preflight.
+func jsonBody(w http.ResponseWriter, r *http.Request) bool {
+	media, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if strings.EqualFold(strings.TrimSpace(media), "application/json") {
+		return true
+	}
+	writeError(w, http.StatusUnsupportedMediaType, "the body must be JSON (Content-Type: application/json)")
+	return false
+}
+
 func pathKey(w http.ResponseWriter, r *http.Request) (string, bool) {
 	key, err := vapid.ParsePublicKey(r.PathValue("key"))
 	if err != nil {

@@ -33,6 +33,7 @@ import (
 	"github.com/push-turnkey/push-turnkey/services/messagesapi"
 	"github.com/push-turnkey/push-turnkey/services/pushlog"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
+	"github.com/push-turnkey/push-turnkey/services/vapid"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 )
 
@@ -40,11 +41,50 @@ var env testservers.Env
 
 func TestMain(m *testing.M) { os.Exit(testservers.Run(m, &env)) }
 
+// proofs holds, for each key vapidKey made, a proof of holding it
+// (vapid.SignProof, good for an hour): a test request naming the key
+// carries it, as the dashboard's do.
+var proofs sync.Map // public key -> Authorization value
+
 func vapidKey(t *testing.T) string {
 	t.Helper()
 	k, err := ecdh.P256().GenerateKey(rand.Reader)
 	require.NoError(t, err)
-	return base64.RawURLEncoding.EncodeToString(k.PublicKey().Bytes())
+	public := base64.RawURLEncoding.EncodeToString(k.PublicKey().Bytes())
+	proof, err := vapid.SignProof(base64.RawURLEncoding.EncodeToString(k.Bytes()), time.Now().Add(time.Hour), "mailto:test@example.com")
+	require.NoError(t, err)
+	proofs.Store(public, proof)
+	return public
+}
+
+// proved makes a request as the dashboard does: with the proof of the key
+// it names (when vapidKey made it) and, with a body, as JSON.
+func proved(t *testing.T, method, url, key, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if p, ok := proofs.Load(vapid.Canonical(key)); ok {
+		req.Header.Set("Authorization", p.(string))
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req
+}
+
+// namedKey is the key a request to url with body names: the path's, or
+// the body's "public-key".
+func namedKey(url, body string) string {
+	for _, prefix := range []string{"/keys/", "/messages/"} {
+		if i := strings.Index(url, prefix); i >= 0 {
+			return url[i+len(prefix):]
+		}
+	}
+	var b struct {
+		Key string `json:"public-key"`
+	}
+	_ = json.Unmarshal([]byte(body), &b)
+	return b.Key
 }
 
 func newServer(t *testing.T) (*httptest.Server, *pushmessages.Store) {
@@ -59,8 +99,12 @@ func newServer(t *testing.T) (*httptest.Server, *pushmessages.Store) {
 
 func do(t *testing.T, method, url, body string) (*http.Response, map[string]interface{}) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	require.NoError(t, err)
+	return send(t, proved(t, method, url, namedKey(url, body), body))
+}
+
+// send sends req and reads its JSON answer.
+func send(t *testing.T, req *http.Request) (*http.Response, map[string]interface{}) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -268,8 +312,7 @@ func TestEachRequestIsLoggedWithoutKeys(t *testing.T) {
 	}
 	statuses := []float64{}
 	for _, r := range requests {
-		req, err := http.NewRequest(r.method, srv.URL+r.path, strings.NewReader(r.body))
-		require.NoError(t, err)
+		req := proved(t, r.method, srv.URL+r.path, namedKey(r.path, r.body), r.body)
 		req.URL.Opaque = r.path // keep "..": the client would clean it
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
@@ -297,8 +340,7 @@ func TestEachRequestIsLoggedWithoutKeys(t *testing.T) {
 func TestLocationIgnoresTheHostHeader(t *testing.T) {
 	srv, _ := newServer(t)
 	key := vapidKey(t)
-	req, err := http.NewRequest("POST", srv.URL+"/keys", strings.NewReader(`{"public-key": "`+key+`"}`))
-	require.NoError(t, err)
+	req := proved(t, "POST", srv.URL+"/keys", key, `{"public-key": "`+key+`"}`)
 	req.Host = "evil.example"
 	req.Header.Set("X-Forwarded-Host", "evil.example")
 	req.Header.Set("X-Forwarded-Proto", "https")
@@ -376,8 +418,7 @@ func TestHeadIsGetWithoutABody(t *testing.T) {
 	defer conn.Close()
 	r := bufio.NewReader(conn)
 	roundTrip := func(method, path string) (*http.Response, []byte) {
-		req, err := http.NewRequest(method, "http://api"+path, nil)
-		require.NoError(t, err)
+		req := proved(t, method, "http://api"+path, namedKey(path, ""), "")
 		require.NoError(t, req.Write(conn))
 		resp, err := http.ReadResponse(r, req)
 		require.NoError(t, err, "%s %s", method, path)

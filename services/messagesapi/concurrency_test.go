@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 
@@ -45,11 +44,9 @@ func TestConcurrentRegistrationsLeaveRedisAsDynamoDB(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for c := range work {
-					var req *http.Request
+					req := proved(t, c.method, srv.URL+"/keys/"+c.key, c.key, "")
 					if c.method == http.MethodPost {
-						req, _ = http.NewRequest(c.method, srv.URL+"/keys", strings.NewReader(`{"public-key": "`+c.key+`"}`))
-					} else {
-						req, _ = http.NewRequest(c.method, srv.URL+"/keys/"+c.key, nil)
+						req = proved(t, c.method, srv.URL+"/keys", c.key, `{"public-key": "`+c.key+`"}`)
 					}
 					resp, err := http.DefaultClient.Do(req)
 					if assert.NoError(t, err) {

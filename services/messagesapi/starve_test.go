@@ -77,9 +77,9 @@ func TestBusyClientsCannotStopTheCheck(t *testing.T) {
 							return
 						default:
 						}
-						req, _ := http.NewRequest(http.MethodPost, srv.URL+"/keys", strings.NewReader(`{"public-key": "`+own+`"}`))
+						req := proved(t, http.MethodPost, srv.URL+"/keys", own, `{"public-key": "`+own+`"}`)
 						if churn && i%2 == 1 {
-							req, _ = http.NewRequest(http.MethodDelete, srv.URL+"/keys/"+own, nil)
+							req = proved(t, http.MethodDelete, srv.URL+"/keys/"+own, own, "")
 						}
 						if resp, err := http.DefaultClient.Do(req); err == nil {
 							_, _ = io.Copy(io.Discard, resp.Body)

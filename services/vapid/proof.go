@@ -3,6 +3,7 @@ package vapid
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -140,4 +141,39 @@ func decodePart(part string, v any) error {
 		return errors.New("not a JSON object")
 	}
 	return nil
+}
+
+// SignProof makes a proof of holding privateKey (the VAPID private key as
+// web-push libraries keep it: the scalar d, 32 bytes of URL-safe base64)
+// that expires at exp: the Authorization value "vapid t=<JWT>, k=<public
+// key>" a web-push library makes for ProofAudience (RFC 8292, section 2:
+// an ES256 JWT with aud, exp and sub). It is what cmd/smoke and the
+// dashboard's instructions use; VerifyProof checks it.
+func SignProof(privateKey string, exp time.Time, subject string) (string, error) {
+	d, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(privateKey, "="))
+	if err != nil {
+		return "", fmt.Errorf("the private key is not URL-safe base64: %w", err)
+	}
+	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
+	if err != nil {
+		return "", fmt.Errorf("the private key is not a P-256 scalar: %w", err)
+	}
+	claims, err := json.Marshal(map[string]any{"aud": ProofAudience, "exp": exp.Unix(), "sub": subject})
+	if err != nil {
+		return "", err
+	}
+	input := base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"ES256"}`)) + "." + base64.RawURLEncoding.EncodeToString(claims)
+	digest := sha256.Sum256([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
+	if err != nil {
+		return "", err
+	}
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	public, err := key.PublicKey.Bytes()
+	if err != nil {
+		return "", err
+	}
+	return "vapid t=" + input + "." + base64.RawURLEncoding.EncodeToString(sig) + ", k=" + base64.RawURLEncoding.EncodeToString(public), nil
 }

@@ -109,3 +109,30 @@ func TestWhatIsNotAProofIsRefused(t *testing.T) {
 		assert.ErrorContains(t, err, c.want, name)
 	}
 }
+
+// TestSignProofMakesWhatWebPushMakes: a proof SignProof makes for a key
+// web-push generated verifies, names that key, and has the form of
+// web-push's own (its header and claims, field for field but sub).
+func TestSignProofMakesWhatWebPushMakes(t *testing.T) {
+	now := time.Now()
+	m := mint(t, ProofAudience, now.Add(time.Hour))
+	header, err := SignProof(m.PrivateKey, now.Add(time.Hour), "mailto:dev@example.com")
+	require.NoError(t, err)
+	p, err := VerifyProof(header, now)
+	require.NoError(t, err)
+	assert.Equal(t, m.PublicKey, p.Key)
+	part := func(h string, i int) map[string]any {
+		jwt := strings.TrimPrefix(strings.Split(h, ", k=")[0], "vapid t=")
+		data, err := base64.RawURLEncoding.DecodeString(strings.Split(jwt, ".")[i])
+		require.NoError(t, err)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(data, &v))
+		return v
+	}
+	assert.Equal(t, part(m.Authorization, 0), part(header, 0), "the JWT header")
+	theirs, ours := part(m.Authorization, 1), part(header, 1)
+	assert.Equal(t, theirs["aud"], ours["aud"])
+	assert.InDelta(t, theirs["exp"], ours["exp"], 2)
+	_, err = SignProof("not base64!", now.Add(time.Hour), "mailto:dev@example.com")
+	assert.ErrorContains(t, err, "not URL-safe base64")
+}

@@ -1,0 +1,105 @@
+package messagesapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/services/vapid"
+)
+
+// webPushProof is a key and the proof npm's web-push makes of it for aud
+// (tools/webpush/mint.js), as a developer makes one.
+func webPushProof(t *testing.T, aud string) (key, proof string) {
+	t.Helper()
+	out, err := exec.Command("node", "../../tools/webpush/mint.js", aud, strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)).Output()
+	require.NoError(t, err, "node tools/webpush/mint.js (npm ci --prefix tools/webpush installs web-push)")
+	var m struct{ PublicKey, Authorization string }
+	require.NoError(t, json.Unmarshal(out, &m))
+	return m.PublicKey, m.Authorization
+}
+
+// TestAKeyIsItsHoldersOnly: registering a key, reading its messages and
+// removing it take a proof of holding its private key, made with a
+// web-push library; a key's public half, which anyone may know, is not
+// enough, nor another key's proof, nor a token made for a push service.
+func TestAKeyIsItsHoldersOnly(t *testing.T) {
+	srv, store := newServer(t)
+	key, proof := webPushProof(t, vapid.ProofAudience)
+	_, pushToken := webPushProof(t, "https://push.example.com:8443")
+	stranger := vapidKey(t)
+	strangers, _ := proofs.Load(stranger)
+	body := `{"public-key": "` + key + `"}`
+
+	request := func(method, path, body, authorization string) (*http.Response, map[string]interface{}) {
+		req := proved(t, method, srv.URL+path, "", body)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		return send(t, req)
+	}
+	for name, c := range map[string]struct {
+		method, path, body, authorization string
+		status                            int
+		problem                           string
+	}{
+		"register without proof":        {"POST", "/keys", body, "", 401, "a proof of holding the key's private key is needed"},
+		"register with another's proof": {"POST", "/keys", body, strangers.(string), 403, "the proof is of another key"},
+		"register with a push token":    {"POST", "/keys", body, pushToken, 401, "aud is https://push.example.com:8443"},
+	} {
+		resp, answer := request(c.method, c.path, c.body, c.authorization)
+		assert.Equal(t, c.status, resp.StatusCode, name)
+		assert.Contains(t, answer["error"], c.problem, name)
+		if c.status == 401 {
+			assert.Equal(t, "vapid", resp.Header.Get("WWW-Authenticate"), name)
+		}
+	}
+	registered, err := store.IsRegistered(t.Context(), key)
+	require.NoError(t, err)
+	assert.False(t, registered, "nothing was registered")
+
+	resp, _ := request("POST", "/keys", body, proof)
+	require.Equal(t, 201, resp.StatusCode, "the holder registers it with web-push's proof")
+	for name, authorization := range map[string]string{"no proof": "", "another's proof": strangers.(string)} {
+		resp, _ := request("GET", "/messages/"+key, "", authorization)
+		assert.Contains(t, []int{401, 403}, resp.StatusCode, "reading the messages with %s", name)
+		resp, _ = request("DELETE", "/keys/"+key, "", authorization)
+		assert.Contains(t, []int{401, 403}, resp.StatusCode, "removing the key with %s", name)
+	}
+	resp, _ = request("GET", "/messages/"+key, "", proof)
+	assert.Equal(t, 204, resp.StatusCode, "its holder reads it")
+	resp, _ = request("DELETE", "/keys/"+key, "", proof)
+	assert.Equal(t, 204, resp.StatusCode, "and removes it")
+}
+
+// TestCrossSiteRequestsAreRefused: a browser marks a request from another
+// site or origin (Sec-Fetch-Site), and a form can post only form types:
+// both are refused, even with a valid proof; the page's own requests pass.
+func TestCrossSiteRequestsAreRefused(t *testing.T) {
+	srv, _ := newServer(t)
+	key := vapidKey(t)
+	body := `{"public-key": "` + key + `"}`
+	for _, site := range []string{"cross-site", "same-site"} {
+		req := proved(t, "POST", srv.URL+"/keys", key, body)
+		req.Header.Set("Sec-Fetch-Site", site)
+		resp, answer := send(t, req)
+		assert.Equal(t, 403, resp.StatusCode, site)
+		assert.Contains(t, answer["error"], "another site or origin", site)
+	}
+	req := proved(t, "POST", srv.URL+"/keys", key, body)
+	req.Header.Set("Content-Type", "text/plain")
+	resp, answer := send(t, req)
+	assert.Equal(t, 415, resp.StatusCode)
+	assert.Contains(t, answer["error"], "Content-Type: application/json")
+
+	req = proved(t, "POST", srv.URL+"/keys", key, body)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, _ = send(t, req)
+	assert.Equal(t, 201, resp.StatusCode, "the page's own request")
+}
