@@ -60,6 +60,9 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 # firefox-esr: testing/browsertest runs a real Firefox, headless, against
 # the push service stand-in.
 command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+# chromium: testing/dashboardtest drives it (chromedp) through the
+# developer dashboard the Messages API serves.
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   install_packages "${missing[@]}"

@@ -77,6 +77,9 @@ func New(store Store, version Version, log *slog.Logger) *API {
 	a.mux.HandleFunc("/__heartbeat__", a.heartbeat)
 	a.mux.HandleFunc("/__lbheartbeat__", a.lbheartbeat)
 	a.mux.HandleFunc("/__version__", a.versionJSON)
+	a.mux.HandleFunc("GET /{$}", page("/"))
+	a.mux.HandleFunc("GET /app.js", page("/app.js"))
+	a.mux.HandleFunc("GET /style.css", page("/style.css"))
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 	})

@@ -1,10 +1,7 @@
 package messagesapi_test
 
 import (
-	"encoding/json"
 	"net/http"
-	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 
@@ -12,16 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/services/vapid"
+	"github.com/push-turnkey/push-turnkey/testing/webpushmint"
 )
 
-// webPushProof is a key and the proof npm's web-push makes of it for aud
-// (tools/webpush/mint.js), as a developer makes one.
+// webPushProof is a key and the proof npm's web-push makes of it for aud,
+// as a developer makes one.
 func webPushProof(t *testing.T, aud string) (key, proof string) {
-	t.Helper()
-	out, err := exec.Command("node", "../../tools/webpush/mint.js", aud, strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)).Output()
-	require.NoError(t, err, "node tools/webpush/mint.js (npm ci --prefix tools/webpush installs web-push)")
-	var m struct{ PublicKey, Authorization string }
-	require.NoError(t, json.Unmarshal(out, &m))
+	m := webpushmint.Mint(t, aud, time.Now().Add(time.Hour))
 	return m.PublicKey, m.Authorization
 }
 
@@ -102,4 +96,27 @@ func TestCrossSiteRequestsAreRefused(t *testing.T) {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, _ = send(t, req)
 	assert.Equal(t, 201, resp.StatusCode, "the page's own request")
+}
+
+// TestThePageKeepsToItsOrigin: the dashboard's page, script and style are
+// served from the binary with a policy that lets them load and call only
+// their own origin and never be framed.
+func TestThePageKeepsToItsOrigin(t *testing.T) {
+	srv, _ := newServer(t)
+	for path, media := range map[string]string{"/": "text/html", "/app.js": "text/javascript", "/style.css": "text/css"} {
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, path)
+		assert.Contains(t, resp.Header.Get("Content-Type"), media, path)
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, directive := range []string{"default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+			assert.Contains(t, csp, directive, path)
+		}
+		assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
+	}
+	resp, err := http.Get(srv.URL + "/index.html")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 404, resp.StatusCode, "only the three files")
 }

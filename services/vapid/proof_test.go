@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,26 +14,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/testing/webpushmint"
 )
 
-// minted is a key pair and the Authorization value npm's web-push made
-// with it (tools/webpush/mint.js): what a developer pastes.
-type minted struct {
-	PublicKey     string `json:"publicKey"`
-	PrivateKey    string `json:"privateKey"`
-	Authorization string `json:"authorization"`
-}
+type minted = webpushmint.Minted
 
-// mint runs web-push (scripts/test.sh installs it: npm ci --prefix
-// tools/webpush) for aud and exp.
-func mint(t *testing.T, aud string, exp time.Time) minted {
-	t.Helper()
-	out, err := exec.Command("node", "../../tools/webpush/mint.js", aud, strconv.FormatInt(exp.Unix(), 10)).Output()
-	require.NoError(t, err, "node tools/webpush/mint.js (npm ci --prefix tools/webpush installs web-push)")
-	var m minted
-	require.NoError(t, json.Unmarshal(out, &m))
-	return m
-}
+func mint(t *testing.T, aud string, exp time.Time) minted { return webpushmint.Mint(t, aud, exp) }
 
 // TestAProofFromAWebPushLibraryVerifies: a token web-push makes for
 // ProofAudience proves its key, in the header's own form and in others

@@ -1,0 +1,163 @@
+// The dashboard: keys added with a proof of holding them (kept in this
+// tab's sessionStorage), each key's recent messages, refreshed on their own.
+'use strict';
+
+const REFRESH_MS = 15000;
+const store = {
+  load() { try { return JSON.parse(sessionStorage.getItem('proofs') || '{}'); } catch { return {}; } },
+  save(proofs) { sessionStorage.setItem('proofs', JSON.stringify(proofs)); },
+};
+const shown = new Map(); // key -> {section, since}
+
+// keyOf is the k= of a proof, or '' when there is none.
+function keyOf(proof) {
+  const m = /(?:^|[\s,])k\s*=\s*([A-Za-z0-9_-]+=*)/.exec(proof);
+  return m ? m[1].replace(/=+$/, '') : '';
+}
+
+// api calls the Messages API with key's proof; it returns the response and
+// its JSON body (null for none).
+async function api(method, path, proof, body) {
+  const headers = { Authorization: proof };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  if (resp.status !== 204) { try { data = await resp.json(); } catch { data = null; } }
+  return { resp, data };
+}
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props || {});
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function when(seconds) { return new Date(seconds * 1000).toLocaleString(); }
+
+// render shows a key's section: its heading, a remove button, its status
+// line and its messages table.
+function render(key) {
+  const since = new Date();
+  const status = el('p', { className: 'status', role: 'status' });
+  const remove = el('button', { type: 'button', className: 'secondary', textContent: 'Remove key' });
+  remove.setAttribute('aria-label', 'Remove key ' + key.slice(0, 12));
+  const table = el('table');
+  table.hidden = true;
+  const section = el('section', { className: 'key' },
+    el('div', { className: 'key-head' }, el('h3', { textContent: key }), remove),
+    status, el('div', { className: 'table-wrap' }, table));
+  section.setAttribute('aria-label', 'Key ' + key.slice(0, 12));
+  remove.addEventListener('click', () => removeKey(key));
+  document.getElementById('keys').append(section);
+  shown.set(key, { section, status, table, since });
+  document.getElementById('no-keys').hidden = true;
+  refresh(key);
+}
+
+// refresh reads key's messages and shows them, newest first, or says why
+// there are none.
+async function refresh(key) {
+  const view = shown.get(key);
+  const proof = store.load()[key];
+  if (!view || !proof) return;
+  let result;
+  try {
+    result = await api('GET', '/messages/' + key, proof);
+  } catch (e) {
+    view.status.textContent = 'The Messages API did not answer (' + e.message + '); trying again.';
+    return;
+  }
+  const { resp, data } = result;
+  view.status.className = 'status';
+  if (resp.status === 204) {
+    view.table.hidden = true;
+    view.status.textContent = 'No message since ' + view.since.toLocaleString() +
+      '. The processor reads the logs every minute or so; a message shows here within a few minutes of being sent.';
+  } else if (resp.status === 200 && data && Array.isArray(data.messages)) {
+    view.status.textContent = data.messages.length + ' recent message' + (data.messages.length === 1 ? '' : 's') +
+      ', newest first (updated ' + new Date().toLocaleTimeString() + ').';
+    showMessages(view.table, data.messages);
+  } else if (resp.status === 401) {
+    view.status.className = 'status error';
+    view.status.textContent = 'The proof was refused (' + (data && data.error) + '). Add the key again with a new proof.';
+  } else {
+    view.status.className = 'status error';
+    view.status.textContent = (data && data.error) || ('The Messages API answered ' + resp.status + '.');
+  }
+}
+
+function showMessages(table, messages) {
+  table.replaceChildren(
+    el('caption', { textContent: 'Recent messages' }),
+    el('thead', {}, el('tr', {}, ...['Accepted', 'Message ID', 'Size (bytes)', 'TTL (s)'].map((h) => {
+      const th = el('th', { textContent: h });
+      th.scope = 'col';
+      return th;
+    }))),
+    el('tbody', {}, ...messages.map((m) => el('tr', {},
+      cell('Accepted', when(m.timestamp)),
+      cell('Message ID', m.id, 'id'),
+      cell('Size (bytes)', String(m.size)),
+      cell('TTL (s)', String(m.ttl))))));
+  table.hidden = false;
+}
+
+// cell is a table cell; its label heads it where the table is stacked
+// (narrow screens).
+function cell(label, text, className) {
+  const td = el('td', { textContent: text, className: className || '' });
+  td.dataset.label = label;
+  return td;
+}
+
+async function removeKey(key) {
+  const proof = store.load()[key];
+  const view = shown.get(key);
+  const { resp, data } = await api('DELETE', '/keys/' + key, proof);
+  if (resp.status !== 204 && resp.status !== 404) {
+    view.status.className = 'status error';
+    view.status.textContent = (data && data.error) || ('The Messages API answered ' + resp.status + '.');
+    return;
+  }
+  const proofs = store.load();
+  delete proofs[key];
+  store.save(proofs);
+  view.section.remove();
+  shown.delete(key);
+  const status = document.getElementById('add-status');
+  status.className = 'status';
+  status.textContent = 'Key ' + key.slice(0, 12) + '… removed: its messages are no longer kept.';
+  document.getElementById('no-keys').hidden = shown.size > 0;
+  document.getElementById('proof').focus();
+}
+
+async function addKey(event) {
+  event.preventDefault();
+  const input = document.getElementById('proof');
+  const status = document.getElementById('add-status');
+  const proof = input.value.trim();
+  const key = keyOf(proof);
+  status.className = 'status';
+  if (!key) {
+    status.className = 'status error';
+    status.textContent = 'That is not a proof: it has no k=<public key>.';
+    return;
+  }
+  const { resp, data } = await api('POST', '/keys', proof, { 'public-key': key });
+  if (resp.status !== 201) {
+    status.className = 'status error';
+    status.textContent = 'Not added: ' + ((data && data.error) || ('the Messages API answered ' + resp.status)) + '.';
+    return;
+  }
+  const proofs = store.load();
+  proofs[data['public-key']] = proof;
+  store.save(proofs);
+  input.value = '';
+  status.textContent = 'Key ' + data['public-key'].slice(0, 12) + '… added.';
+  if (!shown.has(data['public-key'])) render(data['public-key']);
+}
+
+document.getElementById('add').addEventListener('submit', addKey);
+for (const key of Object.keys(store.load())) render(key);
+setInterval(() => { for (const key of shown.keys()) refresh(key); }, REFRESH_MS);

@@ -1,0 +1,160 @@
+package dashboardtest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/push-turnkey/push-turnkey/services/messagesapi"
+	"github.com/push-turnkey/push-turnkey/services/processor"
+	"github.com/push-turnkey/push-turnkey/services/vapid"
+	"github.com/push-turnkey/push-turnkey/testing/logfixture"
+	"github.com/push-turnkey/push-turnkey/testing/testservers"
+	"github.com/push-turnkey/push-turnkey/testing/webpushmint"
+)
+
+var env testservers.Env
+
+func TestMain(m *testing.M) { os.Exit(testservers.Run(m, &env)) }
+
+// ScreenshotsEnv names the directory the screenshots go to (the README's
+// are docs/dashboard: DASHBOARD_SCREENSHOTS=docs/dashboard); unset, a
+// temporary one.
+const ScreenshotsEnv = "DASHBOARD_SCREENSHOTS"
+
+// chromiumBinaries are the names Chromium goes by, Debian's first.
+var chromiumBinaries = []string{"chromium", "chromium-browser", "google-chrome"}
+
+// browser starts a headless Chromium of width x height CSS pixels and
+// returns its context.
+func browser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	var path string
+	for _, name := range chromiumBinaries {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	require.NotEmpty(t, path, "Chromium is needed (scripts/test.sh installs Debian's chromium)")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path),
+		chromedp.WindowSize(width, height), chromedp.NoSandbox, chromedp.Flag("lang", "en-US"))
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(cancelCtx)
+	return ctx
+}
+
+// proof is a key npm's web-push generated and the proof it makes of it,
+// as a developer pastes it.
+func proof(t *testing.T) (key, authorization string) {
+	m := webpushmint.Mint(t, vapid.ProofAudience, time.Now().Add(time.Hour))
+	return m.PublicKey, m.Authorization
+}
+
+func screenshotDir(t *testing.T) string {
+	if dir := os.Getenv(ScreenshotsEnv); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		return dir
+	}
+	return t.TempDir()
+}
+
+// shoot saves a screenshot of the whole page as name.png.
+func shoot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+// TestADeveloperSeesTheirMessages: the page, empty; a key added with a
+// web-push proof, by keyboard alone; the key with no message yet; a
+// message appears once the processor has read a log object of it; the
+// same at phone width; the key removed. Each state is photographed.
+func TestADeveloperSeesTheirMessages(t *testing.T) {
+	store := env.Store(t)
+	srv := httptest.NewServer(messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	dir := screenshotDir(t)
+	key, authorization := proof(t)
+	ctx := browser(t, 1200, 900)
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("#no-keys")))
+	assert.Equal(t, "No key yet: add one above.", text(t, ctx, "#no-keys"))
+	shoot(t, ctx, dir, "no-key")
+
+	// Keyboard only: Tab until the proof field has the focus, type the
+	// proof, Tab to the button, Enter.
+	reached := false
+	for range 12 {
+		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)))
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		require.NoError(t, err)
+		if reached = focused == "proof"; reached {
+			break
+		}
+	}
+	require.True(t, reached, "the proof field is reached with Tab")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys("#proof", authorization),
+		chromedp.KeyEvent(kb.Tab),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(".key h3")))
+	assert.Equal(t, key, text(t, ctx, ".key h3"), "the key added is the proof's")
+	registered, err := store.IsRegistered(context.Background(), key)
+	require.NoError(t, err)
+	assert.True(t, registered)
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.key .status').textContent.startsWith('No message since')`))
+	require.NoError(t, err)
+	assert.Contains(t, text(t, ctx, ".key .status"), "The processor reads the logs every minute or so")
+	shoot(t, ctx, dir, "key-no-messages")
+
+	// A message sent with the key, logged as autopush 1.58.4 logs it and
+	// read by the processor.
+	var o logfixture.Object
+	sent := float64(time.Now().Unix())
+	o.Delivery(logfixture.Push{Time: sent, SenderKey: key, MessageID: "gAAAAABnZs-first-message", BodyLength: 3068, TTL: logfixture.TTL(86400)})
+	sum, err := processor.Process(context.Background(), bytes.NewReader(o.Gzip()), store)
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Matched, "the processor credits the key")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(".key table tbody tr")))
+	rows := text(t, ctx, ".key table tbody")
+	assert.Contains(t, rows, "gAAAAABnZs-first-message")
+	assert.Contains(t, rows, "3068")
+	assert.Contains(t, rows, "86400")
+	shoot(t, ctx, dir, "messages-desktop")
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
+	shoot(t, ctx, dir, "messages-phone")
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)))
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(".key button"), chromedp.WaitNotPresent(".key")))
+	removed := text(t, ctx, "#add-status")
+	assert.True(t, strings.HasSuffix(removed, "removed: its messages are no longer kept."), removed)
+	registered, err = store.IsRegistered(context.Background(), key)
+	require.NoError(t, err)
+	assert.False(t, registered, "removed in the API too")
+	shoot(t, ctx, dir, "key-removed")
+}
+
+// text is the visible text of the element sel selects.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	require.NoError(t, err, sel)
+	return s
+}
