@@ -80,6 +80,9 @@ fi
 # web-push (npm) makes the VAPID tokens a developer proves a key with.
 [ -d tools/webpush/node_modules/web-push ] ||
   npm ci --prefix tools/webpush --no-audit --no-fund --loglevel=error
+# axe-core (npm) checks the developer dashboard's accessibility.
+[ -f tools/axe/node_modules/axe-core/axe.min.js ] ||
+  npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
 
 # The engine test (testing/enginetest) drives the real Pulumi CLI: built
 # once from the Go module proxy and cached outside the repository. A cold

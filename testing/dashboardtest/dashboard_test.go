@@ -3,6 +3,7 @@ package dashboardtest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -74,9 +75,12 @@ func screenshotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// shoot saves a screenshot of the whole page as name.png.
+// shoot saves a screenshot of the whole page as name.png, after checking
+// the page as it is with axe-core (tools/axe): no serious or critical
+// violation.
 func shoot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
+	assert.Empty(t, axeViolations(t, ctx), "axe-core on %s", name)
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
@@ -149,6 +153,33 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, registered, "removed in the API too")
 	shoot(t, ctx, dir, "key-removed")
+}
+
+// axeViolations runs axe-core (npm, installed by scripts/test.sh: npm ci
+// --prefix tools/axe) in the page, through the DevTools protocol, which the
+// page's Content-Security-Policy does not govern, and returns its serious
+// and critical violations, "<rule>: <help> (<n> elements)".
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "tools", "axe", "node_modules", "axe-core", "axe.min.js"))
+	require.NoError(t, err, "axe-core (npm ci --prefix tools/axe)")
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src)+";undefined"))
+	require.NoError(t, err)
+	type violation struct {
+		ID, Impact, Help string
+		Nodes            int
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](
+		`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({ID: v.id, Impact: v.impact, Help: v.help, Nodes: v.nodes.length})))`,
+		chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	var serious []string
+	for _, v := range found {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			serious = append(serious, fmt.Sprintf("%s: %s (%d elements)", v.ID, v.Help, v.Nodes))
+		}
+	}
+	return serious
 }
 
 // text is the visible text of the element sel selects.

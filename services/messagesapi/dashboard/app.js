@@ -46,8 +46,11 @@ function render(key) {
   table.hidden = true;
   const section = el('section', { className: 'key' },
     el('div', { className: 'key-head' }, el('h3', { textContent: key }), remove),
-    status, el('div', { className: 'table-wrap' }, table));
+    status, el('div', { className: 'table-wrap', tabIndex: 0 }, table));
   section.setAttribute('aria-label', 'Key ' + key.slice(0, 12));
+  const wrap = section.querySelector('.table-wrap');
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', 'Messages of key ' + key.slice(0, 12));
   remove.addEventListener('click', () => removeKey(key));
   document.getElementById('keys').append(section);
   shown.set(key, { section, status, table, since });
