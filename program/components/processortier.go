@@ -68,6 +68,11 @@ type ProcessorTier struct {
 	RedisNodeID          pulumi.StringOutput `pulumi:"redisNodeId"`
 	MessagesAPIPrivateIP pulumi.StringOutput `pulumi:"messagesApiPrivateIp"`
 	MessagesAPIURL       pulumi.StringOutput `pulumi:"messagesApiUrl"`
+	// DashboardTunnel is the command that brings the developer dashboard
+	// to a laptop outside the VPC: a Session Manager port forwarding
+	// session to the instance (the AWS CLI with its Session Manager
+	// plugin).
+	DashboardTunnel pulumi.StringOutput `pulumi:"dashboardTunnel"`
 }
 
 // ProcessorTierArgs wires the tier to the network and the log bucket.
@@ -141,7 +146,7 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 	if err != nil {
 		return nil, err
 	}
-	eni, err := newMessagesAPI(ctx, name+"-api", args, groups.api, table, redis, parent)
+	eni, instance, err := newMessagesAPI(ctx, name+"-api", args, groups.api, table, redis, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +159,8 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 	t.RedisNodeID = redis.nodeID
 	t.MessagesAPIPrivateIP = eni.PrivateIp
 	t.MessagesAPIURL = pulumi.Sprintf("http://%s:%d/", eni.PrivateIp, MessagesAPIPort)
+	t.DashboardTunnel = pulumi.Sprintf("aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSession "+
+		"--parameters portNumber=%d,localPortNumber=%d", args.Region, instance.ID(), MessagesAPIPort, MessagesAPIPort)
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"functionName":          t.FunctionName,
 		"failedEventsQueueUrl":  t.FailedEventsQueueURL,
@@ -163,6 +170,7 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 		"redisNodeId":           t.RedisNodeID,
 		"messagesApiPrivateIp":  t.MessagesAPIPrivateIP,
 		"messagesApiUrl":        t.MessagesAPIURL,
+		"dashboardTunnel":       t.DashboardTunnel,
 	})
 }
 
@@ -503,18 +511,18 @@ func newProcessorTrigger(ctx *pulumi.Context, name string, args *ProcessorTierAr
 // newMessagesAPI registers the Messages API: its binary delivered through
 // the log bucket, its role, a network interface whose private address
 // outlives instance replacements, a public address for outbound traffic,
-// and the instance.
+// and the instance, which it returns with the interface.
 func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, group *ec2.SecurityGroup,
-	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*ec2.NetworkInterface, error) {
+	table *dynamodb.Table, redis *redisCluster, parent pulumi.ResourceOption) (*ec2.NetworkInterface, *ec2.Instance, error) {
 	key := ArtifactPrefix + args.APIBinarySourceKey
 	binary, err := newArtifactObject(ctx, name+"-binary", args.LogBucketName, key, pulumi.NewFileAsset(args.APIBinary),
 		pulumi.StringMap{APIBinaryDigestMetadata: pulumi.String(args.APIBinarySHA256)}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("messages api binary: %w", err)
+		return nil, nil, fmt.Errorf("messages api binary: %w", err)
 	}
 	logGroup, err := newLogGroup(ctx, name+"-logs", args.APILogGroupName, args.Logs, parent)
 	if err != nil {
-		return nil, fmt.Errorf("messages api: %w", err)
+		return nil, nil, fmt.Errorf("messages api: %w", err)
 	}
 	policy := pulumi.All(args.LogBucketArn, table.Arn, redis.tokenParameterArn, logGroup.Arn).ApplyT(func(v []interface{}) string {
 		statements := []Statement{
@@ -528,11 +536,11 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 	}).(pulumi.StringOutput)
 	role, rolePolicy, err := newServiceRole(ctx, name, "ec2.amazonaws.com", "", policy, parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{Role: role.Name}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("messages api instance profile: %w", err)
+		return nil, nil, fmt.Errorf("messages api instance profile: %w", err)
 	}
 
 	eni, err := ec2.NewNetworkInterface(ctx, name, &ec2.NetworkInterfaceArgs{
@@ -541,14 +549,14 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		Description:    pulumi.String("Push Messages API"),
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("messages api network interface: %w", err)
+		return nil, nil, fmt.Errorf("messages api network interface: %w", err)
 	}
 	eip, err := ec2.NewEip(ctx, name, &ec2.EipArgs{
 		Domain:           pulumi.String("vpc"),
 		NetworkInterface: eni.ID(),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{args.CoreNetwork}))
 	if err != nil {
-		return nil, fmt.Errorf("messages api outbound address: %w", err)
+		return nil, nil, fmt.Errorf("messages api outbound address: %w", err)
 	}
 
 	userData := pulumi.All(args.LogBucketName, redis.endpoint, table.Name).ApplyT(func(v []interface{}) (string, error) {
@@ -563,9 +571,9 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		instanceType: args.APIInstanceType, arm64: args.APIArm64, profile: profile, userData: userData,
 	}, parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
+	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
 		LaunchTemplate: &ec2.InstanceLaunchTemplateArgs{
 			Id:      template.ID(),
 			Version: template.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
@@ -581,10 +589,11 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		pulumi.DeleteBeforeReplace(true),
 		// The first boot needs the binary, the role's policy and the way out.
 		// The log driver needs the group when the API starts.
-		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip, logGroup})); err != nil {
-		return nil, fmt.Errorf("messages api instance: %w", err)
+		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip, logGroup}))
+	if err != nil {
+		return nil, nil, fmt.Errorf("messages api instance: %w", err)
 	}
-	return eni, nil
+	return eni, instance, nil
 }
 
 // APIBinaryDigestMetadata is the user metadata key (x-amz-meta-sha256)

@@ -263,6 +263,9 @@ func TestMessagesAPI(t *testing.T) {
 
 	instance := one(t, p, "aws:ec2/instance:Instance", "push-processor-api")
 	assert.True(t, instance.Options.DeleteBeforeReplace, "a replacement frees the interface first")
+	assert.Equal(t, "aws ssm start-session --region us-east-1 --target "+instance.ID+" --document-name AWS-StartPortForwardingSession "+
+		"--parameters portNumber=8080,localPortNumber=8080", p.Outputs["dashboardTunnel"].Value,
+		"the dashboard's tunnel names the Messages API's instance and port")
 	assert.Equal(t, []interface{}{map[string]interface{}{"networkInterfaceId": eni.ID, "deviceIndex": 0.0}},
 		masked(instance, "networkInterfaces"))
 	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "push-processor-api")

@@ -317,6 +317,7 @@ func (c *Checked) outputs(k core, service *components.PushService, logging *comp
 		outputs["processorFunctionName"] = processor.FunctionName
 		outputs["messagesApiPrivateIp"] = processor.MessagesAPIPrivateIP
 		outputs["messagesApiUrl"] = processor.MessagesAPIURL
+		outputs["dashboardTunnel"] = processor.DashboardTunnel
 		outputs["redisEndpoint"] = processor.RedisEndpoint
 	}
 	return outputs

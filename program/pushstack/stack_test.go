@@ -206,7 +206,7 @@ func TestOutputs(t *testing.T) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}
 			if name == "processor" {
-				want = append(want, "messagesApiPrivateIp", "messagesApiUrl", "processorFunctionName", "redisEndpoint")
+				want = append(want, "messagesApiPrivateIp", "messagesApiUrl", "dashboardTunnel", "processorFunctionName", "redisEndpoint")
 			}
 			sort.Strings(want)
 			var got []string
