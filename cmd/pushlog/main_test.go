@@ -47,7 +47,7 @@ func TestPrintsEveryDelivery(t *testing.T) {
 			assert.Equal(t, []map[string]any{
 				{"key": key87, "id": "a", "timestamp": 1796108707.771493, "size": 4096.0, "ttl": 60.0},
 				{"key": key87, "id": "b", "timestamp": 1796108708.0, "size": 10.0, "ttl": 0.0},
-				{"key": key87, "id": "c", "timestamp": 1796108709.002, "size": 20.0, "ttl": 5.0},
+				{"key": key87, "id": "c", "timestamp": 1796108709.002, "size": 20.0, "ttl": 5.0, "stored": true},
 			}, got)
 			assert.Contains(t, stderr.String(), "8 records, 3 deliveries, 0 unattributed, 0 unreadable, 1 malformed")
 			assert.Contains(t, stderr.String(), "not a JSON object")

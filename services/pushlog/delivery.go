@@ -47,6 +47,11 @@ type Entry struct {
 	Timestamp float64 `json:"timestamp"`
 	Size      int64   `json:"size"`
 	TTL       int64   `json:"ttl"`
+	// Stored: the client was offline, so the server stored the message
+	// for it ("Router miss, message stored.", or "Request timings" with
+	// status 201 or 202); absent (false) for one handed straight to a
+	// connected client.
+	Stored bool `json:"stored,omitempty"`
 }
 
 // UnattributedError is a record of a message the server accepted that
@@ -115,6 +120,7 @@ func (r Record) delivery(signingKey func(text string) (string, error)) (Delivery
 	if d.Entry.Timestamp, err = Seconds(r.Timestamp); err != nil {
 		return Delivery{}, false, err
 	}
+	d.Entry.Stored = r.Message() == MessageStored || (r.Message() == MessageTimings && stored(r.Fields.StatusCode))
 	return d, true, nil
 }
 
@@ -187,6 +193,14 @@ func absent(raw json.RawMessage) bool { return raw == nil || string(raw) == "nul
 func accepted(raw json.RawMessage) bool {
 	code, err := strconv.Atoi(strings.Trim(string(raw), `"`))
 	return err == nil && (code == 200 || code == 201 || code == 202)
+}
+
+// stored reports whether a "Request timings" status_code is that of a
+// message stored for an offline client: 201 (1.58.3 on) or 202 (1.58.0 to
+// 1.58.2).
+func stored(raw json.RawMessage) bool {
+	code, err := strconv.Atoi(strings.Trim(string(raw), `"`))
+	return err == nil && (code == 201 || code == 202)
 }
 
 func stringField(name string, raw json.RawMessage) (string, error) {

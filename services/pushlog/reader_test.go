@@ -150,12 +150,12 @@ func TestDeliveryRules(t *testing.T) {
 		data []byte
 		want Delivery // zero: not a delivery
 	}{
-		"delivered":                    {logOf(push("d", 5)), Delivery{key87, Entry{"d", 5, 4096, 60}}},
-		"without TTL":                  {logOf(noTTL), Delivery{key87, Entry{"n", 5, 4096, 0}}},
-		"88-character key":             {logOf(padded), Delivery{key87, Entry{"p", 5, 4096, 60}}},
+		"delivered":                    {logOf(push("d", 5)), Delivery{key87, Entry{"d", 5, 4096, 60, false}}},
+		"without TTL":                  {logOf(noTTL), Delivery{key87, Entry{"n", 5, 4096, 0, false}}},
+		"88-character key":             {logOf(padded), Delivery{key87, Entry{"p", 5, 4096, 60, false}}},
 		"without VAPID":                {logOf(noVapid), Delivery{}},
-		"stored, 1.58.4":               {logOf(stored), Delivery{key87, Entry{"s", 5.002, 4096, 60}}},
-		"stored, before 1.58.3":        {object(func(o *logfixture.Object) { o.StoredBefore1583(push("o", 5)) }), Delivery{key87, Entry{"o", 5, 4096, 60}}},
+		"stored, 1.58.4":               {logOf(stored), Delivery{key87, Entry{"s", 5.002, 4096, 60, true}}},
+		"stored, before 1.58.3":        {object(func(o *logfixture.Object) { o.StoredBefore1583(push("o", 5)) }), Delivery{key87, Entry{"o", 5, 4096, 60, true}}},
 		"timings of a refused request": {object(func(o *logfixture.Object) { o.RequestTimings(push("r", 5), 413) }), Delivery{}},
 		"dropped, TTL 0 and offline":   {object(func(o *logfixture.Object) { o.Dropped(push("z", 5)) }), Delivery{}},
 	}

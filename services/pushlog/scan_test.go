@@ -106,8 +106,8 @@ func TestScanCountsEachMessageOnce(t *testing.T) {
 	})
 	c, got := scanWith(t, fast, data)
 	assert.Equal(t, []Delivery{
-		{key87, Entry{"delivered", 10, 4096, 60}},
-		{key87, Entry{"stored", 20.002, 4096, 60}},
+		{key87, Entry{"delivered", 10, 4096, 60, false}},
+		{key87, Entry{"stored", 20.002, 4096, 60, true}},
 	}, got)
 	assert.Equal(t, Counts{Records: 8, Deliveries: 2, Malformed: 1, Reasons: []string{"byte " + fmt.Sprint(bytes.Index(data, []byte("\x1e[not"))) + ": not a JSON object"}}, c)
 }

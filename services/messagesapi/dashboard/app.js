@@ -93,7 +93,7 @@ async function refresh(key) {
 function showMessages(table, messages) {
   table.replaceChildren(
     el('caption', { textContent: 'Recent messages' }),
-    el('thead', {}, el('tr', {}, ...['Accepted', 'Message ID', 'Size (bytes)', 'TTL (s)'].map((h) => {
+    el('thead', {}, el('tr', {}, ...['Accepted', 'Message ID', 'To the client', 'Size (bytes)', 'TTL (s)'].map((h) => {
       const th = el('th', { textContent: h });
       th.scope = 'col';
       return th;
@@ -101,6 +101,7 @@ function showMessages(table, messages) {
     el('tbody', {}, ...messages.map((m) => el('tr', {},
       cell('Accepted', when(m.timestamp)),
       cell('Message ID', m.id, 'id'),
+      cell('To the client', m.stored ? 'stored: it was offline' : 'delivered: it was connected'),
       cell('Size (bytes)', String(m.size)),
       cell('TTL (s)', String(m.ttl))))));
   table.hidden = false;
