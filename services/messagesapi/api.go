@@ -48,6 +48,7 @@ type Store interface {
 	Messages(ctx context.Context, key string) ([]pushlog.Entry, error)
 	PingRedis(ctx context.Context) error
 	PingDynamoDB(ctx context.Context) error
+	LastRead(ctx context.Context) (pushmessages.Read, bool, error)
 }
 
 var _ Store = (*pushmessages.Store)(nil)
@@ -77,6 +78,7 @@ func New(store Store, version Version, log *slog.Logger) *API {
 	a.mux.HandleFunc("/__heartbeat__", a.heartbeat)
 	a.mux.HandleFunc("/__lbheartbeat__", a.lbheartbeat)
 	a.mux.HandleFunc("/__version__", a.versionJSON)
+	a.mux.HandleFunc("/pipeline", a.pipeline)
 	a.mux.HandleFunc("GET /{$}", page("/"))
 	a.mux.HandleFunc("GET /app.js", page("/app.js"))
 	a.mux.HandleFunc("GET /style.css", page("/style.css"))
@@ -265,6 +267,31 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string][]pushlog.Entry{"messages": msgs})
+}
+
+// PipelineJSON is the answer of GET /pipeline: when the processor last
+// read a log object and when Firehose had written it, Unix seconds.
+type PipelineJSON struct {
+	ReadAt    int64 `json:"read-at"`
+	WrittenAt int64 `json:"written-at"`
+}
+
+// pipeline answers how the pipeline is doing: the processor's last read
+// (200), or 204 before its first. It names no key, so it needs no proof.
+func (a *API) pipeline(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w, http.MethodGet, http.MethodHead)
+		return
+	}
+	read, ok, err := a.store.LastRead(r.Context())
+	switch {
+	case err != nil:
+		a.fail(w, r, err)
+	case !ok:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeJSON(w, http.StatusOK, PipelineJSON{ReadAt: read.At.Unix(), WrittenAt: read.Written.Unix()})
+	}
 }
 
 func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {

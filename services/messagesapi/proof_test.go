@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/services/vapid"
 	"github.com/push-turnkey/push-turnkey/testing/webpushmint"
 )
@@ -119,4 +120,16 @@ func TestThePageKeepsToItsOrigin(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 404, resp.StatusCode, "only the three files")
+}
+
+// TestPipelineSaysWhenTheProcessorLastRead: 204 before the processor's
+// first read, then its last read and when the object had been written.
+func TestPipelineSaysWhenTheProcessorLastRead(t *testing.T) {
+	srv, store := newServer(t)
+	resp, _ := do(t, "GET", srv.URL+"/pipeline", "")
+	assert.Equal(t, 204, resp.StatusCode)
+	require.NoError(t, store.RecordRead(t.Context(), pushmessages.Read{At: time.Unix(1796108770, 0), Written: time.Unix(1796108709, 0)}))
+	resp, body := do(t, "GET", srv.URL+"/pipeline", "")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, map[string]interface{}{"read-at": 1796108770.0, "written-at": 1796108709.0}, body)
 }

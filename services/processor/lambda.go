@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 )
 
 // SettingsKey is the object in the log bucket that holds the processor's
@@ -64,6 +66,14 @@ type Handler struct {
 	FunctionName string
 	// Now is the clock of the metrics' timestamp (time.Now when nil).
 	Now func() time.Time
+	// Pipeline, when set, notes each object read for the dashboard's
+	// "how the pipeline is doing" (pushmessages.Store.RecordRead).
+	Pipeline PipelineRecorder
+}
+
+// PipelineRecorder notes the processor's last read of a log object.
+type PipelineRecorder interface {
+	RecordRead(ctx context.Context, r pushmessages.Read) error
 }
 
 // Handle processes every object of the event under LogPrefix, one after
@@ -95,6 +105,13 @@ func (h *Handler) Handle(ctx context.Context, event events.S3Event) error {
 		h.Log.Info("processed log object", attrs...)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("s3://%s/%s: %w", bucket, key, err))
+			continue
+		}
+		if h.Pipeline != nil {
+			// Only a note for the dashboard: its failure fails no object.
+			if err := h.Pipeline.RecordRead(ctx, pushmessages.Read{At: now(), Written: rec.EventTime}); err != nil {
+				h.Log.Warn("could not note the read for the dashboard", "error", err)
+			}
 		}
 	}
 	return errors.Join(errs...)

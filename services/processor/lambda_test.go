@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/push-turnkey/push-turnkey/services/processor"
+	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/testing/logfixture"
 )
 
@@ -131,4 +132,29 @@ func TestSummaryIsAnEmbeddedMetricFormatDocument(t *testing.T) {
 		"Records": 3, "Readable": 2, "Deliveries": 1, "Unattributed": 0, "Unreadable": 0, "Malformed": 1, "MalformedPercent": 100.0 / 3,
 	}, values)
 	assert.Equal(t, "push-dev-push-processor", doc["FunctionName"])
+}
+
+// TestEachReadIsNotedForTheDashboard: an object read is noted, with the
+// time the event says Firehose wrote it; a failed one is not.
+func TestEachReadIsNotedForTheDashboard(t *testing.T) {
+	ctx := context.Background()
+	store := env.Store(t)
+	var o logfixture.Object
+	deliver(&o, vapidKey(t), "m1", base, 5, 60)
+	now := time.Unix(1796108770, 0)
+	h := &processor.Handler{S3: objects{"b/logs/a.gz": o.Gzip()}, Store: store, Pipeline: store, LogPrefix: "logs/",
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+	written := event("b", "logs/a.gz")
+	written.Records[0].EventTime = time.Unix(1796108709, 0)
+	require.NoError(t, h.Handle(ctx, written))
+	read, ok, err := store.LastRead(ctx)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, pushmessages.Read{At: now, Written: time.Unix(1796108709, 0)}, read)
+
+	now = now.Add(time.Minute)
+	require.Error(t, h.Handle(ctx, event("b", "logs/missing.gz")))
+	again, _, err := store.LastRead(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, read, again, "a failed read is not noted")
 }

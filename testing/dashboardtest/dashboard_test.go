@@ -21,6 +21,7 @@ import (
 
 	"github.com/push-turnkey/push-turnkey/services/messagesapi"
 	"github.com/push-turnkey/push-turnkey/services/processor"
+	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/services/vapid"
 	"github.com/push-turnkey/push-turnkey/testing/logfixture"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
@@ -100,6 +101,7 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("#no-keys")))
 	assert.Equal(t, "No key yet: add one above.", text(t, ctx, "#no-keys"))
+	waitText(t, ctx, "#pipeline", "The processor has not read a log object yet.")
 	shoot(t, ctx, dir, "no-key")
 
 	// Keyboard only: Tab until the proof field has the focus, type the
@@ -137,6 +139,7 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	sum, err := processor.Process(context.Background(), bytes.NewReader(o.Gzip()), store)
 	require.NoError(t, err)
 	require.Equal(t, 2, sum.Matched, "the processor credits the key")
+	require.NoError(t, store.RecordRead(context.Background(), pushmessages.Read{At: time.Now(), Written: time.Now().Add(-70 * time.Second)}))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(".key table tbody tr")))
 	newest := text(t, ctx, ".key table tbody tr:first-child")
 	assert.Contains(t, newest, "gAAAAABnZs-while-offline", "newest first")
@@ -146,6 +149,7 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	assert.Contains(t, oldest, "delivered: it was connected")
 	assert.Contains(t, oldest, "3068")
 	assert.Contains(t, oldest, "86400")
+	assert.Contains(t, text(t, ctx, "#pipeline"), "It is keeping up.")
 	shoot(t, ctx, dir, "messages-desktop")
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
 	shoot(t, ctx, dir, "messages-phone")
@@ -158,6 +162,26 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, registered, "removed in the API too")
 	shoot(t, ctx, dir, "key-removed")
+
+	// The processor stopped reading 25 minutes ago.
+	require.NoError(t, store.RecordRead(context.Background(), pushmessages.Read{At: time.Now().Add(-25 * time.Minute), Written: time.Now().Add(-26 * time.Minute)}))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
+	waitText(t, ctx, "#pipeline", "That was 25 minutes ago: the servers log all the time, so the processor is behind or stopped")
+	shoot(t, ctx, dir, "pipeline-behind")
+}
+
+// waitText waits until the text of sel contains want.
+func waitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := text(t, ctx, sel)
+		if strings.Contains(got, want) {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "%s says %q, not %q", sel, got, want)
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // axeViolations runs axe-core (npm, installed by scripts/test.sh: npm ci

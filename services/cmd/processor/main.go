@@ -62,6 +62,6 @@ func setup(ctx context.Context, log *slog.Logger) (*processor.Handler, error) {
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		Table:    settings.Table,
 	}
-	return &processor.Handler{S3: s3c, Store: store, LogPrefix: settings.LogPrefix, Log: log,
+	return &processor.Handler{S3: s3c, Store: store, Pipeline: store, LogPrefix: settings.LogPrefix, Log: log,
 		FunctionName: os.Getenv("AWS_LAMBDA_FUNCTION_NAME")}, nil
 }

@@ -162,6 +162,45 @@ async function addKey(event) {
   if (!shown.has(data['public-key'])) render(data['public-key']);
 }
 
+// pipeline says when the processor last read a log object, and whether
+// it keeps up: the servers log all the time and Firehose writes an object
+// every minute or so, so a read over 10 minutes old, or an object read
+// over 5 minutes after it was written, is the pipeline falling behind.
+async function pipeline() {
+  const line = document.getElementById('pipeline');
+  let resp;
+  try {
+    resp = await fetch('/pipeline');
+  } catch (e) {
+    line.textContent = 'The Messages API did not answer (' + e.message + '); trying again.';
+    return;
+  }
+  line.className = 'status';
+  if (resp.status === 204) {
+    line.textContent = 'The processor has not read a log object yet. The servers\' logs reach it through Firehose, which writes one every minute or so.';
+    return;
+  }
+  if (resp.status !== 200) {
+    line.className = 'status error';
+    line.textContent = 'The Messages API answered ' + resp.status + '.';
+    return;
+  }
+  const p = await resp.json();
+  const age = Math.round((Date.now() / 1000 - p['read-at']) / 60);
+  const lag = Math.round((p['read-at'] - p['written-at']) / 60);
+  let verdict = 'It is keeping up.';
+  if (age > 10) {
+    line.className = 'status error';
+    verdict = 'That was ' + age + ' minutes ago: the servers log all the time, so the processor is behind or stopped (see the stack\'s alarms).';
+  } else if (lag > 5) {
+    line.className = 'status error';
+    verdict = 'It is falling behind: it read that object ' + lag + ' minutes after it was written.';
+  }
+  line.textContent = 'The processor last read a log object at ' + when(p['read-at']) + ', written at ' +
+    when(p['written-at']) + '. ' + verdict;
+}
+
 document.getElementById('add').addEventListener('submit', addKey);
 for (const key of Object.keys(store.load())) render(key);
-setInterval(() => { for (const key of shown.keys()) refresh(key); }, REFRESH_MS);
+pipeline();
+setInterval(() => { pipeline(); for (const key of shown.keys()) refresh(key); }, REFRESH_MS);
