@@ -137,12 +137,12 @@ func abortRaw(t *testing.T, addr, method, key string) {
 	proof, _ := proofs.Load(key)
 	if method == http.MethodPost {
 		body := `{"public-key": "` + key + `"}`
-		req = fmt.Sprintf("POST /keys HTTP/1.1\r\nHost: api\r\nAuthorization: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", proof, len(body), body)
+		req = fmt.Sprintf("POST /keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", proof, len(body), body)
 		if rand.IntN(3) == 0 {
 			req = req[:len(req)-5] // the body never ends
 		}
 	} else {
-		req = fmt.Sprintf("DELETE /keys/%s HTTP/1.1\r\nHost: api\r\nAuthorization: %s\r\n\r\n", key, proof)
+		req = fmt.Sprintf("DELETE /keys/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: %s\r\n\r\n", key, proof)
 	}
 	_, err = io.WriteString(conn, req)
 	require.NoError(t, err)

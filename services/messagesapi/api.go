@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path"
 	"sort"
@@ -94,6 +95,8 @@ func New(store Store, version Version, log *slog.Logger) *API {
 // line (see logRequest).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// No answer is to be read as anything but its declared type.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	served := r
 	defer func() { a.logRequest(served, rec.status, time.Since(start)) }()
@@ -104,6 +107,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg := crossSite(r); msg != "" {
 		writeError(rec, http.StatusForbidden, msg)
+		return
+	}
+	if !addressedByAddress(r.Host) {
+		writeError(rec, http.StatusMisdirectedRequest, "the API answers requests to its address (an IP address, or localhost through a tunnel), not to the name "+r.Host)
 		return
 	}
 	if r.Body != nil {
@@ -357,6 +364,20 @@ func crossSite(r *http.Request) string {
 		return ""
 	}
 	return "a request from another site or origin is refused (Sec-Fetch-Site: " + r.Header.Get("Sec-Fetch-Site") + ")"
+}
+
+// addressedByAddress reports whether host (a Host header) is an IP
+// address or localhost, with or without a port: how the API is reached
+// (messagesApiUrl, or the dashboardTunnel on localhost). A name other
+// than localhost is refused, so a page of another site whose name an
+// attacker points at the API's address (DNS rebinding) is not answered,
+// although the browser takes its requests as same-origin.
+func addressedByAddress(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	return host == "localhost" || net.ParseIP(host) != nil
 }
 
 // jsonBody refuses a POST whose Content-Type is not application/json

@@ -133,3 +133,29 @@ func TestPipelineSaysWhenTheProcessorLastRead(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, map[string]interface{}{"read-at": 1796108770.0, "written-at": 1796108709.0}, body)
 }
+
+// TestOnlyAddressesAreAnswered: the API is reached by its address or
+// through a tunnel on localhost; a request naming another host (a page
+// whose name was pointed at the API: DNS rebinding) is refused with 421,
+// even as a same-origin browser request.
+func TestOnlyAddressesAreAnswered(t *testing.T) {
+	srv, _ := newServer(t)
+	for host, want := range map[string]int{
+		"attacker.example:8080": 421, "attacker.example": 421, "localhost.attacker.example:8080": 421,
+		"localhost:8080": 0, "10.0.3.17:8080": 0, "127.0.0.1": 0, "[::1]:8080": 0, // answered (0: not 421)
+	} {
+		req, err := http.NewRequest("GET", srv.URL+"/pipeline", nil)
+		require.NoError(t, err)
+		req.Host = host
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		if want == 0 {
+			assert.Contains(t, []int{200, 204}, resp.StatusCode, host)
+		} else {
+			assert.Equal(t, want, resp.StatusCode, host)
+		}
+		assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), host)
+	}
+}
