@@ -131,16 +131,40 @@ func publicKey(canonical string) (*ecdsa.PublicKey, error) {
 	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
 }
 
-// decodePart decodes one base64url JWT part as JSON into v.
+// decodePart decodes one base64url JWT part as JSON into v. Its members
+// are read exactly: encoding/json matches names without regard to case
+// and keeps the last of duplicates, so a member given twice, or in two
+// cases, is refused rather than read one way here and another elsewhere.
 func decodePart(part string, v any) error {
 	data, err := base64.RawURLEncoding.Strict().DecodeString(part)
 	if err != nil {
 		return errors.New("not base64url")
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(data, &members); err != nil {
 		return errors.New("not a JSON object")
 	}
-	return nil
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	seen := map[string]bool{}
+	if _, err := dec.Token(); err != nil { // {
+		return errors.New("not a JSON object")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return errors.New("not a JSON object")
+		}
+		name, _ := tok.(string)
+		if seen[strings.ToLower(name)] {
+			return fmt.Errorf("member %q is given twice", name)
+		}
+		seen[strings.ToLower(name)] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return errors.New("not a JSON object")
+		}
+	}
+	return json.Unmarshal(data, v)
 }
 
 // SignProof makes a proof of holding privateKey (the VAPID private key as

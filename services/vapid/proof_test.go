@@ -87,6 +87,8 @@ func TestWhatIsNotAProofIsRefused(t *testing.T) {
 		"expired":           {signed(t, good, `{"aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)+`}`), "expired"},
 		"made for two days": {signed(t, good, `{"aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(48*time.Hour).Unix(), 10)+`}`), "more than 24 hours ahead"},
 		"a second k":        {good.Authorization + ", k=" + other.PublicKey, "gives k twice"},
+		"aud twice":         {signed(t, good, `{"aud":"https://push.example.com","aud":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), `member "aud" is given twice`},
+		"aud in two cases":  {signed(t, good, `{"aud":"https://push.example.com","AUD":"`+ProofAudience+`","exp":`+strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), `member "AUD" is given twice`},
 		"another scheme":    {strings.Replace(good.Authorization, "vapid", "WebPush", 1), `is not "vapid t=<JWT>, k=<public key>"`},
 		"no k":              {"vapid t=" + token, "lacks t= or k="},
 		"a bad k":           {"vapid t=" + token + ", k=BAAA", "k: public key decodes to"},
