@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/push-turnkey/push-turnkey/ops/cmdline"
 	"github.com/push-turnkey/push-turnkey/ops/cost"
 	"github.com/push-turnkey/push-turnkey/ops/deploypolicy"
 	"github.com/push-turnkey/push-turnkey/ops/plan"
@@ -62,18 +63,9 @@ func run(args []string, out io.Writer) error {
 	var list []plan.Setting
 	flags.Var(settings{&list, false}, "config", "key=value, as `pulumi config set` (repeatable)")
 	flags.Var(settings{&list, true}, "secret", "key=value, as `pulumi config set --secret` (repeatable)")
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flags.SetOutput(out)
-			fmt.Fprintln(out, "usage: go run ./cmd/plan [-stack NAME (default dev)] [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]")
-			flags.PrintDefaults()
-			return nil
-		}
+	const usage = "usage: go run ./cmd/plan [-stack NAME (default dev)] [-config key=value ...] [-secret key=value ...] [-json] [-cost] [-deploy-policy]"
+	if help, err := cmdline.Parse(flags, args, usage, out); err != nil || help {
 		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
 	s, err := plan.LoadStack(*dir, *stack, list)
 	if err != nil {

@@ -13,7 +13,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/push-turnkey/push-turnkey/ops/cmdline"
 	"github.com/push-turnkey/push-turnkey/ops/pulumicli"
 	"github.com/push-turnkey/push-turnkey/ops/purge"
 )
@@ -50,19 +50,10 @@ func parse(args []string, out io.Writer) (o options, help bool, err error) {
 	flags.StringVar(&o.dir, "C", ".", "the project directory (Pulumi.yaml)")
 	flags.StringVar(&o.pulumi, "pulumi", "pulumi", "the Pulumi CLI")
 	flags.StringVar(&o.confirm, "confirm", "", "repeat the prefix to delete the stores for good; without it nothing is deleted")
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flags.SetOutput(out)
-			fmt.Fprintln(out, usage)
-			flags.PrintDefaults()
-			return o, true, nil
-		}
-		return o, false, fmt.Errorf("%w (%s)", err, usage)
+	if help, err := cmdline.Parse(flags, args, usage, out); err != nil || help {
+		return o, help, err
 	}
 	switch {
-	case flags.NArg() > 0:
-		return o, false, fmt.Errorf("unexpected arguments %q (%s)", flags.Args(), usage)
 	case o.stack == "" || o.prefix == "":
 		return o, false, fmt.Errorf("-stack and -prefix are required (%s)", usage)
 	case o.confirm != "" && o.confirm != o.prefix:

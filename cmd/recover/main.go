@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
+	"github.com/push-turnkey/push-turnkey/ops/cmdline"
 	"github.com/push-turnkey/push-turnkey/ops/pulumicli"
 	"github.com/push-turnkey/push-turnkey/ops/recovery"
 )
@@ -79,19 +79,10 @@ func parse(args []string, out io.Writer) (o options, help bool, err error) {
 	flags.StringVar(&o.region, "region", "", "the AWS region (default: the stack's aws:region, else the AWS SDK's)")
 	flags.StringVar(&o.dir, "C", ".", "the project directory (Pulumi.yaml)")
 	flags.StringVar(&o.pulumi, "pulumi", "pulumi", "the Pulumi CLI")
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flags.SetOutput(out)
-			fmt.Fprintln(out, usage)
-			flags.PrintDefaults()
-			return o, true, nil
-		}
-		return o, false, fmt.Errorf("%w (%s)", err, usage)
+	if help, err := cmdline.Parse(flags, args, usage, out); err != nil || help {
+		return o, help, err
 	}
 	switch {
-	case flags.NArg() > 0:
-		return o, false, fmt.Errorf("unexpected arguments %q (%s)", flags.Args(), usage)
 	case o.stack == "":
 		return o, false, fmt.Errorf("-stack is required (%s)", usage)
 	}

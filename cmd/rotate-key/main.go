@@ -25,6 +25,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 
+	"github.com/push-turnkey/push-turnkey/ops/cmdline"
 	"github.com/push-turnkey/push-turnkey/ops/keyrotation"
 	"github.com/push-turnkey/push-turnkey/ops/pulumicli"
 )
@@ -57,15 +58,8 @@ func parse(args []string, out io.Writer) (o options, help bool, err error) {
 	flags.IntVar(&o.drop, "drop", -1, "drop previousCryptoKeys[N] (endpoints issued under it stop working)")
 	flags.DurationVar(&o.poll, "poll", 30*time.Second, "time between two looks at the instance refreshes")
 	flags.DurationVar(&o.timeout, "timeout", 2*time.Hour, "how long one step waits for its instance refreshes")
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flags.SetOutput(out)
-			fmt.Fprintln(out, usage)
-			flags.PrintDefaults()
-			return o, true, nil
-		}
-		return o, false, fmt.Errorf("%w (%s)", err, usage)
+	if help, err := cmdline.Parse(flags, args, usage, out); err != nil || help {
+		return o, help, err
 	}
 	dropSet := false
 	flags.Visit(func(f *flag.Flag) { dropSet = dropSet || f.Name == "drop" })
@@ -76,8 +70,6 @@ func parse(args []string, out io.Writer) (o options, help bool, err error) {
 		}
 	}
 	switch {
-	case flags.NArg() > 0:
-		return o, false, fmt.Errorf("unexpected arguments %q (%s)", flags.Args(), usage)
 	case o.stack == "":
 		return o, false, fmt.Errorf("-stack is required (%s)", usage)
 	case modes > 1:

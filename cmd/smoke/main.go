@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/push-turnkey/push-turnkey/ops/cmdline"
 	"github.com/push-turnkey/push-turnkey/ops/smoke"
 )
 
@@ -50,23 +51,15 @@ func run(args []string, out io.Writer) error {
 	timeout := flags.Duration("timeout", 30*time.Second, "how long each step may take")
 	api := flags.String("messages-api-url", "", "the processor tier's Messages API (output messagesApiUrl; reachable from the stack's VPC): also check the message reaches it")
 	apiTimeout := flags.Duration("messages-timeout", 5*time.Minute, "how long the message may take to reach the Messages API")
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flags.SetOutput(out)
-			fmt.Fprintln(out, "usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s] [-messages-api-url URL [-messages-timeout 5m]]")
-			flags.PrintDefaults()
-			return nil
-		}
-		return fmt.Errorf("%w (see go run ./cmd/smoke -h)", err)
+	const usage = "usage: go run ./cmd/smoke -stack NAME | -push-server-url URL [-timeout 30s] [-messages-api-url URL [-messages-timeout 5m]]"
+	if help, err := cmdline.Parse(flags, args, usage, out); err != nil || help {
+		return err
 	}
 	switch {
 	case *timeout <= 0 || *apiTimeout <= 0:
 		return errors.New("-timeout and -messages-timeout must be above zero")
 	case *api != "" && !strings.HasPrefix(*api, "http://") && !strings.HasPrefix(*api, "https://"):
 		return fmt.Errorf("messages API URL %q is not an http:// or https:// URL", *api)
-	case flags.NArg() > 0:
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	case (*stack == "") == (*url == ""):
 		return errors.New("give -stack NAME or -push-server-url URL, one of them")
 	case *stack != "":
