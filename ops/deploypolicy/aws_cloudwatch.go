@@ -22,6 +22,18 @@ func alarm(t Target, s Subject) []string {
 	return []string{t.regional("cloudwatch", "alarm:"+s.physical("name"))}
 }
 
+// alarmOrFormer scopes to the alarm and to the one it replaces on a stack
+// made before alarms were named after the table prefix: that one had the
+// name pulumi-aws made of its logical name, which the upgrade's `pulumi
+// up` reads and deletes.
+func alarmOrFormer(t Target, s Subject) []string {
+	scopes := alarm(t, s)
+	if s.str("name") != "" {
+		scopes = append(scopes, t.regional("cloudwatch", "alarm:"+s.Name+autoSuffix))
+	}
+	return scopes
+}
+
 // dashboard scopes to the dashboard itself (a dashboard's ARN has no
 // region).
 func dashboard(t Target, s Subject) []string {
@@ -55,9 +67,9 @@ var cloudwatchEntries = map[string]Entry{
 	}},
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {Reference: []string{cloudwatchPage}, Provider: providerSource("cloudwatch/metric_alarm.go"), Grants: []Grant{
 		{Op: Create, Actions: []string{"cloudwatch:PutMetricAlarm"}, On: alarm},
-		{Op: Read, Actions: []string{"cloudwatch:DescribeAlarms"}, On: alarm},
+		{Op: Read, Actions: []string{"cloudwatch:DescribeAlarms"}, On: alarmOrFormer},
 		{Op: Tag, Actions: []string{"cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource"}, On: alarm},
-		{Op: Delete, Actions: []string{"cloudwatch:DeleteAlarms"}, On: alarm},
+		{Op: Delete, Actions: []string{"cloudwatch:DeleteAlarms"}, On: alarmOrFormer},
 	}},
 	"aws:cloudwatch/dashboard:Dashboard": {Reference: []string{cloudwatchPage}, Provider: providerSource("cloudwatch/dashboard.go"), Grants: []Grant{
 		{Op: Create, Actions: []string{"cloudwatch:PutDashboard"}, On: dashboard},

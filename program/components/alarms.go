@@ -39,7 +39,25 @@ type AlarmsArgs struct {
 	Email string
 	// AccountID and Partition write the key policy.
 	AccountID, Partition string
+	// NamePrefix begins every alarm's name (AlarmName): the table prefix,
+	// so that the Messages API, made before the alarms, can name them.
+	NamePrefix string
 }
+
+// The alarms the developer dashboard reports (by their names' ends, see
+// AlarmName): FormatDriftAlarms fire when the server's log format no longer
+// reads, PipelineAlarms when logs stop reaching the processor or it fails.
+// Both exist whenever the processor tier does.
+var (
+	FormatDriftAlarms = []string{"processor-malformed-records", "processor-unreadable-deliveries", "processor-no-readable-records"}
+	PipelineAlarms    = []string{"log-delivery-failures", "log-stream-silent", "processor-errors", "processor-failed-events"}
+)
+
+// AlarmName is the CloudWatch alarm name "<prefix>-<alarm>", for example
+// "push-prod-processor-errors": at most 36 + 33 characters, well inside
+// CloudWatch's 255 (PutMetricAlarm, AlarmName), of the characters a table
+// prefix may hold.
+func AlarmName(prefix, alarm string) string { return prefix + "-" + alarm }
 
 // NewAlarms registers the topic, the optional e-mail subscription and the
 // alarms.
@@ -54,17 +72,18 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		return nil, err
 	}
 	for _, al := range metricAlarms(args) {
-		if err := al.register(ctx, name, topic.Arn, parent); err != nil {
+		if err := al.register(ctx, name, args.NamePrefix, topic.Arn, parent); err != nil {
 			return nil, err
 		}
 	}
 	if args.FunctionName != nil {
-		if err := newNoReadableRecordsAlarm(ctx, name+"-processor-no-readable-records", args.FunctionName, topic.Arn, parent); err != nil {
+		if err := newNoReadableRecordsAlarm(ctx, name+"-processor-no-readable-records", AlarmName(args.NamePrefix, "processor-no-readable-records"),
+			args.FunctionName, topic.Arn, parent); err != nil {
 			return nil, err
 		}
 	}
 	if args.DeliveryStreamName != nil && len(args.TargetGroupArnSuffixes) > 0 {
-		if err := newLogSilenceAlarm(ctx, name+"-log-stream-silent", args, topic.Arn, parent); err != nil {
+		if err := newLogSilenceAlarm(ctx, name+"-log-stream-silent", AlarmName(args.NamePrefix, "log-stream-silent"), args, topic.Arn, parent); err != nil {
 			return nil, err
 		}
 	}
@@ -175,8 +194,9 @@ func processorAlarms(function pulumi.StringInput) []metricAlarm {
 }
 
 // register registers the alarm, notifying topic.
-func (al metricAlarm) register(ctx *pulumi.Context, prefix string, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+func (al metricAlarm) register(ctx *pulumi.Context, prefix, namePrefix string, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
 	if _, err := cloudwatch.NewMetricAlarm(ctx, prefix+"-"+al.name, &cloudwatch.MetricAlarmArgs{
+		Name:               pulumi.String(AlarmName(namePrefix, al.name)),
 		AlarmDescription:   pulumi.String(al.description),
 		Namespace:          pulumi.String(al.namespace),
 		MetricName:         pulumi.String(al.metric),
@@ -199,7 +219,7 @@ func (al metricAlarm) register(ctx *pulumi.Context, prefix string, topic pulumi.
 // newNoReadableRecordsAlarm fires when records arrive but none is readable
 // for an hour (metric math: CloudWatch User Guide, "Using metric math", IF
 // and AND).
-func newNoReadableRecordsAlarm(ctx *pulumi.Context, name string, function pulumi.StringInput, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+func newNoReadableRecordsAlarm(ctx *pulumi.Context, name, alarmName string, function pulumi.StringInput, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
 	metric := func(id, metricName string) cloudwatch.MetricAlarmMetricQueryArgs {
 		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
 			Namespace: pulumi.String(ProcessorMetricsNamespace), MetricName: pulumi.String(metricName), Stat: pulumi.String("Sum"),
@@ -208,6 +228,7 @@ func newNoReadableRecordsAlarm(ctx *pulumi.Context, name string, function pulumi
 	}
 	records, readable := metric("records", "Records"), metric("readable", "Readable")
 	if _, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		Name:               pulumi.String(alarmName),
 		AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?"),
 		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 		Threshold:          pulumi.Float64(1),
@@ -235,7 +256,7 @@ const LogSilenceSeconds = 900
 // on (reference autopush.md, runtime behaviour). New flows are required
 // because an idle stack writes nothing: the health checks are not logged
 // (autopush 1.58.4 http.py, skip_request_logging).
-func newLogSilenceAlarm(ctx *pulumi.Context, name string, args *AlarmsArgs, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
+func newLogSilenceAlarm(ctx *pulumi.Context, name, alarmName string, args *AlarmsArgs, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
 	metric := func(id, namespace, metricName, stat string, dimensions pulumi.StringMap) *cloudwatch.MetricAlarmMetricQueryArgs {
 		return &cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
 			Namespace: pulumi.String(namespace), MetricName: pulumi.String(metricName), Stat: pulumi.String(stat),
@@ -263,6 +284,7 @@ func newLogSilenceAlarm(ctx *pulumi.Context, name string, args *AlarmsArgs, topi
 			Label:      pulumi.String("clients connect, no log records"), ReturnData: pulumi.Bool(true),
 		})
 	_, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		Name: pulumi.String(alarmName),
 		AlarmDescription: pulumi.String("Nodes are in service and clients connect, but the Firehose delivery stream received no log record for 15 minutes: " +
 			"a server's Firehose sender has likely stopped (it ends on its first error); replace the nodes (start an instance refresh)"),
 		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),

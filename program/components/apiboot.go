@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"slices"
 )
 
 // MessagesAPIPort is the Messages API's port (the seed's PushMessagesNode
@@ -24,6 +25,9 @@ type APIBoot struct {
 	Table          string // the push messages table
 	// LogGroup is the CloudWatch log group the API's output goes to.
 	LogGroup string
+	// FormatDriftAlarms and PipelineAlarms name the alarms whose states
+	// the dashboard shows (AlarmName).
+	FormatDriftAlarms, PipelineAlarms []string
 	// Root goes before every path of the instance's file system that the
 	// scripts write or hand to Docker, as NodeBoot.Root: "" on an instance.
 	Root string
@@ -45,6 +49,11 @@ func MessagesAPIUserData(b APIBoot) (string, error) {
 		"redis address": b.RedisAddress, "table": b.Table, "log group": b.LogGroup} {
 		if !safeWord.MatchString(v) {
 			return "", fmt.Errorf("messages api user data: %s %q has characters a boot script must not carry", name, v)
+		}
+	}
+	for _, name := range append(slices.Clone(b.FormatDriftAlarms), b.PipelineAlarms...) {
+		if !safeWord.MatchString(name) {
+			return "", fmt.Errorf("messages api user data: alarm name %q has characters a boot script must not carry", name)
 		}
 	}
 	script, err := renderBoot("messages-api-user-data.sh", b.Root, b)

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"strings"
 	"text/template"
 )
 
@@ -26,6 +27,7 @@ var bootTemplates = template.Must(template.New("boot").Funcs(template.FuncMap{
 	"loadBalancerTagKey":   func() string { return LoadBalancerTagKey },
 	"messagesAPIPort":      func() int { return MessagesAPIPort },
 	"binaryDigestMetadata": func() string { return APIBinaryDigestMetadata },
+	"join":                 strings.Join,
 }).ParseFS(bootFiles, "boot/*"))
 
 // bootRoot is a Root the scripts can carry unquoted: absolute, no "."

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
@@ -115,6 +116,10 @@ type ProcessorTierArgs struct {
 	// APILogGroupName, where the Messages API's output goes.
 	Logs            LogSettings
 	APILogGroupName string
+	// AlarmNamePrefix is the alarms' NamePrefix (AlarmsArgs): the API
+	// reads the states of FormatDriftAlarms and PipelineAlarms for the
+	// dashboard, and may read nothing else.
+	AlarmNamePrefix string
 
 	Partition, Region, AccountID string
 }
@@ -531,6 +536,9 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 				Resource: []string{v[1].(string)}},
 			{Sid: "RedisAuthToken", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: []string{v[2].(string)}},
 			logWriterStatement(v[3].(string)),
+			// Narrowed to the alarms' ARNs: metric alarms need no wider
+			// scope (CloudWatch API Reference, DescribeAlarms).
+			{Sid: "PipelineAlarms", Effect: "Allow", Action: []string{"cloudwatch:DescribeAlarms"}, Resource: alarmArns(args)},
 		}
 		return PolicyDocument(append(statements, sessionManagerStatements(args.Partition, args.Region, args.AccountID)...)...)
 	}).(pulumi.StringOutput)
@@ -563,7 +571,9 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		script, err := MessagesAPIUserData(APIBoot{
 			Bucket: v[0].(string), Key: key,
 			TokenParameter: args.AuthTokenParameterName, RedisAddress: v[1].(string), Table: v[2].(string),
-			LogGroup: args.APILogGroupName,
+			LogGroup:          args.APILogGroupName,
+			FormatDriftAlarms: alarmNames(args.AlarmNamePrefix, FormatDriftAlarms),
+			PipelineAlarms:    alarmNames(args.AlarmNamePrefix, PipelineAlarms),
 		})
 		return base64.StdEncoding.EncodeToString([]byte(script)), err
 	}).(pulumi.StringOutput)
@@ -594,6 +604,26 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 		return nil, nil, fmt.Errorf("messages api instance: %w", err)
 	}
 	return eni, instance, nil
+}
+
+// alarmNames are the names of alarms (AlarmName's ends) under prefix.
+func alarmNames(prefix string, alarms []string) []string {
+	names := make([]string, len(alarms))
+	for i, alarm := range alarms {
+		names[i] = AlarmName(prefix, alarm)
+	}
+	return names
+}
+
+// alarmArns are the ARNs of the alarms the Messages API reports:
+// arn:<partition>:cloudwatch:<region>:<account>:alarm:<name> (Service
+// Authorization Reference, Amazon CloudWatch, resource type alarm).
+func alarmArns(args *ProcessorTierArgs) []string {
+	var arns []string
+	for _, name := range alarmNames(args.AlarmNamePrefix, append(slices.Clone(FormatDriftAlarms), PipelineAlarms...)) {
+		arns = append(arns, fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", args.Partition, args.Region, args.AccountID, name))
+	}
+	return arns
 }
 
 // APIBinaryDigestMetadata is the user metadata key (x-amz-meta-sha256)

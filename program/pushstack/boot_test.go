@@ -98,6 +98,14 @@ func nodeBoot(t *testing.T, p *plan.Plan, node, image string) components.NodeBoo
 	return b
 }
 
+// The alarms the dashboard reports, by resource name: those that fire when
+// the servers' log records stop reading as autopush 1.58.4 writes them,
+// then those that fire when logs stop reaching the processor or it fails.
+var (
+	formatDriftAlarms = []string{"push-alarms-processor-malformed-records", "push-alarms-processor-unreadable-deliveries", "push-alarms-processor-no-readable-records"}
+	pipelineAlarms    = []string{"push-alarms-log-delivery-failures", "push-alarms-log-stream-silent", "push-alarms-processor-errors", "push-alarms-processor-failed-events"}
+)
+
 // apiBoot is what the Messages API's boot script is rendered from in plan
 // p (with the processor tier), as nodeBoot.
 func apiBoot(t *testing.T, p *plan.Plan) components.APIBoot {
@@ -111,9 +119,15 @@ func apiBoot(t *testing.T, p *plan.Plan) components.APIBoot {
 		Table:          str(t, one(t, p, "aws:dynamodb/table:Table", "push-processor-messages"), "name"),
 		LogGroup:       str(t, one(t, p, "aws:cloudwatch/logGroup:LogGroup", "push-processor-api-logs"), "name"),
 	}
+	for _, alarm := range formatDriftAlarms {
+		b.FormatDriftAlarms = append(b.FormatDriftAlarms, str(t, one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", alarm), "name"))
+	}
+	for _, alarm := range pipelineAlarms {
+		b.PipelineAlarms = append(b.PipelineAlarms, str(t, one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", alarm), "name"))
+	}
 	script, err := components.MessagesAPIUserData(b)
 	require.NoError(t, err)
-	require.Equal(t, userData(t, p, "push-processor-api"), script, "the API boots from the stack's own bucket, key, parameter, Redis, table and log group")
+	require.Equal(t, userData(t, p, "push-processor-api"), script, "the API boots from the stack's own bucket, key, parameter, Redis, table, log group and alarms")
 	return b
 }
 
@@ -502,7 +516,8 @@ func TestDockerEngineAcceptsTheRunLines(t *testing.T) {
 		assert.Equal(t, []string{"/messages-api"}, c.Config.Cmd)
 		assert.Equal(t, "1001:1001", c.Config.User, "the user useradd made")
 		assert.Subset(t, c.Config.Env, []string{"AWS_REGION=" + instanceRegion, "LISTEN_ADDR=:8080", "REDIS_ADDRESS=" + b.RedisAddress,
-			"REDIS_TLS=true", "REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token", "MESSAGES_TABLE=" + b.Table})
+			"REDIS_TLS=true", "REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token", "MESSAGES_TABLE=" + b.Table,
+			"FORMAT_DRIFT_ALARMS=" + strings.Join(b.FormatDriftAlarms, ","), "PIPELINE_ALARMS=" + strings.Join(b.PipelineAlarms, ",")})
 		assert.Equal(t, "host", c.HostConfig.NetworkMode)
 		assert.True(t, c.HostConfig.ReadonlyRootfs)
 		assert.Equal(t, []string{"ALL"}, c.HostConfig.CapDrop)

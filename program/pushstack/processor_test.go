@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -308,6 +309,28 @@ func TestMessagesAPI(t *testing.T) {
 	assert.Contains(t, script, "--name '/push-turnkey/push-test/redis-auth-token'")
 	assert.Contains(t, script, "-e MESSAGES_TABLE='push-test_push_messages'")
 	assert.NotContains(t, script, mockRedisToken(), "the token is read on the instance, never carried in user data")
+}
+
+// TestMessagesAPIReadsThePipelineAlarms: the API's role may describe
+// exactly the seven alarms the dashboard reports, by the ARNs the account
+// gave them, and no other alarm; each is named after the table prefix, so
+// that two stacks in one account never share one.
+func TestMessagesAPIReadsThePipelineAlarms(t *testing.T) {
+	p := runPlan(t, configs["processor"], nil)
+	var arns []string
+	for _, name := range append(slices.Clone(formatDriftAlarms), pipelineAlarms...) {
+		alarm := one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", name)
+		assert.True(t, strings.HasPrefix(str(t, alarm, "name"), "push-test-"), "%s is named after the table prefix", name)
+		arns = append(arns, alarm.Outputs["arn"].StringValue())
+	}
+	var granted []string
+	for _, st := range policy(t, one(t, p, "aws:iam/rolePolicy:RolePolicy", "push-processor-api"), "policy").Statement {
+		if slices.Contains(st.Action, "cloudwatch:DescribeAlarms") {
+			assert.Equal(t, []string{"cloudwatch:DescribeAlarms"}, st.Action, "nothing else of CloudWatch")
+			granted = append(granted, st.Resource...)
+		}
+	}
+	assert.ElementsMatch(t, arns, granted)
 }
 
 // mockRedisToken is the auth token the fake account's random provider

@@ -253,6 +253,7 @@ func (c *Checked) registerAlarms(ctx *pulumi.Context, service *components.PushSe
 		Email:                  c.cfg.AlarmEmail,
 		AccountID:              c.target.account,
 		Partition:              c.target.partition,
+		NamePrefix:             c.cfg.TablePrefix,
 	}
 	for role, suffix := range service.TargetGroupArnSuffixes {
 		args.TargetGroupArnSuffixes[role] = suffix
@@ -375,6 +376,7 @@ func (c *Checked) registerProcessorTier(ctx *pulumi.Context, k core, logging *co
 		APIArm64:                stackconfig.Arm64(cfg.MessagesAPIInstanceType),
 		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,
 		APIAllowedSecurityGroup: cfg.MessagesAPIAllowedSecurityGroup,
+		AlarmNamePrefix:         cfg.TablePrefix,
 		Partition:               c.target.partition,
 		Region:                  c.target.region,
 		AccountID:               c.target.account,

@@ -62,8 +62,17 @@ type Version struct {
 	Build   string `json:"build"`
 }
 
+// AlarmStates gives the states of the pipeline's alarms (Alarms does).
+type AlarmStates interface {
+	States(ctx context.Context) ([]AlarmJSON, error)
+}
+
 // API serves the endpoints. Build it with New.
 type API struct {
+	// Alarms, when set before the API serves, gives the alarm states
+	// GET /pipeline reports; nil leaves them out.
+	Alarms AlarmStates
+
 	store   Store
 	version Version
 	log     *slog.Logger
@@ -276,29 +285,44 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string][]pushlog.Entry{"messages": msgs})
 }
 
-// PipelineJSON is the answer of GET /pipeline: when the processor last
-// read a log object and when Firehose had written it, Unix seconds.
+// PipelineJSON is the answer of GET /pipeline. ReadAt and WrittenAt
+// (Unix seconds) are when the processor last read a log object and when
+// Firehose had written it; both absent before its first read. Alarms are
+// the states of the pipeline's alarms, absent when the API was not told
+// their names; AlarmsError says, instead, that CloudWatch could not be
+// read (the log says why).
 type PipelineJSON struct {
-	ReadAt    int64 `json:"read-at"`
-	WrittenAt int64 `json:"written-at"`
+	ReadAt      int64       `json:"read-at,omitempty"`
+	WrittenAt   int64       `json:"written-at,omitempty"`
+	Alarms      []AlarmJSON `json:"alarms,omitempty"`
+	AlarmsError string      `json:"alarms-error,omitempty"`
 }
 
-// pipeline answers how the pipeline is doing: the processor's last read
-// (200), or 204 before its first. It names no key, so it needs no proof.
+// pipeline answers how the pipeline is doing (PipelineJSON). It names no
+// key, so it needs no proof.
 func (a *API) pipeline(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		methodNotAllowed(w, http.MethodGet, http.MethodHead)
 		return
 	}
 	read, ok, err := a.store.LastRead(r.Context())
-	switch {
-	case err != nil:
+	if err != nil {
 		a.fail(w, r, err)
-	case !ok:
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeJSON(w, http.StatusOK, PipelineJSON{ReadAt: read.At.Unix(), WrittenAt: read.Written.Unix()})
+		return
 	}
+	var answer PipelineJSON
+	if ok {
+		answer.ReadAt, answer.WrittenAt = read.At.Unix(), read.Written.Unix()
+	}
+	if a.Alarms != nil {
+		states, err := a.Alarms.States(r.Context())
+		if err != nil {
+			a.log.Warn("could not read the pipeline's alarms", "error", err)
+			answer.AlarmsError = "the Messages API could not read the alarms' states from CloudWatch; its log says why"
+		}
+		answer.Alarms = states
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 func (a *API) heartbeat(w http.ResponseWriter, r *http.Request) {

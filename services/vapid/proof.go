@@ -23,8 +23,13 @@ import (
 const ProofAudience = "https://messages-api.push-turnkey.invalid"
 
 // MaxProofLifetime bounds how far a proof's "exp" may lie ahead: 24 hours,
-// RFC 8292's bound for a VAPID token (section 2).
-const MaxProofLifetime = 24 * time.Hour
+// RFC 8292's bound for a VAPID token (section 2), and ProofClockSkew more,
+// so that a proof made for 24 hours on a clock that runs a few minutes
+// fast is taken. An expired proof gets no such grace.
+const (
+	MaxProofLifetime = 24 * time.Hour
+	ProofClockSkew   = 5 * time.Minute
+)
 
 // Proof is a verified proof that its bearer holds the private key of Key
 // (canonical form, ParsePublicKey's), good until Expires.
@@ -39,7 +44,7 @@ type Proof struct {
 // k is a VAPID public key; t is a JWT whose header names ES256, whose
 // signature (r || s, 64 bytes, RFC 7518 section 3.4) k verifies, whose
 // "aud" is ProofAudience and whose "exp" (seconds since the epoch) lies
-// after now and at most MaxProofLifetime after it. The error says which
+// after now and at most MaxProofLifetime + ProofClockSkew after it. The error says which
 // rule failed.
 func VerifyProof(header string, now time.Time) (Proof, error) {
 	token, key, err := proofParts(header)
@@ -89,7 +94,7 @@ func VerifyProof(header string, now time.Time) (Proof, error) {
 	switch {
 	case !expires.After(now):
 		return Proof{}, fmt.Errorf("the JWT expired at %s: make a new one", expires.UTC().Format(time.RFC3339))
-	case expires.Sub(now) > MaxProofLifetime:
+	case expires.Sub(now) > MaxProofLifetime+ProofClockSkew:
 		return Proof{}, fmt.Errorf("the JWT's exp is %s, more than 24 hours ahead", expires.UTC().Format(time.RFC3339))
 	}
 	return Proof{Key: key, Expires: expires}, nil

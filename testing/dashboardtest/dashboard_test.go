@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"github.com/push-turnkey/push-turnkey/services/processor"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/services/vapid"
+	"github.com/push-turnkey/push-turnkey/testing/fakecloudwatch"
 	"github.com/push-turnkey/push-turnkey/testing/logfixture"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 	"github.com/push-turnkey/push-turnkey/testing/webpushmint"
@@ -93,7 +96,19 @@ func shoot(t *testing.T, ctx context.Context, dir, name string) {
 // same at phone width; the key removed. Each state is photographed.
 func TestADeveloperSeesTheirMessages(t *testing.T) {
 	store := env.Store(t)
-	srv := httptest.NewServer(messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	api := messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The stack's seven pipeline alarms, all quiet; the API's clock moves
+	// on when the test changes one, past the minute it keeps an answer.
+	cw := &fakecloudwatch.Alarms{}
+	drift := []string{"push-test-processor-malformed-records", "push-test-processor-unreadable-deliveries", "push-test-processor-no-readable-records"}
+	other := []string{"push-test-log-delivery-failures", "push-test-log-stream-silent", "push-test-processor-errors", "push-test-processor-failed-events"}
+	for _, name := range append(slices.Clone(drift), other...) {
+		cw.Put(name, "OK", "", time.Now().Add(-48*time.Hour).Unix())
+	}
+	var ahead atomic.Int64
+	api.Alarms = &messagesapi.Alarms{CloudWatch: cw, FormatDrift: drift, Pipeline: other,
+		Now: func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }}
+	srv := httptest.NewServer(api)
 	defer srv.Close()
 	dir := screenshotDir(t)
 	key, authorization := proof(t)
@@ -102,6 +117,7 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("#no-keys")))
 	assert.Equal(t, "No key yet: add one above.", text(t, ctx, "#no-keys"))
 	waitText(t, ctx, "#pipeline", "The processor has not read a log object yet.")
+	waitText(t, ctx, "#alarms", "The 3 format-drift alarms are quiet: the servers' log records read as expected. The other 4 pipeline alarms are quiet.")
 	shoot(t, ctx, dir, "no-key")
 
 	// Keyboard only: Tab until the proof field has the focus, type the
@@ -163,10 +179,16 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	assert.False(t, registered, "removed in the API too")
 	shoot(t, ctx, dir, "key-removed")
 
-	// The processor stopped reading 25 minutes ago.
+	// The processor stopped reading 25 minutes ago, and a format-drift
+	// alarm fired 20 minutes ago.
 	require.NoError(t, store.RecordRead(context.Background(), pushmessages.Read{At: time.Now().Add(-25 * time.Minute), Written: time.Now().Add(-26 * time.Minute)}))
+	cw.Put(drift[1], "ALARM", "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
+		time.Now().Add(-20*time.Minute).Unix())
+	ahead.Store(int64(messagesapi.AlarmsCacheTTL))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
 	waitText(t, ctx, "#pipeline", "That was 25 minutes ago: the servers log all the time, so the processor is behind or stopped")
+	waitText(t, ctx, "#alarms", "1 of the 3 format-drift alarms is firing: has the servers' log format changed? The other 4 pipeline alarms are quiet.")
+	assert.Contains(t, text(t, ctx, "#alarms li"), drift[1]+", since ")
 	shoot(t, ctx, dir, "pipeline-behind")
 }
 

@@ -31,5 +31,6 @@ exec docker run --rm --name messages-api --network host \
   "${roots[@]}" \
   -e AWS_REGION="$region" -e LISTEN_ADDR=:{{messagesAPIPort}} -e REDIS_ADDRESS='{{.RedisAddress}}' -e REDIS_TLS=true \
   -e REDIS_AUTH_TOKEN_FILE=/run/messages-api/redis-token -e MESSAGES_TABLE='{{.Table}}' \
+  -e FORMAT_DRIFT_ALARMS='{{join .FormatDriftAlarms ","}}' -e PIPELINE_ALARMS='{{join .PipelineAlarms ","}}' \
   {{template "awslogs-options" .}} \
   push-turnkey/empty /messages-api

@@ -5,7 +5,9 @@
 // REDIS_AUTH_TOKEN_FILE (a root-only file holding the AUTH token, may be
 // unset), MESSAGES_TABLE, RECONCILE_INTERVAL (a Go duration, default
 // messagesapi.ReconcileInterval: how often the Redis hash is checked
-// against the table), and the AWS SDK's usual variables.
+// against the table), FORMAT_DRIFT_ALARMS and PIPELINE_ALARMS (CloudWatch
+// alarm names, comma-separated, whose states GET /pipeline reports; both
+// unset leaves them out), and the AWS SDK's usual variables.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	// CA roots built into the binary, used only when the system has none
 	// (crypto/x509.SetFallbackRoots): the API runs in an empty image with
@@ -95,6 +98,10 @@ func run(log *slog.Logger) error {
 	}
 
 	api := messagesapi.New(store, messagesapi.Version{Source: "push-turnkey", Version: version}, log)
+	drift, pipeline := alarmNames("FORMAT_DRIFT_ALARMS"), alarmNames("PIPELINE_ALARMS")
+	if len(drift)+len(pipeline) > 0 {
+		api.Alarms = &messagesapi.Alarms{CloudWatch: cloudwatch.NewFromConfig(cfg), FormatDrift: drift, Pipeline: pipeline}
+	}
 	// A Redis failure between a change's two writes that no client
 	// repeats is set right within a minute.
 	go api.KeepRedisInStep(ctx, reconcile)
@@ -121,6 +128,18 @@ func run(log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// alarmNames reads the comma-separated alarm names in the variable name,
+// skipping empty ones.
+func alarmNames(name string) []string {
+	var names []string
+	for n := range strings.SplitSeq(os.Getenv(name), ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 func envOr(name, def string) string {

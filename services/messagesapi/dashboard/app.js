@@ -162,22 +162,16 @@ async function addKey(event) {
   if (!shown.has(data['public-key'])) render(data['public-key']);
 }
 
-// pipeline says when the processor last read a log object, and whether
-// it keeps up: the servers log all the time and Firehose writes an object
-// every minute or so, so a read over 10 minutes old, or an object read
-// over 5 minutes after it was written, is the pipeline falling behind.
+// pipeline says how the pipeline is doing: when the processor last read a
+// log object, and whether the stack's pipeline alarms are quiet.
 async function pipeline() {
   const line = document.getElementById('pipeline');
+  const alarms = document.getElementById('alarms');
   let resp;
   try {
     resp = await fetch('/pipeline');
   } catch (e) {
     line.textContent = 'The Messages API did not answer (' + e.message + '); trying again.';
-    return;
-  }
-  line.className = 'status';
-  if (resp.status === 204) {
-    line.textContent = 'The processor has not read a log object yet. The servers\' logs reach it through Firehose, which writes one every minute or so.';
     return;
   }
   if (resp.status !== 200) {
@@ -186,18 +180,67 @@ async function pipeline() {
     return;
   }
   const p = await resp.json();
+  showReads(line, p);
+  showAlarms(alarms, p);
+}
+
+// showReads says whether the processor keeps up: the servers log all the
+// time and Firehose writes an object every minute or so, so a read over
+// 10 minutes old, or an object read over 5 minutes after it was written,
+// is the pipeline falling behind.
+function showReads(line, p) {
+  line.className = 'status';
+  if (!p['read-at']) {
+    line.textContent = 'The processor has not read a log object yet. The servers\' logs reach it through Firehose, which writes one every minute or so.';
+    return;
+  }
   const age = Math.round((Date.now() / 1000 - p['read-at']) / 60);
   const lag = Math.round((p['read-at'] - p['written-at']) / 60);
   let verdict = 'It is keeping up.';
   if (age > 10) {
     line.className = 'status error';
-    verdict = 'That was ' + age + ' minutes ago: the servers log all the time, so the processor is behind or stopped (see the stack\'s alarms).';
+    verdict = 'That was ' + age + ' minutes ago: the servers log all the time, so the processor is behind or stopped (see the alarms below).';
   } else if (lag > 5) {
     line.className = 'status error';
     verdict = 'It is falling behind: it read that object ' + lag + ' minutes after it was written.';
   }
   line.textContent = 'The processor last read a log object at ' + when(p['read-at']) + ', written at ' +
     when(p['written-at']) + '. ' + verdict;
+}
+
+// showAlarms says whether the format-drift alarms (the servers' log
+// records no longer read as expected) and the other pipeline alarms are
+// quiet, and names each that is not.
+function showAlarms(box, p) {
+  box.replaceChildren();
+  box.className = 'status';
+  if (p['alarms-error']) {
+    box.className = 'status error';
+    box.append(el('p', { textContent: 'The alarms\' states are not known: ' + p['alarms-error'] + '.' }));
+    return;
+  }
+  if (!p.alarms) {
+    box.append(el('p', { textContent: 'The alarms\' states are not known: this Messages API was not given their names.' }));
+    return;
+  }
+  const drift = p.alarms.filter(a => a.kind === 'format-drift');
+  const loud = p.alarms.filter(a => a.state === 'ALARM' || a.state === 'MISSING');
+  const driftLoud = loud.filter(a => a.kind === 'format-drift').length;
+  const driftWords = driftLoud === 0 ? 'The ' + drift.length + ' format-drift alarms are quiet: the servers\' log records read as expected.'
+    : driftLoud + ' of the ' + drift.length + ' format-drift alarms ' + (driftLoud === 1 ? 'is' : 'are') + ' firing: has the servers\' log format changed?';
+  const otherLoud = loud.length - driftLoud;
+  const otherWords = otherLoud === 0 ? 'The other ' + (p.alarms.length - drift.length) + ' pipeline alarms are quiet.'
+    : otherLoud + ' other pipeline alarm' + (otherLoud === 1 ? ' is' : 's are') + ' firing.';
+  box.append(el('p', { textContent: driftWords + ' ' + otherWords }));
+  if (loud.length === 0) return;
+  box.className = 'status error';
+  const list = el('ul');
+  for (const a of loud) {
+    list.append(el('li', { textContent: a.state === 'MISSING'
+      ? a.name + ' does not exist in CloudWatch: run pulumi up to make it again.'
+      : a.name + ', since ' + when(a.since) + ': ' + a.description }));
+  }
+  box.append(list);
 }
 
 document.getElementById('add').addEventListener('submit', addKey);
