@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -104,8 +103,11 @@ func New(store Store, version Version, log *slog.Logger) *API {
 // line (see logRequest).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	// No answer is to be read as anything but its declared type.
+	// No answer is to be read as anything but its declared type, and no
+	// cache, shared or the browser's, keeps one: they carry a team's
+	// messages, asked for with its proof (the page's files say otherwise).
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	served := r
 	defer func() { a.logRequest(served, rec.status, time.Since(start)) }()
@@ -190,20 +192,11 @@ type KeyJSON struct {
 	PublicKey string `json:"public-key"`
 }
 
+// keys registers a key (POST). There is no listing: the reference's GET
+// /keys told anyone on the network every team's key, and the page never
+// needs it (operators read the table).
 func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
-	case http.MethodGet, http.MethodHead: // net/http sends no body for HEAD
-		keys, err := a.store.RegisteredKeys(r.Context())
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		list := make([]KeyJSON, 0, len(keys))
-		for k := range keys {
-			list = append(list, KeyJSON{k})
-		}
-		sort.Slice(list, func(i, j int) bool { return list[i].PublicKey < list[j].PublicKey })
-		writeJSON(w, http.StatusOK, map[string][]KeyJSON{"keys": list})
 	case http.MethodPost:
 		if !jsonBody(w, r) {
 			return
@@ -218,7 +211,7 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, `"public-key": `+err.Error())
 			return
 		}
-		if !prove(w, r, key) {
+		if !prove(w, r, key) || !a.roomFor(w, r, key) {
 			return
 		}
 		if err := a.store.Register(r.Context(), key); err != nil {
@@ -232,8 +225,28 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/keys/"+key)
 		writeJSON(w, http.StatusCreated, KeyJSON{key})
 	default:
-		methodNotAllowed(w, http.MethodGet, http.MethodHead, http.MethodPost)
+		methodNotAllowed(w, http.MethodPost)
 	}
+}
+
+// MaxRegisteredKeys bounds the keys the API registers: anyone who can
+// reach it can make key pairs and prove them, and the processor reads the
+// whole list for each log object. Requests at once may pass it by a few.
+const MaxRegisteredKeys = 1000
+
+// roomFor answers 403 when key is new and MaxRegisteredKeys are
+// registered already.
+func (a *API) roomFor(w http.ResponseWriter, r *http.Request, key string) bool {
+	keys, err := a.store.RegisteredKeys(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	if len(keys) >= MaxRegisteredKeys && !keys[key] {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("the service holds its limit of %d registered keys: a key must be removed before another is added", MaxRegisteredKeys))
+		return false
+	}
+	return true
 }
 
 func (a *API) key(w http.ResponseWriter, r *http.Request) {

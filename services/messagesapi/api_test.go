@@ -123,17 +123,17 @@ func TestKeyLifecycle(t *testing.T) {
 	key := vapidKey(t)
 
 	resp, body := do(t, "GET", srv.URL+"/keys", "")
-	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, map[string]interface{}{"keys": []interface{}{}}, body)
+	assert.Equal(t, 405, resp.StatusCode, "no one lists every team's key")
+	assert.Equal(t, "POST", resp.Header.Get("Allow"))
 
 	resp, body = do(t, "POST", srv.URL+"/keys", `{"public-key": "`+key+`="}`) // padded form accepted
 	require.Equal(t, 201, resp.StatusCode, "%v", body)
 	assert.Equal(t, "/keys/"+key, resp.Header.Get("Location"), "relative: resolved against the request's URI")
 	assert.Equal(t, key, body["public-key"])
 
-	resp, body = do(t, "GET", srv.URL+"/keys", "")
-	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, map[string]interface{}{"keys": []interface{}{map[string]interface{}{"public-key": key}}}, body)
+	registered, err := store.IsRegistered(context.Background(), key)
+	require.NoError(t, err)
+	assert.True(t, registered)
 
 	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
 	assert.Equal(t, 204, resp.StatusCode, "registered, no messages yet")
@@ -194,7 +194,7 @@ func TestBadRequestsNameTheProblem(t *testing.T) {
 		{"POST", "/keys", `{"public-key": "` + strings.Repeat("A", 8000) + `"}`, 413, "larger than 4096 bytes"},
 		{"GET", "/messages/not-a-key", "", 400, "path: public key"},
 		{"DELETE", "/keys/AAAA", "", 400, "path: public key decodes to 3 bytes"},
-		{"PUT", "/keys", "", 405, "use GET, HEAD or POST"},
+		{"PUT", "/keys", "", 405, "use POST"},
 		{"GET", "/keys/" + key, "", 405, "use DELETE"},
 		{"POST", "/messages/" + key, "", 405, "use GET or HEAD"},
 		{"GET", "/nothing", "", 404, "no such endpoint"},
@@ -221,8 +221,9 @@ func TestRedisLossIsRepairedFromDynamoDB(t *testing.T) {
 	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
 	assert.Equal(t, 204, resp.StatusCode, "still registered after Redis lost it")
 	require.NoError(t, store.Redis.FlushAll(context.Background()).Err())
-	_, body := do(t, "GET", srv.URL+"/keys", "")
-	assert.Equal(t, map[string]interface{}{"keys": []interface{}{map[string]interface{}{"public-key": key}}}, body)
+	keys, err := store.RegisteredKeys(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{key: true}, keys)
 }
 
 func TestHealthEndpoints(t *testing.T) {
@@ -243,7 +244,7 @@ func TestHealthEndpoints(t *testing.T) {
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, map[string]interface{}{"status": "error", "redis": "unavailable", "dynamodb": "ok"}, body,
 		"says which store fails, without internal addresses")
-	resp, body = do(t, "GET", broken.URL+"/keys", "")
+	resp, body = do(t, "GET", broken.URL+"/messages/"+vapidKey(t), "")
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, "storage unavailable", body["error"])
 	resp, _ = do(t, "GET", broken.URL+"/__lbheartbeat__", "")
@@ -430,7 +431,6 @@ func TestHeadIsGetWithoutABody(t *testing.T) {
 		path   string
 		status int
 	}{
-		{"/keys", 200},
 		{"/messages/" + withMessages, 200},
 		{"/messages/" + key, 204},
 		{"/messages/" + unknown, 404},
@@ -453,8 +453,9 @@ func TestHeadIsGetWithoutABody(t *testing.T) {
 	resp, _ := roundTrip("HEAD", "/keys/"+key)
 	assert.Equal(t, 405, resp.StatusCode, "no GET there, so no HEAD")
 	assert.Equal(t, "DELETE", resp.Header.Get("Allow"))
-	resp, _ = roundTrip("PUT", "/keys")
-	assert.Equal(t, "GET, HEAD, POST", resp.Header.Get("Allow"))
+	resp, _ = roundTrip("HEAD", "/keys")
+	assert.Equal(t, 405, resp.StatusCode, "no listing of keys, so no HEAD")
+	assert.Equal(t, "POST", resp.Header.Get("Allow"))
 }
 
 // TestKeepRedisInStepSetsRightWhatAFailureLeftApart: a key in the table
@@ -505,4 +506,42 @@ func TestKeepRedisInStepSetsRightWhatAFailureLeftApart(t *testing.T) {
 	for _, k := range []string{kept, tableOnly, redisOnly} {
 		assert.NotContains(t, lines[0], k)
 	}
+}
+
+// TestRegistrationsAreCapped: anyone who reaches the API can make key
+// pairs and prove them; past MaxRegisteredKeys a new key is refused, while
+// a registered one is still accepted again.
+func TestRegistrationsAreCapped(t *testing.T) {
+	srv, store := newServer(t)
+	first := vapidKey(t)
+	resp, _ := do(t, "POST", srv.URL+"/keys", `{"public-key": "`+first+`"}`)
+	require.Equal(t, 201, resp.StatusCode)
+	// Fill up to the cap through the store: a thousand proofs would only
+	// slow the test.
+	for i := 1; i < 1000; i++ {
+		require.NoError(t, store.Register(context.Background(), fmt.Sprintf("filler-%04d", i)))
+	}
+	resp, body := do(t, "POST", srv.URL+"/keys", `{"public-key": "`+vapidKey(t)+`"}`)
+	assert.Equal(t, 403, resp.StatusCode)
+	assert.Equal(t, "the service holds its limit of 1000 registered keys: a key must be removed before another is added", body["error"])
+	resp, _ = do(t, "POST", srv.URL+"/keys", `{"public-key": "`+first+`"}`)
+	assert.Equal(t, 201, resp.StatusCode, "a registered key is added again")
+	resp, _ = do(t, "DELETE", srv.URL+"/keys/"+first, "")
+	require.Equal(t, 204, resp.StatusCode)
+	resp, _ = do(t, "POST", srv.URL+"/keys", `{"public-key": "`+vapidKey(t)+`"}`)
+	assert.Equal(t, 201, resp.StatusCode, "room again once one is removed")
+}
+
+// TestNoAnswerIsCached: the JSON answers, a team's messages among them,
+// are kept by no cache.
+func TestNoAnswerIsCached(t *testing.T) {
+	srv, _ := newServer(t)
+	key := vapidKey(t)
+	resp, _ := do(t, "POST", srv.URL+"/keys", `{"public-key": "`+key+`"}`)
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	resp, _ = do(t, "GET", srv.URL+"/messages/"+key, "")
+	assert.Equal(t, 204, resp.StatusCode)
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	resp, _ = do(t, "GET", srv.URL+"/pipeline", "")
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 }

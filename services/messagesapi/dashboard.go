@@ -40,6 +40,8 @@ func page(path string) http.HandlerFunc {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		// frame-ancestors for browsers that predate it.
+		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cache-Control", "no-cache")
 		_, _ = w.Write(data)
 	}

@@ -22,12 +22,16 @@ import (
 // pass as a proof.
 const ProofAudience = "https://messages-api.push-turnkey.invalid"
 
-// MaxProofLifetime bounds how far a proof's "exp" may lie ahead: 24 hours,
-// RFC 8292's bound for a VAPID token (section 2), and ProofClockSkew more,
-// so that a proof made for 24 hours on a clock that runs a few minutes
-// fast is taken. An expired proof gets no such grace.
+// MaxProofLifetime bounds how far a proof's "exp" may lie ahead: an hour,
+// and ProofClockSkew more, so that a proof made for an hour on a clock
+// that runs a few minutes fast is taken (an expired proof gets no such
+// grace). A proof can be replayed until it expires, so it lives far less
+// than RFC 8292's 24 hours (section 2), and less than the 12 hours npm's
+// web-push gives a push token by default (3.6.7 src/vapid-helper.js,
+// DEFAULT_EXPIRATION_SECONDS, line 14): an app server tricked into
+// pushing to the proof audience makes no proof by default.
 const (
-	MaxProofLifetime = 24 * time.Hour
+	MaxProofLifetime = time.Hour
 	ProofClockSkew   = 5 * time.Minute
 )
 
@@ -95,7 +99,7 @@ func VerifyProof(header string, now time.Time) (Proof, error) {
 	case !expires.After(now):
 		return Proof{}, fmt.Errorf("the JWT expired at %s: make a new one", expires.UTC().Format(time.RFC3339))
 	case expires.Sub(now) > MaxProofLifetime+ProofClockSkew:
-		return Proof{}, fmt.Errorf("the JWT's exp is %s, more than 24 hours ahead", expires.UTC().Format(time.RFC3339))
+		return Proof{}, fmt.Errorf("the JWT's exp is %s, more than an hour ahead: a proof lives at most an hour", expires.UTC().Format(time.RFC3339))
 	}
 	return Proof{Key: key, Expires: expires}, nil
 }

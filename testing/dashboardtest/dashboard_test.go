@@ -3,6 +3,8 @@ package dashboardtest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -171,25 +173,84 @@ func TestADeveloperSeesTheirMessages(t *testing.T) {
 	shoot(t, ctx, dir, "messages-phone")
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)))
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(".key button"), chromedp.WaitNotPresent(".key")))
+	// Stop watching in this tab: the key stays registered.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(".key button.forget"), chromedp.WaitNotPresent(".key")))
+	assert.Contains(t, text(t, ctx, "#add-status"), "is no longer watched in this tab; it stays registered")
+	registered, err = store.IsRegistered(context.Background(), key)
+	require.NoError(t, err)
+	assert.True(t, registered, "forgetting in the tab unregisters nothing")
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue("#proof", authorization), chromedp.Click("#add button"), chromedp.WaitVisible(".key h3")))
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(".key button.unregister"), chromedp.WaitNotPresent(".key")))
 	removed := text(t, ctx, "#add-status")
-	assert.True(t, strings.HasSuffix(removed, "removed: its messages are no longer kept."), removed)
+	assert.True(t, strings.HasSuffix(removed, "unregistered: its messages are no longer kept."), removed)
 	registered, err = store.IsRegistered(context.Background(), key)
 	require.NoError(t, err)
 	assert.False(t, registered, "removed in the API too")
 	shoot(t, ctx, dir, "key-removed")
 
-	// The processor stopped reading 25 minutes ago, and a format-drift
-	// alarm fired 20 minutes ago.
+	// An idle stack: nothing read for 25 minutes is no fault by itself.
 	require.NoError(t, store.RecordRead(context.Background(), pushmessages.Read{At: time.Now().Add(-25 * time.Minute), Written: time.Now().Add(-26 * time.Minute)}))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
+	waitText(t, ctx, "#pipeline", "Nothing newer for 25 minutes: either no traffic reached the servers (an idle stack writes no logs), or their logs stopped")
+	assert.Equal(t, "status", attribute(t, ctx, "#pipeline", "class"), "not shown as an error")
+
+	// The processor read an object 9 minutes after Firehose wrote it, and
+	// a format-drift alarm fired 20 minutes ago.
+	require.NoError(t, store.RecordRead(context.Background(), pushmessages.Read{At: time.Now().Add(-time.Minute), Written: time.Now().Add(-10 * time.Minute)}))
 	cw.Put(drift[1], "ALARM", "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
 		time.Now().Add(-20*time.Minute).Unix())
 	ahead.Store(int64(messagesapi.AlarmsCacheTTL))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
-	waitText(t, ctx, "#pipeline", "That was 25 minutes ago: the servers log all the time, so the processor is behind or stopped")
+	waitText(t, ctx, "#pipeline", "It is falling behind: it read that object 9 minutes after Firehose wrote it.")
 	waitText(t, ctx, "#alarms", "1 of the 3 format-drift alarms is firing: has the servers' log format changed? The other 4 pipeline alarms are quiet.")
 	assert.Contains(t, text(t, ctx, "#alarms li"), drift[1]+", since ")
 	shoot(t, ctx, dir, "pipeline-behind")
+}
+
+// TestExpiredProofsAreForgotten: a proof left in the tab is dropped once
+// it has expired, when the page loads.
+func TestExpiredProofsAreForgotten(t *testing.T) {
+	store := env.Store(t)
+	srv := httptest.NewServer(messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	key, authorization := proof(t)
+	expired := webpushmint.Mint(t, vapid.ProofAudience, time.Now().Add(time.Second))
+	ctx := browser(t, 1200, 900)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("#no-keys"),
+		chromedp.SetValue("#proof", authorization), chromedp.Click("#add button"), chromedp.WaitVisible(".key h3")))
+	// The other proof was added an hour ago, say, and has expired since.
+	time.Sleep(time.Until(time.Unix(expiry(t, expired.Authorization), 0).Add(time.Second)))
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const p = JSON.parse(sessionStorage.getItem('proofs')); p[%q] = %q; sessionStorage.setItem('proofs', JSON.stringify(p)); })()`,
+		expired.PublicKey, expired.Authorization)))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(".key h3")))
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`JSON.parse(sessionStorage.getItem('proofs'))`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{key: authorization}, kept)
+	count, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.key').length`))
+	require.NoError(t, err)
+	assert.Equal(t, 1, count)
+}
+
+// expiry is the exp of a proof's JWT, read as RFC 7519 says.
+func expiry(t *testing.T, authorization string) int64 {
+	t.Helper()
+	token := strings.TrimPrefix(strings.Split(authorization, ",")[0], "vapid t=")
+	claims, err := base64.RawURLEncoding.DecodeString(strings.Split(token, ".")[1])
+	require.NoError(t, err)
+	var c struct{ Exp int64 }
+	require.NoError(t, json.Unmarshal(claims, &c))
+	return c.Exp
+}
+
+// attribute is the attribute name of the element sel selects.
+func attribute(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute(%q)`, sel, name)))
+	require.NoError(t, err)
+	return v
 }
 
 // waitText waits until the text of sel contains want.

@@ -89,3 +89,12 @@ func TestRefusesToStartWithoutSettings(t *testing.T) {
 	err = run(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	assert.ErrorContains(t, err, `RECONCILE_INTERVAL "0s" is not a positive duration`)
 }
+
+// TestAlarmNamesAreCommaSeparated: the names the boot script passes, with
+// stray spaces and empty entries skipped.
+func TestAlarmNamesAreCommaSeparated(t *testing.T) {
+	t.Setenv("PIPELINE_ALARMS", "push-prod-processor-errors, push-prod-log-stream-silent,,")
+	assert.Equal(t, []string{"push-prod-processor-errors", "push-prod-log-stream-silent"}, alarmNames("PIPELINE_ALARMS"))
+	t.Setenv("PIPELINE_ALARMS", "")
+	assert.Empty(t, alarmNames("PIPELINE_ALARMS"))
+}

@@ -9,6 +9,26 @@ const store = {
 };
 const shown = new Map(); // key -> {section, since}
 
+// expOf is the exp (Unix seconds) of a proof's JWT, or 0 when it has none.
+function expOf(proof) {
+  const m = /(?:^|[\s,])t\s*=\s*[^.\s,]+\.([A-Za-z0-9_-]+)\./.exec(proof);
+  if (!m) return 0;
+  try {
+    const claims = JSON.parse(atob(m[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof claims.exp === 'number' ? claims.exp : 0;
+  } catch { return 0; }
+}
+
+// forgetExpired drops the proofs that have expired: no longer of use, and
+// not to be left in the tab.
+function forgetExpired() {
+  const proofs = store.load();
+  for (const [key, proof] of Object.entries(proofs)) {
+    if (expOf(proof) * 1000 <= Date.now()) delete proofs[key];
+  }
+  store.save(proofs);
+}
+
 // keyOf is the k= of a proof, or '' when there is none.
 function keyOf(proof) {
   const m = /(?:^|[\s,])k\s*=\s*([A-Za-z0-9_-]+=*)/.exec(proof);
@@ -40,18 +60,24 @@ function when(seconds) { return new Date(seconds * 1000).toLocaleString(); }
 function render(key) {
   const since = new Date();
   const status = el('p', { className: 'status', role: 'status' });
-  const remove = el('button', { type: 'button', className: 'secondary', textContent: 'Remove key' });
-  remove.setAttribute('aria-label', 'Remove key ' + key.slice(0, 12));
+  const forget = el('button', { type: 'button', className: 'secondary forget', textContent: 'Stop watching here' });
+  forget.setAttribute('aria-label', 'Stop watching here: key ' + key.slice(0, 12) + ' stays registered');
+  const remove = el('button', { type: 'button', className: 'secondary unregister', textContent: 'Unregister key' });
+  remove.setAttribute('aria-label', 'Unregister key ' + key.slice(0, 12) + ': its messages are no longer kept, for anyone');
   const table = el('table');
   table.hidden = true;
   const section = el('section', { className: 'key' },
-    el('div', { className: 'key-head' }, el('h3', { textContent: key }), remove),
+    el('div', { className: 'key-head' }, el('h3', { textContent: key }), el('div', { className: 'actions' }, forget, remove)),
     status, el('div', { className: 'table-wrap', tabIndex: 0 }, table));
   section.setAttribute('aria-label', 'Key ' + key.slice(0, 12));
   const wrap = section.querySelector('.table-wrap');
   wrap.setAttribute('role', 'region');
   wrap.setAttribute('aria-label', 'Messages of key ' + key.slice(0, 12));
   remove.addEventListener('click', () => removeKey(key));
+  forget.addEventListener('click', () => {
+    drop(key);
+    say('Key ' + key.slice(0, 12) + '… is no longer watched in this tab; it stays registered, and its messages kept.');
+  });
   document.getElementById('keys').append(section);
   shown.set(key, { section, status, table, since });
   document.getElementById('no-keys').hidden = true;
@@ -83,7 +109,7 @@ async function refresh(key) {
     showMessages(view.table, data.messages);
   } else if (resp.status === 401) {
     view.status.className = 'status error';
-    view.status.textContent = 'The proof was refused (' + (data && data.error) + '). Add the key again with a new proof.';
+    view.status.textContent = 'The proof was refused (' + (data && data.error) + '). Paste a new proof above and add the key again: it is still registered.';
   } else {
     view.status.className = 'status error';
     view.status.textContent = (data && data.error) || ('The Messages API answered ' + resp.status + '.');
@@ -124,15 +150,26 @@ async function removeKey(key) {
     view.status.textContent = (data && data.error) || ('The Messages API answered ' + resp.status + '.');
     return;
   }
+  drop(key);
+  say('Key ' + key.slice(0, 12) + '… unregistered: its messages are no longer kept.');
+}
+
+// drop forgets key's proof in this tab and takes its section off the page.
+function drop(key) {
   const proofs = store.load();
   delete proofs[key];
   store.save(proofs);
-  view.section.remove();
+  shown.get(key).section.remove();
   shown.delete(key);
+  document.getElementById('no-keys').hidden = shown.size > 0;
+}
+
+// say puts msg in the status line under the form and moves the focus back
+// to the proof field.
+function say(msg) {
   const status = document.getElementById('add-status');
   status.className = 'status';
-  status.textContent = 'Key ' + key.slice(0, 12) + '… removed: its messages are no longer kept.';
-  document.getElementById('no-keys').hidden = shown.size > 0;
+  status.textContent = msg;
   document.getElementById('proof').focus();
 }
 
@@ -184,25 +221,26 @@ async function pipeline() {
   showAlarms(alarms, p);
 }
 
-// showReads says whether the processor keeps up: the servers log all the
-// time and Firehose writes an object every minute or so, so a read over
-// 10 minutes old, or an object read over 5 minutes after it was written,
-// is the pipeline falling behind.
+// showReads says whether the processor keeps up. Firehose writes an
+// object every minute or so while the servers log, so an object read over
+// 5 minutes after it was written is the pipeline falling behind. No read
+// for a while is no fault in itself: an idle stack writes no log (the
+// health checks are not logged); the log-stream-silent alarm tells the
+// two apart.
 function showReads(line, p) {
   line.className = 'status';
   if (!p['read-at']) {
-    line.textContent = 'The processor has not read a log object yet. The servers\' logs reach it through Firehose, which writes one every minute or so.';
+    line.textContent = 'The processor has not read a log object yet. The servers\' logs reach it through Firehose, which writes one every minute or so while messages are sent.';
     return;
   }
   const age = Math.round((Date.now() / 1000 - p['read-at']) / 60);
   const lag = Math.round((p['read-at'] - p['written-at']) / 60);
   let verdict = 'It is keeping up.';
-  if (age > 10) {
+  if (lag > 5) {
     line.className = 'status error';
-    verdict = 'That was ' + age + ' minutes ago: the servers log all the time, so the processor is behind or stopped (see the alarms below).';
-  } else if (lag > 5) {
-    line.className = 'status error';
-    verdict = 'It is falling behind: it read that object ' + lag + ' minutes after it was written.';
+    verdict = 'It is falling behind: it read that object ' + lag + ' minutes after Firehose wrote it.';
+  } else if (age > 10) {
+    verdict = 'Nothing newer for ' + age + ' minutes: either no traffic reached the servers (an idle stack writes no logs), or their logs stopped, which the log-stream-silent alarm below reports.';
   }
   line.textContent = 'The processor last read a log object at ' + when(p['read-at']) + ', written at ' +
     when(p['written-at']) + '. ' + verdict;
@@ -244,6 +282,7 @@ function showAlarms(box, p) {
 }
 
 document.getElementById('add').addEventListener('submit', addKey);
+forgetExpired();
 for (const key of Object.keys(store.load())) render(key);
 pipeline();
 setInterval(() => { pipeline(); for (const key of shown.keys()) refresh(key); }, REFRESH_MS);
