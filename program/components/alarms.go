@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/push-turnkey/push-turnkey/program/stackconfig"
 )
 
 // Alarms watches the stack: unhealthy load-balancer targets, processor
@@ -126,24 +128,38 @@ func newAlarmTopic(ctx *pulumi.Context, name string, args *AlarmsArgs, parent pu
 	return topic, nil
 }
 
-// metricAlarm is one alarm on one metric, over 5-minute periods.
+// metricAlarm is one alarm on one metric, over 5-minute periods. Its
+// description says what fired and what to do first: it reaches the
+// e-mail and the developer dashboard.
 type metricAlarm struct {
-	name, description, namespace, metric, statistic, comparison string
-	threshold                                                   float64
-	periods                                                     int
-	dimensions                                                  pulumi.StringMap
+	name, namespace, metric, statistic, comparison string
+	description                                    pulumi.StringInput
+	threshold                                      float64
+	periods                                        int
+	dimensions                                     pulumi.StringMap
 }
+
+// driftSteps is what to do when a format-drift alarm fires.
+const driftSteps = " Read one of the log bucket's objects with go run ./cmd/pushlog <object>.gz and compare it with the README's " +
+	"'The Push Messages pipeline'; an autopushVersion other than 1.58.4 is the usual cause: set it back with pulumi config set autopushVersion 1.58.4, then pulumi up."
+
+// processorLog is the command that shows the processor's log.
+const processorLog = "aws logs tail /aws/lambda/$(pulumi stack output processorFunctionName) --since 1h"
 
 // metricAlarms are the one-metric alarms of the tiers args names.
 func metricAlarms(args *AlarmsArgs) []metricAlarm {
 	var alarms []metricAlarm
+	units := map[string]string{"connection": "autopush", "endpoint": "autoendpoint"}
 	for _, tg := range []string{"connection", "endpoint"} {
 		suffix, ok := args.TargetGroupArnSuffixes[tg]
 		if !ok {
 			continue
 		}
 		alarms = append(alarms, metricAlarm{
-			name: "unhealthy-" + tg + "-nodes", description: "A " + tg + " node is failing its load balancer health check",
+			name: "unhealthy-" + tg + "-nodes",
+			description: pulumi.String("A " + tg + " node is failing its load balancer health check. The server's output: aws logs tail " +
+				stackconfig.Config{TablePrefix: args.NamePrefix}.LogGroupName(tg) + " --since 30m; its start script: sudo journalctl -u " + units[tg] +
+				" -b on the node (Session Manager). After an autopushVersion change, see the README's 'A new autopushVersion never gets healthy'."),
 			namespace: "AWS/NetworkELB", metric: "UnHealthyHostCount", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 3,
 			dimensions: pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": suffix},
@@ -151,7 +167,9 @@ func metricAlarms(args *AlarmsArgs) []metricAlarm {
 	}
 	if args.DeliveryStreamName != nil {
 		alarms = append(alarms, metricAlarm{
-			name: "log-delivery-failures", description: "Firehose fails to deliver log records to S3",
+			name: "log-delivery-failures",
+			description: pulumi.Sprintf("Firehose fails to deliver log records to S3. Its errors: aws logs tail /aws/kinesisfirehose/%s --since 1h. "+
+				"A bucket policy, key or role changed by hand is the usual cause: pulumi refresh, then pulumi up, sets them back.", args.DeliveryStreamName),
 			namespace: "AWS/Firehose", metric: "DeliveryToS3.Success", statistic: "Minimum",
 			comparison: "LessThanThreshold", threshold: 1, periods: 3,
 			dimensions: pulumi.StringMap{"DeliveryStreamName": args.DeliveryStreamName},
@@ -162,7 +180,10 @@ func metricAlarms(args *AlarmsArgs) []metricAlarm {
 	}
 	if args.FailedEventsQueueName != nil {
 		alarms = append(alarms, metricAlarm{
-			name: "processor-failed-events", description: "Log objects the processor gave up on wait in the failed-events queue",
+			name: "processor-failed-events",
+			description: pulumi.String("Log objects the processor gave up on wait in the failed-events queue (pulumi stack output failedEventsQueueUrl), " +
+				"kept 14 days; this alarm stays on while any is there. Find why with " + processorLog + ", fix it, " +
+				"then replay them as the README's 'Alarms' section shows."),
 			namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 1,
 			dimensions: pulumi.StringMap{"QueueName": args.FailedEventsQueueName},
@@ -177,18 +198,21 @@ func metricAlarms(args *AlarmsArgs) []metricAlarm {
 func processorAlarms(function pulumi.StringInput) []metricAlarm {
 	dims := pulumi.StringMap{"FunctionName": function}
 	return []metricAlarm{{
-		name: "processor-errors", description: "The log processor Lambda fails",
+		name: "processor-errors",
+		description: pulumi.String("The log processor Lambda fails. Why: " + processorLog + ". A log object it fails on is tried twice more, " +
+			"then parked in the failed-events queue, which has its own alarm."),
 		namespace: "AWS/Lambda", metric: "Errors", statistic: "Sum",
 		comparison: "GreaterThanThreshold", threshold: 0, periods: 1, dimensions: dims,
 	}, {
-		name: "processor-malformed-records", description: "Most records of a log object are malformed: has the server's log format changed?",
+		name: "processor-malformed-records", description: pulumi.String("Most records of a log object are malformed: has the server's log format changed?" + driftSteps),
 		namespace: ProcessorMetricsNamespace, metric: "MalformedPercent", statistic: "Maximum",
 		comparison: "GreaterThanThreshold", threshold: 50, periods: 1, dimensions: dims,
 	}, {
 		// Unreadable counts only records no sender can make the server
 		// write (pushlog.Counts): one is drift.
-		name: "processor-unreadable-deliveries", description: "Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?",
-		namespace: ProcessorMetricsNamespace, metric: "Unreadable", statistic: "Sum",
+		name:        "processor-unreadable-deliveries",
+		description: pulumi.String("Records that report a message are not in the form autopush 1.58.4 writes: has the server's log format changed?" + driftSteps),
+		namespace:   ProcessorMetricsNamespace, metric: "Unreadable", statistic: "Sum",
 		comparison: "GreaterThanThreshold", threshold: 0, periods: 1, dimensions: dims,
 	}}
 }
@@ -197,7 +221,7 @@ func processorAlarms(function pulumi.StringInput) []metricAlarm {
 func (al metricAlarm) register(ctx *pulumi.Context, prefix, namePrefix string, topic pulumi.StringOutput, parent pulumi.ResourceOption) error {
 	if _, err := cloudwatch.NewMetricAlarm(ctx, prefix+"-"+al.name, &cloudwatch.MetricAlarmArgs{
 		Name:               pulumi.String(AlarmName(namePrefix, al.name)),
-		AlarmDescription:   pulumi.String(al.description),
+		AlarmDescription:   al.description,
 		Namespace:          pulumi.String(al.namespace),
 		MetricName:         pulumi.String(al.metric),
 		Statistic:          pulumi.String(al.statistic),
@@ -229,7 +253,7 @@ func newNoReadableRecordsAlarm(ctx *pulumi.Context, name, alarmName string, func
 	records, readable := metric("records", "Records"), metric("readable", "Readable")
 	if _, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
 		Name:               pulumi.String(alarmName),
-		AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?"),
+		AlarmDescription:   pulumi.String("Log records arrived for an hour and none was readable: has the server's log format changed?" + driftSteps),
 		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 		Threshold:          pulumi.Float64(1),
 		EvaluationPeriods:  pulumi.Int(1),
@@ -286,7 +310,8 @@ func newLogSilenceAlarm(ctx *pulumi.Context, name, alarmName string, args *Alarm
 	_, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
 		Name: pulumi.String(alarmName),
 		AlarmDescription: pulumi.String("Nodes are in service and clients connect, but the Firehose delivery stream received no log record for 15 minutes: " +
-			"a server's Firehose sender has likely stopped (it ends on its first error); replace the nodes (start an instance refresh)"),
+			"a server's Firehose sender has likely stopped (it ends on its first error). Replace the nodes: aws autoscaling start-instance-refresh " +
+			"--auto-scaling-group-name \"$(pulumi stack output connectionGroupName)\", and the same for endpointGroupName."),
 		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 		Threshold:          pulumi.Float64(1),
 		EvaluationPeriods:  pulumi.Int(1),

@@ -124,6 +124,11 @@ type ProcessorTierArgs struct {
 	Partition, Region, AccountID string
 }
 
+// DashboardLocalPort is the laptop's port of the dashboard's tunnel: not
+// 8080, which many local servers use, since a page served later on the same
+// origin in the same tab could read the proofs the dashboard keeps there.
+const DashboardLocalPort = 18080
+
 // NewProcessorTier registers the tier.
 func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs, opts ...pulumi.ResourceOption) (*ProcessorTier, error) {
 	t := &ProcessorTier{}
@@ -165,7 +170,7 @@ func NewProcessorTier(ctx *pulumi.Context, name string, args *ProcessorTierArgs,
 	t.MessagesAPIPrivateIP = eni.PrivateIp
 	t.MessagesAPIURL = pulumi.Sprintf("http://%s:%d/", eni.PrivateIp, MessagesAPIPort)
 	t.DashboardTunnel = pulumi.Sprintf("aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSession "+
-		"--parameters portNumber=%d,localPortNumber=%d", args.Region, instance.ID(), MessagesAPIPort, MessagesAPIPort)
+		"--parameters portNumber=%d,localPortNumber=%d", args.Region, instance.ID(), MessagesAPIPort, DashboardLocalPort)
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"functionName":          t.FunctionName,
 		"failedEventsQueueUrl":  t.FailedEventsQueueURL,

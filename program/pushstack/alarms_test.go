@@ -151,3 +151,22 @@ func TestLogSilenceAlarm(t *testing.T) {
 		assert.NotEqual(t, "push-alarms-log-stream-silent", r.Name, "no delivery stream, no silence alarm")
 	}
 }
+
+// TestEveryAlarmSaysWhatToDo: each alarm's description, which reaches the
+// e-mail and the developer dashboard, gives a first command to run, within
+// CloudWatch's 1,024 characters (PutMetricAlarm, AlarmDescription).
+func TestEveryAlarmSaysWhatToDo(t *testing.T) {
+	p := runPlan(t, map[string]string{"processor": "true"}, nil)
+	alarms := p.Find("aws:cloudwatch/metricAlarm:MetricAlarm")
+	require.Len(t, alarms, 9, "two node alarms and the seven pipeline alarms")
+	for _, a := range alarms {
+		description := str(t, a, "alarmDescription")
+		assert.LessOrEqual(t, len(description), 1024, a.Name)
+		assert.Regexp(t, `(aws (logs|autoscaling)|go run ./cmd/pushlog|pulumi (refresh|stack output))`, description, "%s gives a command", a.Name)
+		assert.NotContains(t, description, "%!", "%s is formatted", a.Name)
+	}
+	firehose := str(t, one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "push-alarms-log-delivery-failures"), "alarmDescription")
+	assert.Contains(t, firehose, "aws logs tail /aws/kinesisfirehose/push-test-push-logs ", "the stream's own error log")
+	connection := str(t, one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "push-alarms-unhealthy-connection-nodes"), "alarmDescription")
+	assert.Contains(t, connection, "aws logs tail /push-turnkey/push-test/connection ", "the connection nodes' log group")
+}

@@ -265,7 +265,7 @@ func TestMessagesAPI(t *testing.T) {
 	instance := one(t, p, "aws:ec2/instance:Instance", "push-processor-api")
 	assert.True(t, instance.Options.DeleteBeforeReplace, "a replacement frees the interface first")
 	assert.Equal(t, "aws ssm start-session --region us-east-1 --target "+instance.ID+" --document-name AWS-StartPortForwardingSession "+
-		"--parameters portNumber=8080,localPortNumber=8080", p.Outputs["dashboardTunnel"].Value,
+		"--parameters portNumber=8080,localPortNumber=18080", p.Outputs["dashboardTunnel"].Value,
 		"the dashboard's tunnel names the Messages API's instance and port")
 	assert.Equal(t, []interface{}{map[string]interface{}{"networkInterfaceId": eni.ID, "deviceIndex": 0.0}},
 		masked(instance, "networkInterfaces"))
@@ -291,8 +291,8 @@ func TestMessagesAPI(t *testing.T) {
 	}
 	assert.Equal(t, []string{"10.20.0.0/16"}, ingress(p))
 	p = runPlan(t, map[string]string{"processor": "true",
-		"messagesApiAllowedCidrs": `["10.50.0.0/16","192.0.2.0/24"]`, "messagesApiAllowedSecurityGroup": "sg-0123456789abcdef0"}, nil)
-	assert.ElementsMatch(t, []string{"10.50.0.0/16", "192.0.2.0/24", "sg-0123456789abcdef0"}, ingress(p))
+		"messagesApiAllowedCidrs": `["10.50.0.0/16","192.168.7.0/24"]`, "messagesApiAllowedSecurityGroup": "sg-0123456789abcdef0"}, nil)
+	assert.ElementsMatch(t, []string{"10.50.0.0/16", "192.168.7.0/24", "sg-0123456789abcdef0"}, ingress(p))
 
 	// The binary is delivered through the bucket, outside the log prefix,
 	// under its source key, and checked on download.

@@ -320,6 +320,7 @@ func (c *Checked) outputs(k core, service *components.PushService, logging *comp
 		outputs["messagesApiUrl"] = processor.MessagesAPIURL
 		outputs["dashboardTunnel"] = processor.DashboardTunnel
 		outputs["redisEndpoint"] = processor.RedisEndpoint
+		outputs["failedEventsQueueUrl"] = processor.FailedEventsQueueURL
 	}
 	return outputs
 }

@@ -206,7 +206,7 @@ func TestOutputs(t *testing.T) {
 				want = append(want, "deliveryStreamName", "firehoseLoggingBucket")
 			}
 			if name == "processor" {
-				want = append(want, "messagesApiPrivateIp", "messagesApiUrl", "dashboardTunnel", "processorFunctionName", "redisEndpoint")
+				want = append(want, "messagesApiPrivateIp", "messagesApiUrl", "dashboardTunnel", "processorFunctionName", "redisEndpoint", "failedEventsQueueUrl")
 			}
 			sort.Strings(want)
 			var got []string

@@ -155,6 +155,8 @@ func TestBadValues(t *testing.T) {
 		{"messagesApiAllowedCidrs", `["10.0.0.0/16", "10.1.0.1/16"]`, "item 1, \"10.1.0.1/16\", has host bits set", nil},
 		{"messagesApiAllowedCidrs", `["0.0.0.0/0"]`, "large part of the internet", nil},
 		{"messagesApiAllowedCidrs", `["office"]`, "not an IPv4 CIDR block", nil},
+		{"messagesApiAllowedCidrs", `["10.0.0.0/16", "203.0.113.7/32"]`, `item 1, "203.0.113.7/32", is not a private block`, nil},
+		{"messagesApiAllowedCidrs", `["172.0.0.0/11"]`, `item 0, "172.0.0.0/11", is not a private block`, nil},
 		{"messagesApiAllowedCidrs", `["10.1.0.0/16", "10.2.0.0/16", "10.1.0.0/16"]`, `item 2, "10.1.0.0/16", repeats item 0`, nil},
 		{"messagesApiAllowedCidrs", cidrs(60), "has 60 blocks; the Messages API's security group takes at most 59 (AWS's default quota of 60 inbound rules", nil},
 		{"messagesApiAllowedSecurityGroup", "dashboard", "not a security group ID", nil},

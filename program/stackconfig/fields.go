@@ -126,6 +126,9 @@ func allowedCIDRs(to func(*Config) *[]string) field {
 				problems = append(problems, fmt.Sprintf("item %d, %q, has host bits set; the block is %s", i, cidr, prefix.Masked()))
 			case prefix.Bits() < 8:
 				problems = append(problems, fmt.Sprintf("item %d, %q, opens the internal API to a large part of the internet (at least /8)", i, cidr))
+			case !private(prefix):
+				problems = append(problems, fmt.Sprintf("item %d, %q, is not a private block (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10): "+
+					"the Messages API speaks plain HTTP and carries proofs, so it stays internal; from outside, use the tunnel (pulumi stack output dashboardTunnel)", i, cidr))
 			}
 		}
 		// The group also takes messagesApiAllowedSecurityGroup's rule, so the
@@ -137,6 +140,21 @@ func allowedCIDRs(to func(*Config) *[]string) field {
 		}
 		return problems
 	}}
+}
+
+// privateBlocks are the IPv4 blocks no internet host has: RFC 1918's and
+// RFC 6598's shared address space (carrier-grade NAT, some VPNs).
+var privateBlocks = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("100.64.0.0/10")}
+
+// private reports whether block lies inside one of privateBlocks.
+func private(block netip.Prefix) bool {
+	for _, p := range privateBlocks {
+		if p.Bits() <= block.Bits() && p.Contains(block.Addr()) {
+			return true
+		}
+	}
+	return false
 }
 
 // fernetKeys reads a JSON list of Fernet keys; its problems never repeat a

@@ -235,14 +235,23 @@ func (a *API) keys(w http.ResponseWriter, r *http.Request) {
 const MaxRegisteredKeys = 1000
 
 // roomFor answers 403 when key is new and MaxRegisteredKeys are
-// registered already.
+// registered already. A registered key, the common case, costs one look-up;
+// only a new one counts the keys.
 func (a *API) roomFor(w http.ResponseWriter, r *http.Request, key string) bool {
+	registered, err := a.store.IsRegistered(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	if registered {
+		return true
+	}
 	keys, err := a.store.RegisteredKeys(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return false
 	}
-	if len(keys) >= MaxRegisteredKeys && !keys[key] {
+	if len(keys) >= MaxRegisteredKeys {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("the service holds its limit of %d registered keys: a key must be removed before another is added", MaxRegisteredKeys))
 		return false
 	}

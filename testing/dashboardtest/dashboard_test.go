@@ -301,3 +301,34 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	require.NoError(t, err, sel)
 	return s
 }
+
+// TestThePagesProofRecipeWorks: the command the page shows, run as shown
+// (the key pair in the environment, npm's web-push installed), makes a
+// proof the page takes.
+func TestThePagesProofRecipeWorks(t *testing.T) {
+	store := env.Store(t)
+	srv := httptest.NewServer(messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	ctx := browser(t, 1200, 900)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("#no-keys")))
+	recipe := text(t, ctx, "pre")
+	require.True(t, strings.HasPrefix(recipe, "VAPID_PUBLIC_KEY=B… VAPID_PRIVATE_KEY=… node -e '"), recipe)
+	command := strings.SplitN(recipe, " ", 3)[2] // the environment is set below
+
+	webpush := filepath.Join("..", "..", "tools", "webpush")
+	generate := exec.Command("node", "-e", `console.log(JSON.stringify(require("web-push").generateVAPIDKeys()))`)
+	generate.Dir = webpush
+	keysOut, err := generate.Output()
+	require.NoError(t, err, "npm ci --prefix tools/webpush installs web-push")
+	var keys struct{ PublicKey, PrivateKey string }
+	require.NoError(t, json.Unmarshal(keysOut, &keys))
+	run := exec.Command("sh", "-c", command)
+	run.Dir = webpush
+	run.Env = append(os.Environ(), "VAPID_PUBLIC_KEY="+keys.PublicKey, "VAPID_PRIVATE_KEY="+keys.PrivateKey)
+	out, err := run.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue("#proof", strings.TrimSpace(string(out))), chromedp.Click("#add button"),
+		chromedp.WaitVisible(".key h3")))
+	assert.Equal(t, keys.PublicKey, text(t, ctx, ".key h3"))
+}
