@@ -48,6 +48,9 @@ var cloudwatchEntries = map[string]Entry{
 		// DescribeLogGroups lists the account's groups: the reference
 		// gives it no resource type.
 		{Op: Read, Actions: []string{"logs:DescribeLogGroups"}},
+		// The Messages API instance's after-create hook reads the API's
+		// group for its first line (components.APIWait).
+		{Op: Read, Actions: []string{"logs:FilterLogEvents"}, On: logGroup("name")},
 		{Op: Update, Actions: []string{"logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"}, On: logGroup("name")},
 		// The 5.14 source tags with TagLogGroup and friends; later
 		// versions with TagResource and friends.

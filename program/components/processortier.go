@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -120,6 +121,11 @@ type ProcessorTierArgs struct {
 	// reads the states of FormatDriftAlarms and PipelineAlarms for the
 	// dashboard, and may read nothing else.
 	AlarmNamePrefix string
+	// APIWait, when set, waits for a new Messages API instance to serve
+	// (an after-create hook), so that `pulumi up` ends with the dashboard
+	// reachable; it fails the up, saying where to look, when the API never
+	// serves. An interface, not an input: the hook calls the AWS API.
+	APIWait *APIWait
 
 	Partition, Region, AccountID string
 }
@@ -588,6 +594,20 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 	if err != nil {
 		return nil, nil, err
 	}
+	instanceOpts := []pulumi.ResourceOption{parent,
+		// The interface holds the stable address: the old instance must let
+		// go of it before a new one takes it.
+		pulumi.DeleteBeforeReplace(true),
+		// The first boot needs the binary, the role's policy and the way out.
+		// The log driver needs the group when the API starts.
+		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip, logGroup})}
+	if args.APIWait != nil {
+		serving, err := ctx.RegisterResourceHook(name+"-serving", waitForAPI(ctx, args.APIWait, args.APILogGroupName), nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("messages api instance: %w", err)
+		}
+		instanceOpts = append(instanceOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{AfterCreate: []*pulumi.ResourceHook{serving}}))
+	}
 	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
 		LaunchTemplate: &ec2.InstanceLaunchTemplateArgs{
 			Id:      template.ID(),
@@ -598,17 +618,28 @@ func newMessagesAPI(ctx *pulumi.Context, name string, args *ProcessorTierArgs, g
 			DeviceIndex:        pulumi.Int(0),
 		}},
 		Tags: pulumi.StringMap{"Name": pulumi.String(name)},
-	}, parent,
-		// The interface holds the stable address: the old instance must let
-		// go of it before a new one takes it.
-		pulumi.DeleteBeforeReplace(true),
-		// The first boot needs the binary, the role's policy and the way out.
-		// The log driver needs the group when the API starts.
-		pulumi.DependsOn([]pulumi.Resource{binary, rolePolicy, eip, logGroup}))
+	}, instanceOpts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("messages api instance: %w", err)
 	}
 	return eni, instance, nil
+}
+
+// waitForAPI is the Messages API instance's after-create hook: it waits
+// until the API on the new instance serves. One it cannot watch is a
+// warning.
+func waitForAPI(ctx *pulumi.Context, w *APIWait, logGroup string) pulumi.ResourceHookFunction {
+	return func(h *pulumi.ResourceHookArgs) error {
+		instance := string(h.ID)
+		_ = ctx.Log.Info(fmt.Sprintf("waiting for the Messages API on %s to serve: the instance installs Docker and downloads the binary", instance), nil)
+		err := w.Wait(ctx.Context(), logGroup, instance)
+		if errors.Is(err, ErrCannotWatchAPI) {
+			_ = ctx.Log.Warn(fmt.Sprintf("%v; watch it: aws logs tail %s --log-stream-names %s --follow (it is ready at its line \"listening\")",
+				err, logGroup, instance), nil)
+			return nil
+		}
+		return err
+	}
 }
 
 // alarmNames are the names of alarms (AlarmName's ends) under prefix.

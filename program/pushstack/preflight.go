@@ -31,6 +31,7 @@ type Checked struct {
 	keys         []string // the crypto keys to store, newest first; nil to generate
 	programs     Artifacts
 	refreshes    *components.RefreshWait // the groups' after-update hooks wait with it
+	apiWait      *components.APIWait     // the Messages API instance's after-create hook waits with it
 }
 
 // target is where the stack deploys, as the AWS provider reports it.
@@ -91,11 +92,15 @@ func preflight(ctx *pulumi.Context, cfg stackconfig.Config, r Runtime) (*Checked
 			return nil, err
 		}
 	}
+	profile, _ := ctx.GetConfig("aws:profile")
+	sdk := &sdkConfig{region: c.target.region, profile: profile}
 	c.refreshes = r.RefreshWait
 	if c.refreshes == nil {
-		profile, _ := ctx.GetConfig("aws:profile")
-		c.refreshes = &components.RefreshWait{API: &sdkRefreshes{region: c.target.region, profile: profile},
-			Poll: 15 * time.Second, Timeout: components.RefreshTimeout}
+		c.refreshes = &components.RefreshWait{API: sdkRefreshes{sdk}, Poll: 15 * time.Second, Timeout: components.RefreshTimeout}
+	}
+	c.apiWait = r.APIWait
+	if c.apiWait == nil {
+		c.apiWait = &components.APIWait{Logs: sdkLogs{sdk}, Poll: 10 * time.Second, Timeout: components.APIWaitTimeout}
 	}
 	return c, nil
 }

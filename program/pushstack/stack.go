@@ -26,6 +26,10 @@ type Runtime struct {
 	// aws:profile, every 15 s for up to RefreshTimeout (a stand-in in the
 	// engine tests).
 	RefreshWait *components.RefreshWait
+	// APIWait is how the Messages API instance's after-create hook waits
+	// for the API to serve; nil: through the AWS SDK, as RefreshWait, every
+	// 10 s for up to components.APIWaitTimeout.
+	APIWait *components.APIWait
 }
 
 // ProgramWith is the Pulumi program with r.
@@ -378,6 +382,7 @@ func (c *Checked) registerProcessorTier(ctx *pulumi.Context, k core, logging *co
 		APIAllowedCIDRs:         cfg.MessagesAPIAllowedCIDRs,
 		APIAllowedSecurityGroup: cfg.MessagesAPIAllowedSecurityGroup,
 		AlarmNamePrefix:         cfg.TablePrefix,
+		APIWait:                 c.apiWait,
 		Partition:               c.target.partition,
 		Region:                  c.target.region,
 		AccountID:               c.target.account,

@@ -46,6 +46,10 @@ type engine struct {
 	// before it makes its stack).
 	refreshes   *refreshHolder
 	refreshWait *components.RefreshWait
+	// apiLogs answers the Messages API instance's after-create hook
+	// (apiwait_test.go), which waits as apiWait says.
+	apiLogs *accountLogs
+	apiWait *components.APIWait
 }
 
 func newEngine(t *testing.T) *engine {
@@ -93,6 +97,8 @@ func newEngine(t *testing.T) *engine {
 	}
 	e.refreshes = &refreshHolder{api: newAccountRefreshes(t, e, "")}
 	e.refreshWait = &components.RefreshWait{API: e.refreshes, Poll: 20 * time.Millisecond, Timeout: 20 * time.Second}
+	e.apiLogs = &accountLogs{e: e}
+	e.apiWait = &components.APIWait{Logs: e.apiLogs, Poll: 20 * time.Millisecond, Timeout: 3 * time.Second}
 	return e
 }
 
@@ -101,7 +107,7 @@ func newEngine(t *testing.T) *engine {
 // language host is needed) and validated by the engine like any program.
 func (e *engine) stack(t *testing.T, name string) auto.Stack {
 	t.Helper()
-	program := pushstack.ProgramWith(pushstack.Runtime{Build: pushstack.BuildArtifacts, RefreshWait: e.refreshWait})
+	program := pushstack.ProgramWith(pushstack.Runtime{Build: pushstack.BuildArtifacts, RefreshWait: e.refreshWait, APIWait: e.apiWait})
 	s, err := auto.NewStackInlineSource(context.Background(), name, "push-turnkey", program,
 		auto.WorkDir(e.dir), auto.Pulumi(e.cmd), auto.EnvVars(e.env), auto.SecretsProvider("passphrase"))
 	require.NoError(t, err, "pulumi stack init %s", name)

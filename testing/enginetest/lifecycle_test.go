@@ -49,6 +49,9 @@ func TestLifecycle(t *testing.T) {
 	setConfig(t, dev, map[string]string{"push-turnkey:processor": "true"})
 	grown, steps := up(t, dev)
 	assert.Empty(t, steps.statefulSteps(), "turning the processor on replaces or deletes no store")
+	api := e.world(t).OfType("aws:ec2/instance:Instance")
+	require.Len(t, api, 1, "the Messages API's instance")
+	assert.Contains(t, e.apiLogs.instancesAsked(), api[0].ID, "pulumi up waited for the API on its new instance to serve")
 	assert.Equal(t, key, outputString(t, grown, "cryptoKey"), "the key stays")
 	after := creations(e.world(t), prefix)
 	for store, serial := range before {

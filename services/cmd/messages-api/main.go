@@ -43,10 +43,14 @@ var version = "dev"
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	if err := run(log); err != nil {
-		log.Error("messages-api stopped", "error", err)
+		stopped(log, err)
 		os.Exit(1)
 	}
 }
+
+// stopped logs why the API stopped: the line `pulumi up`'s wait for a new
+// instance reports (program/components.APIServingPattern).
+func stopped(log *slog.Logger, err error) { log.Error("messages-api stopped", "error", err) }
 
 func run(log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -15,7 +19,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/push-turnkey/push-turnkey/program/components"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
+	"github.com/push-turnkey/push-turnkey/testing/cwlogs"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 )
 
@@ -51,8 +57,9 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 		t.Setenv(k, v)
 	}
 
+	var logs syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	go func() { done <- run(slog.New(slog.NewJSONHandler(&logs, nil))) }() // as main logs
 	var resp *http.Response
 	require.Eventually(t, func() bool {
 		resp, err = http.Get("http://" + addr + "/__heartbeat__")
@@ -60,6 +67,8 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, []string{"listening"}, servingLines(t, logs.String()),
+		"the one line pulumi up's wait takes for serving (components.APIServingPattern)")
 	assert.True(t, store.Redis.HExists(context.Background(), pushmessages.RegisteredKeysHash, "K").Val(),
 		"Redis is refilled from DynamoDB at start")
 	// A key Redis lost while running (a failed write between the table's
@@ -76,6 +85,51 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 	case <-time.After(25 * time.Second):
 		t.Fatal("run did not return after SIGTERM")
 	}
+}
+
+// TestAStopIsTheLineTheWaitReports: the line main writes when run fails
+// is the one pulumi up's wait reports.
+func TestAStopIsTheLineTheWaitReports(t *testing.T) {
+	var logs syncBuffer
+	t.Setenv("MESSAGES_TABLE", "")
+	stopped(slog.New(slog.NewJSONHandler(&logs, nil)), run(slog.New(slog.NewJSONHandler(&logs, nil))))
+	assert.Equal(t, []string{"messages-api stopped"}, servingLines(t, logs.String()))
+	assert.Contains(t, logs.String(), `"error":"MESSAGES_TABLE and REDIS_ADDRESS must be set"`)
+}
+
+// servingLines are the msg of each line of logs that APIServingPattern
+// matches, as CloudWatch Logs applies it.
+func servingLines(t *testing.T, logs string) []string {
+	t.Helper()
+	var msgs []string
+	for line := range strings.SplitSeq(strings.TrimSpace(logs), "\n") {
+		ok, err := cwlogs.MatchJSON(components.APIServingPattern, []byte(line))
+		require.NoError(t, err)
+		if ok {
+			var l struct{ Msg string }
+			require.NoError(t, json.Unmarshal([]byte(line), &l))
+			msgs = append(msgs, l.Msg)
+		}
+	}
+	return msgs
+}
+
+// syncBuffer is a bytes.Buffer the API's goroutines may write to.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestRefusesToStartWithoutSettings(t *testing.T) {
