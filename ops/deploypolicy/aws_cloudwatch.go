@@ -25,7 +25,7 @@ func alarm(t Target, s Subject) []string {
 // alarmOrFormer scopes to the alarm and to the one it replaces on a stack
 // made before alarms were named after the table prefix: that one had the
 // name pulumi-aws made of its logical name, which the upgrade's `pulumi
-// up` reads and deletes.
+// up` (or a refresh) reads, tags included, and deletes.
 func alarmOrFormer(t Target, s Subject) []string {
 	scopes := alarm(t, s)
 	if s.str("name") != "" {
@@ -71,7 +71,7 @@ var cloudwatchEntries = map[string]Entry{
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {Reference: []string{cloudwatchPage}, Provider: providerSource("cloudwatch/metric_alarm.go"), Grants: []Grant{
 		{Op: Create, Actions: []string{"cloudwatch:PutMetricAlarm"}, On: alarm},
 		{Op: Read, Actions: []string{"cloudwatch:DescribeAlarms"}, On: alarmOrFormer},
-		{Op: Tag, Actions: []string{"cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource"}, On: alarm},
+		{Op: Tag, Actions: []string{"cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource"}, On: alarmOrFormer},
 		{Op: Delete, Actions: []string{"cloudwatch:DeleteAlarms"}, On: alarmOrFormer},
 	}},
 	"aws:cloudwatch/dashboard:Dashboard": {Reference: []string{cloudwatchPage}, Provider: providerSource("cloudwatch/dashboard.go"), Grants: []Grant{

@@ -34,6 +34,7 @@ func TestAPIWaitEndsWhenTheAPIServes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- w.Wait(context.Background(), apiGroup, "i-0api") }()
 	time.Sleep(20 * time.Millisecond)
+	require.Greater(t, logs.Calls(), 1, "asked again while the stream was not there")
 	for _, line := range []string{refillLine, stoppedLine, refillLine} {
 		require.NoError(t, logs.Put(apiGroup, "i-0api", line))
 	}

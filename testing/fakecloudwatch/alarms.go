@@ -9,10 +9,11 @@
 // out of the answer, not an error.
 //
 // Permissions: with Allowed set, asking for a name outside it is an
-// AccessDenied for the whole call, as an IAM policy scoped to alarm ARNs
-// would answer (the reference's sample policy scopes DescribeAlarms so;
-// that the whole call is refused, rather than the other alarms left out,
-// is this stand-in's strict reading).
+// AccessDenied for the whole call. DescribeAlarms may be scoped to alarm
+// ARNs (Service Authorization Reference, Amazon CloudWatch; the
+// CloudWatch User Guide's shared-dashboard policy does so), but no page
+// says whether AWS then refuses the call or leaves the alarm out: the
+// refusal is this stand-in's assumption, the stricter of the two.
 package fakecloudwatch
 
 import (

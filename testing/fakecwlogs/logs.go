@@ -5,10 +5,12 @@
 // logGroupName (or logGroupIdentifier) is required, 1 to 512 characters;
 // logStreamNames holds 1 to 100 names and is not given with
 // logStreamNamePrefix; a group it does not hold is a
-// ResourceNotFoundException; the filter pattern is applied as CloudWatch
-// applies a JSON pattern (testing/cwlogs; other patterns are an error,
-// never a guess). A stream named but not there yet matches nothing. Pages
-// hold PageSize events at most, so a caller must follow nextToken.
+// ResourceNotFoundException, and so is a named stream it does not hold
+// ("The specified log stream does not exist.", as callers of the real API
+// report: percona/rds_exporter#81; the reference is silent); the filter
+// pattern is applied as CloudWatch applies a JSON pattern (testing/cwlogs;
+// other patterns are an error, never a guess). Pages hold PageSize events
+// at most, so a caller must follow nextToken.
 package fakecwlogs
 
 import (
@@ -97,6 +99,11 @@ func (l *Logs) FilterLogEvents(ctx context.Context, in *cloudwatchlogs.FilterLog
 	streams, ok := l.groups[group]
 	if !ok {
 		return nil, &types.ResourceNotFoundException{Message: aws.String("The specified log group does not exist.")}
+	}
+	for _, stream := range in.LogStreamNames {
+		if _, ok := streams[stream]; !ok {
+			return nil, &types.ResourceNotFoundException{Message: aws.String("The specified log stream does not exist.")}
+		}
 	}
 	var matched []types.FilteredLogEvent
 	for _, stream := range in.LogStreamNames {
