@@ -39,12 +39,11 @@ var s3Types = map[string]resourceType{
 		make:              byName("BucketName"),
 		refuseDelete:      refuseBucketWithObjects,
 	},
-	"aws:s3/bucketNotification:BucketNotification": {
-		args: s3.BucketNotificationArgs{}, state: s3.BucketNotificationState{},
-		doc:              registryPage("s3/bucketnotification"),
-		replaceOnChanges: []string{"bucket"},
-		make:             byID("", ""),
-	},
+	// Its ID is its bucket's name, as the provider sets it after
+	// PutBucketNotificationConfiguration (import ID on the registry page):
+	// cmd/recover finds a dead run's notification by it.
+	"aws:s3/bucketNotification:BucketNotification": bucketSetting(s3.BucketNotificationArgs{}, s3.BucketNotificationState{},
+		"s3/bucketnotification", "bucket"),
 	"aws:s3/bucketObjectv2:BucketObjectv2": {
 		args: s3.BucketObjectv2Args{}, state: s3.BucketObjectv2State{},
 		doc: registryPage("s3/bucketobjectv2"),

@@ -2,7 +2,6 @@ package messagesapi_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
@@ -34,6 +33,7 @@ import (
 	"github.com/push-turnkey/push-turnkey/services/pushlog"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/services/vapid"
+	"github.com/push-turnkey/push-turnkey/testing/syncbuffer"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 )
 
@@ -278,29 +278,11 @@ func TestSilentStorageGivesA503(t *testing.T) {
 	assert.Less(t, time.Since(start), messagesapi.RequestTimeout+5*time.Second)
 }
 
-// lockedBuffer is a log sink the server's goroutines share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestEachRequestIsLoggedWithoutKeys: one line per request with method,
 // route pattern, status and duration, which never carries the key in the
 // path or the body.
 func TestEachRequestIsLoggedWithoutKeys(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncbuffer.Buffer
 	srv := httptest.NewServer(messagesapi.New(env.Store(t), messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil))))
 	defer srv.Close()
 	key := vapidKey(t)
@@ -374,7 +356,7 @@ func TestBodyMemberNamesAreComparedAfterJSONEscapes(t *testing.T) {
 // key in their path or body fail with 503, and no log line, neither the
 // failure nor the request line, holds the key.
 func TestFailingRequestsLogNoKeys(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncbuffer.Buffer
 	store := env.Store(t)
 	down := &pushmessages.Store{Redis: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), DynamoDB: store.DynamoDB, Table: store.Table}
 	srv := httptest.NewServer(messagesapi.New(down, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil))))
@@ -476,7 +458,7 @@ func TestKeepRedisInStepSetsRightWhatAFailureLeftApart(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, store.Redis.HDel(ctx, pushmessages.RegisteredKeysHash, tableOnly).Err())
 
-	var logs lockedBuffer
+	var logs syncbuffer.Buffer
 	api := messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil)))
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/push-turnkey/push-turnkey/services/messagesapi"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
+	"github.com/push-turnkey/push-turnkey/testing/syncbuffer"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 )
 
@@ -58,7 +59,7 @@ func TestBusyClientsCannotStopTheCheck(t *testing.T) {
 			require.NoError(t, store.Register(ctx, tableOnly))
 			require.NoError(t, store.Redis.HDel(ctx, pushmessages.RegisteredKeysHash, tableOnly).Err()) // the failure
 
-			var logs lockedBuffer
+			var logs syncbuffer.Buffer
 			api := messagesapi.New(store, messagesapi.Version{}, slog.New(slog.NewJSONHandler(&logs, nil)))
 			srv := httptest.NewServer(api)
 			defer srv.Close()

@@ -8,10 +8,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/push-turnkey/push-turnkey/testing/syncbuffer"
 )
 
 // firefoxBinaries are the names Firefox goes by, Debian's first.
@@ -38,7 +39,7 @@ func pushPrefs(pushServerURL string) map[string]any {
 // browser is a running Firefox and what it printed.
 type browser struct {
 	cmd     *exec.Cmd
-	out     *syncBuffer
+	out     *syncbuffer.Buffer
 	version string
 }
 
@@ -55,7 +56,7 @@ func startFirefox(t *testing.T, url string, prefs map[string]any) *browser {
 	if err := os.WriteFile(filepath.Join(profile, "user.js"), userJS(prefs), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &syncbuffer.Buffer{}
 	cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile, url)
 	cmd.Stdout, cmd.Stderr = out, out
 	// Its content processes are its children: one process group, so
@@ -126,22 +127,4 @@ func userJS(prefs map[string]any) []byte {
 		}
 	}
 	return b.Bytes()
-}
-
-// syncBuffer collects a process's output while tests read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

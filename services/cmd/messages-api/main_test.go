@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/push-turnkey/push-turnkey/program/components"
 	"github.com/push-turnkey/push-turnkey/services/pushmessages"
 	"github.com/push-turnkey/push-turnkey/testing/cwlogs"
+	"github.com/push-turnkey/push-turnkey/testing/syncbuffer"
 	"github.com/push-turnkey/push-turnkey/testing/testservers"
 )
 
@@ -57,7 +56,7 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 		t.Setenv(k, v)
 	}
 
-	var logs syncBuffer
+	var logs syncbuffer.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(slog.New(slog.NewJSONHandler(&logs, nil))) }() // as main logs
 	var resp *http.Response
@@ -90,7 +89,7 @@ func TestServesAndShutsDownOnSIGTERM(t *testing.T) {
 // TestAStopIsTheLineTheWaitReports: the line main writes when run fails
 // is the one pulumi up's wait reports.
 func TestAStopIsTheLineTheWaitReports(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuffer.Buffer
 	t.Setenv("MESSAGES_TABLE", "")
 	stopped(slog.New(slog.NewJSONHandler(&logs, nil)), run(slog.New(slog.NewJSONHandler(&logs, nil))))
 	assert.Equal(t, []string{"messages-api stopped"}, servingLines(t, logs.String()))
@@ -112,24 +111,6 @@ func servingLines(t *testing.T, logs string) []string {
 		}
 	}
 	return msgs
-}
-
-// syncBuffer is a bytes.Buffer the API's goroutines may write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestRefusesToStartWithoutSettings(t *testing.T) {
